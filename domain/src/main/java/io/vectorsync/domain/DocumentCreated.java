@@ -1,0 +1,17 @@
+package io.vectorsync.domain;
+
+import org.axonframework.serialization.Revision;
+
+import java.util.Map;
+
+/** The document was created. {@code contentHash} covers title and body. */
+@Revision("1")
+public record DocumentCreated(
+        String tenant,
+        String documentId,
+        String title,
+        String body,
+        Map<String, Object> metadata,
+        String source,
+        String contentHash) {
+}

@@ -1,0 +1,22 @@
+package io.vectorsync.domain;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+
+/** Record the vectors the encoder computed for one content revision of a document. */
+public record RecordEmbeddings(
+        String tenant,
+        String documentId,
+        long contentRevision,
+        String space,
+        String model,
+        int dimension,
+        ChunkerSettings chunker,
+        List<EmbeddedChunk> chunks) {
+
+    @TargetAggregateIdentifier
+    public String aggregateId() {
+        return DocumentIds.aggregateId(tenant, documentId);
+    }
+}
