@@ -20,27 +20,27 @@ public final class DocumentIds {
         return tenant + "/" + documentId;
     }
 
-    /** Throws {@link InvalidDocumentException} naming {@code tenant} when the tenant is malformed. */
+    /** Throws {@link InvalidInputException} naming {@code tenant} when the tenant is malformed. */
     public static void requireValidTenant(String tenant) {
         if (tenant == null || tenant.isEmpty()) {
-            throw new InvalidDocumentException("tenant", "is required");
+            throw new InvalidInputException("tenant", "is required");
         }
         if (!TENANT.matcher(tenant).matches()) {
-            throw new InvalidDocumentException("tenant",
+            throw new InvalidInputException("tenant",
                     "must be 1-63 characters of lower-case letters, digits and '-', starting with a letter or digit");
         }
     }
 
-    /** Throws {@link InvalidDocumentException} naming {@code documentId} when the id is malformed. */
+    /** Throws {@link InvalidInputException} naming {@code documentId} when the id is malformed. */
     public static void requireValidDocumentId(String documentId) {
         if (documentId == null || documentId.isEmpty()) {
-            throw new InvalidDocumentException("documentId", "is required");
+            throw new InvalidInputException("documentId", "is required");
         }
         if (documentId.length() > MAX_DOCUMENT_ID_LENGTH) {
-            throw new InvalidDocumentException("documentId", "must be at most 200 characters");
+            throw new InvalidInputException("documentId", "must be at most 200 characters");
         }
         if (!DOCUMENT_ID.matcher(documentId).matches() || documentId.equals(".") || documentId.equals("..")) {
-            throw new InvalidDocumentException("documentId",
+            throw new InvalidInputException("documentId",
                     "may contain only letters, digits and . _ ~ : @ -");
         }
     }

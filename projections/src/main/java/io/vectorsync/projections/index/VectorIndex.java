@@ -1,0 +1,39 @@
+package io.vectorsync.projections.index;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The index of one embedding space: one entry per chunk, version-guarded per document.
+ * Adapters: Lucene (embedded); OpenSearch later. Every write carries the document version (the
+ * sequence number of the event that caused it, plus one); a write whose version is not newer than
+ * what the index holds for that document (including a delete's tombstone) is skipped, so replays,
+ * duplicates and out-of-order writes never make a document older.
+ */
+public interface VectorIndex extends AutoCloseable {
+
+    /** The embedding space this index serves; fixes the dimension and the metric. */
+    SpaceSpec space();
+
+    /**
+     * Applies the writes in order, durably, and makes them searchable before returning. One call per
+     * processor batch. Throws {@link IndexWriteException} when it could not; {@code transient()} says
+     * whether a retry can help.
+     */
+    void apply(List<IndexWrite> writes);
+
+    /** Up to {@code k} documents, best first, each with its best chunk; never another tenant's. */
+    List<DocumentHit> search(VectorQuery query);
+
+    /** The version the index holds for a document, tombstones included; empty when never written. */
+    OptionalLong version(String tenant, String documentId);
+
+    /** Live documents of a tenant that have at least one chunk. */
+    long countDocuments(String tenant);
+
+    /** Chunk entries of a tenant. */
+    long countChunks(String tenant);
+
+    @Override
+    void close();
+}
