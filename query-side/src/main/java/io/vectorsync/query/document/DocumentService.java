@@ -1,0 +1,70 @@
+package io.vectorsync.query.document;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.NotFoundException;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.domain.DocumentIds;
+import jakarta.json.JsonObject;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code GET /{tenant}/documents/{documentId}} and {@code .../history}: a document as its events in the
+ * event store leave it. Read from the store rather than a projection, so the answer reflects every
+ * acknowledged write. A deleted document is still returned, with {@code deleted: true}.
+ */
+public final class DocumentService implements HttpService {
+
+    private final EventStore eventStore;
+
+    public DocumentService(EventStore eventStore) {
+        this.eventStore = Objects.requireNonNull(eventStore, "eventStore");
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/{tenant}/documents/{documentId}", this::document)
+                .get("/{tenant}/documents/{documentId}/history", this::history);
+    }
+
+    private void document(ServerRequest req, ServerResponse res) {
+        String tenant = req.path().pathParameters().get("tenant");
+        String documentId = req.path().pathParameters().get("documentId");
+        List<RecordedEvent> events = events(tenant, documentId);
+        DocumentState state = DocumentFolder.fold(tenant, documentId, events).orElseThrow();
+        send(res, DocumentJson.document(state));
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        String tenant = req.path().pathParameters().get("tenant");
+        String documentId = req.path().pathParameters().get("documentId");
+        List<HistoryEntry> entries = events(tenant, documentId).stream().map(HistoryEntry::of).toList();
+        send(res, DocumentJson.history(entries));
+    }
+
+    /** The document's events, oldest first; a document without any does not exist. */
+    private List<RecordedEvent> events(String tenant, String documentId) {
+        DocumentIds.requireValidTenant(tenant);
+        DocumentIds.requireValidDocumentId(documentId);
+        // from sequence 0 rather than readEvents(id): that one starts at a snapshot when the write side has one,
+        // and a snapshot's payload is the aggregate, not an event
+        List<RecordedEvent> events = eventStore.readEvents(DocumentIds.aggregateId(tenant, documentId), 0)
+                .asStream()
+                .map(message -> new RecordedEvent(message.getSequenceNumber() + 1, message.getTimestamp(), message.getPayload()))
+                .toList();
+        if (events.isEmpty()) {
+            throw new NotFoundException("document '" + documentId + "' of tenant '" + tenant + "' does not exist");
+        }
+        return events;
+    }
+
+    private static void send(ServerResponse res, JsonObject body) {
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(body);
+    }
+}

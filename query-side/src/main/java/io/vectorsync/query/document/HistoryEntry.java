@@ -1,0 +1,49 @@
+package io.vectorsync.query.document;
+
+import io.vectorsync.domain.DocumentContentRevised;
+import io.vectorsync.domain.DocumentCreated;
+import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentMetadataChanged;
+import io.vectorsync.domain.DocumentRestored;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One line of a document's history: what happened, when, and a short summary. Bodies and vectors are
+ * left out, so a long history stays small.
+ */
+record HistoryEntry(
+        long version,
+        String type,
+        Instant timestamp,
+        Map<String, Object> summary) {
+
+    static HistoryEntry of(RecordedEvent event) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        switch (event.payload()) {
+            case DocumentCreated e -> content(summary, e.title(), e.source(), e.contentHash());
+            case DocumentContentRevised e -> content(summary, e.title(), e.source(), e.contentHash());
+            case DocumentRestored e -> content(summary, e.title(), e.source(), e.contentHash());
+            case DocumentMetadataChanged e -> summary.put("metadata", e.metadata());
+            case DocumentEmbedded e -> {
+                summary.put("space", e.space());
+                summary.put("model", e.model());
+                summary.put("contentRevision", e.contentRevision());
+                summary.put("chunks", e.chunks() == null ? 0 : e.chunks().size());
+            }
+            case DocumentDeleted e -> summary.put("reason", e.reason());
+            default -> {
+            }
+        }
+        return new HistoryEntry(event.version(), event.payload().getClass().getSimpleName(), event.timestamp(), summary);
+    }
+
+    private static void content(Map<String, Object> summary, String title, String source, String contentHash) {
+        summary.put("title", title);
+        summary.put("source", source);
+        summary.put("contentHash", contentHash);
+    }
+}

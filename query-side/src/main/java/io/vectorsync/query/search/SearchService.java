@@ -1,0 +1,59 @@
+package io.vectorsync.query.search;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.query.TextEmbedder;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code POST /{tenant}/search}: the k documents nearest to a text or a vector, each with its best
+ * passage. Bad input leaves as {@link io.vectorsync.domain.InvalidInputException}, which the app maps
+ * to a 400 naming the field.
+ */
+public final class SearchService implements HttpService {
+
+    private final IndexLookup indexes;
+    private final TextEmbedder embedder;
+    private final SearchRequestParser parser;
+
+    /**
+     * @param indexes      the live index of each space
+     * @param embedder     embeds query texts with a space's model
+     * @param defaultSpace the space a request without {@code space} searches; one of {@code spaces}
+     * @param spaces       every searchable space, for validating names and vector dimensions
+     */
+    public SearchService(IndexLookup indexes, TextEmbedder embedder, String defaultSpace, Collection<SpaceSpec> spaces) {
+        this.indexes = Objects.requireNonNull(indexes, "indexes");
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.parser = new SearchRequestParser(defaultSpace, spaces);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{tenant}/search", this::search);
+    }
+
+    private void search(ServerRequest req, ServerResponse res) {
+        String body = req.content().hasEntity() ? req.content().as(String.class) : "";
+        SearchRequest request = parser.parse(req.path().pathParameters().get("tenant"), body);
+
+        // timed from here so tookMs covers embedding the text as well as the index search
+        long started = System.nanoTime();
+        VectorQuery query = request.toQuery(embedder);
+        List<DocumentHit> hits = indexes.forSpace(request.space().name()).search(query);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(SearchJson.response(request, hits, tookMs));
+    }
+}
