@@ -4,6 +4,7 @@ import io.vectorsync.domain.UpsertOutcome.Result;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
@@ -66,13 +67,13 @@ public class Document {
         String newHash = ContentHash.of(newTitle, command.body());
         if (id == null) {
             apply(new DocumentCreated(command.tenant(), command.documentId(), newTitle, command.body(),
-                    newMetadata, command.source(), newHash));
+                    newMetadata, command.source(), newHash), contentMetaData(vectors));
             recordSupplied(vectors);
             return new UpsertOutcome(Result.CREATED, version);
         }
         if (deleted) {
             apply(new DocumentRestored(tenant, documentId, newTitle, command.body(), newMetadata,
-                    command.source(), newHash));
+                    command.source(), newHash), contentMetaData(vectors));
             recordSupplied(vectors);
             return new UpsertOutcome(Result.RESTORED, version);
         }
@@ -83,7 +84,8 @@ public class Document {
             return new UpsertOutcome(Result.UNCHANGED, version);
         }
         if (contentChanged) {
-            apply(new DocumentContentRevised(tenant, documentId, newTitle, command.body(), command.source(), newHash));
+            apply(new DocumentContentRevised(tenant, documentId, newTitle, command.body(), command.source(), newHash),
+                    contentMetaData(vectors));
         }
         if (metadataChanged) {
             apply(new DocumentMetadataChanged(tenant, documentId, newMetadata));
@@ -112,12 +114,18 @@ public class Document {
     }
 
     @CommandHandler
-    public void handle(DeleteDocument command) {
+    public DeleteOutcome handle(DeleteDocument command) {
         requireAtMost("reason", command.reason(), DocumentLimits.MAX_REASON_LENGTH);
         if (deleted) {
-            return;
+            return new DeleteOutcome(false, version);
         }
         apply(new DocumentDeleted(tenant, documentId, command.reason()));
+        return new DeleteOutcome(true, version);
+    }
+
+    /** Marks a content event whose upsert brought its own vectors, so the encoder leaves that revision alone. */
+    private static MetaData contentMetaData(SuppliedEmbedding vectors) {
+        return vectors == null ? MetaData.emptyInstance() : MetaData.with(EventMetadataKeys.VECTORS_SUPPLIED, true);
     }
 
     private void recordSupplied(SuppliedEmbedding vectors) {

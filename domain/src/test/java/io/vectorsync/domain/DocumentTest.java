@@ -1,9 +1,11 @@
 package io.vectorsync.domain;
 
 import io.vectorsync.domain.UpsertOutcome.Result;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.predicate;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class DocumentTest {
@@ -194,6 +198,38 @@ class DocumentTest {
                     .expectEvents(new DocumentRestored(TENANT, DOC_ID, TITLE, BODY, METADATA, SOURCE, HASH),
                             embeddedByClient(4, VECTORS, METADATA))
                     .expectResultMessagePayload(new UpsertOutcome(Result.RESTORED, 5));
+        }
+
+        @Test
+        void contentWithoutVectorsIsLeftToTheEncoder() {
+            fixture.givenNoPriorActivity()
+                    .when(upsert(TITLE, BODY, METADATA))
+                    .expectEventsMatching(exactSequenceOf(marked(created(), false)));
+        }
+
+        @Test
+        void contentCreatedWithVectorsIsMarkedForTheEncoder() {
+            fixture.givenNoPriorActivity()
+                    .when(upsert(TITLE, BODY, METADATA, null, supplied(VECTORS)))
+                    .expectEventsMatching(exactSequenceOf(
+                            marked(created(), true), marked(embeddedByClient(1, VECTORS, METADATA), false)));
+        }
+
+        @Test
+        void contentRevisedWithVectorsIsMarkedForTheEncoder() {
+            fixture.given(created())
+                    .when(upsert(TITLE, NEW_BODY, METADATA, null, supplied(VECTORS)))
+                    .expectEventsMatching(exactSequenceOf(
+                            marked(revised(), true), marked(embeddedByClient(2, VECTORS, METADATA), false)));
+        }
+
+        @Test
+        void contentRestoredWithVectorsIsMarkedForTheEncoder() {
+            fixture.given(created(), deleted())
+                    .when(upsert(TITLE, BODY, METADATA, null, supplied(VECTORS)))
+                    .expectEventsMatching(exactSequenceOf(
+                            marked(new DocumentRestored(TENANT, DOC_ID, TITLE, BODY, METADATA, SOURCE, HASH), true),
+                            marked(embeddedByClient(3, VECTORS, METADATA), false)));
         }
 
         @Test
@@ -388,15 +424,16 @@ class DocumentTest {
         void deletingRecordsTheReason() {
             fixture.given(created())
                     .when(new DeleteDocument(TENANT, DOC_ID, "retired"))
-                    .expectEvents(deleted());
+                    .expectEvents(deleted())
+                    .expectResultMessagePayload(new DeleteOutcome(true, 2));
         }
 
         @Test
         void deletingTwiceIsHarmless() {
             fixture.given(created(), deleted())
                     .when(new DeleteDocument(TENANT, DOC_ID, "retired"))
-                    .expectSuccessfulHandlerExecution()
-                    .expectNoEvents();
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new DeleteOutcome(false, 2));
         }
 
         @Test
@@ -457,6 +494,12 @@ class DocumentTest {
     private static DocumentEmbedded encoded(long contentRevision, String model, Map<String, Object> metadata) {
         return new DocumentEmbedded(TENANT, DOC_ID, contentRevision, SPACE, model, DIMENSION,
                 CHUNKER, TITLE, metadata, VECTORS);
+    }
+
+    /** An event with this payload, flagged (or not) as carrying the client's own vectors. */
+    private static Matcher<EventMessage<?>> marked(Object payload, boolean vectorsSupplied) {
+        return predicate(event -> event.getPayload().equals(payload)
+                && vectorsSupplied == Boolean.TRUE.equals(event.getMetaData().get(EventMetadataKeys.VECTORS_SUPPLIED)));
     }
 
     private static EmbeddedChunk chunk(int index, float... vector) {
