@@ -100,7 +100,21 @@ final class SearchRequestParser {
             throw new InvalidInputException("vector", "has " + vector.length + " dimensions; space '" + space.name()
                     + "' needs " + space.dimension());
         }
+        if (space.metric() == SpaceSpec.Metric.COSINE && isZero(vector)) {
+            // a zero vector has no direction, so no cosine to any passage; the index would fail on it
+            throw new InvalidInputException("vector", "is all zeros, which has no cosine similarity in space '"
+                    + space.name() + "'");
+        }
         return vector;
+    }
+
+    private static boolean isZero(float[] vector) {
+        for (float value : vector) {
+            if (value != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int k(Integer k) {

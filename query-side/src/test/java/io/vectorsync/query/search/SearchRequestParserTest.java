@@ -140,6 +140,12 @@ class SearchRequestParserTest {
     }
 
     @Test
+    void rejectsAZeroVectorOnlyWhereCosineIsUndefined() {
+        rejects("{\"vector\": [" + String.join(",", Collections.nCopies(384, "0")) + "]}", "vector", "is all zeros");
+        assertThat(parser.parse(TENANT, "{\"vector\": [0, 0, 0], \"space\": \"small\"}").vector()).containsExactly(0f, 0f, 0f);
+    }
+
+    @Test
     void theDimensionMessageIsExact() {
         assertThatThrownBy(() -> parser.parse(TENANT, "{\"vector\": [1, 2, 3]}"))
                 .hasMessage("vector: has 3 dimensions; space 'default' needs 384");
