@@ -1,0 +1,34 @@
+package io.vectorsync.command.api;
+
+/** A failure the API answers with a specific status (413, 415, 503, ...). */
+public class ApiException extends RuntimeException {
+
+    private final Problem problem;
+
+    public ApiException(Problem problem) {
+        super(problem.detail());
+        this.problem = problem;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public static ApiException payloadTooLarge(long limit) {
+        return new ApiException(Problem.of(413, "payload-too-large", "Payload too large",
+                "the request body exceeds " + limit + " bytes", null));
+    }
+
+    public static ApiException unsupportedMediaType(String expected, String actual) {
+        return new ApiException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                "send Content-Type " + expected + (actual == null ? "" : ", not " + actual), null));
+    }
+
+    public static ApiException notFound(String detail) {
+        return new ApiException(Problem.of(404, "not-found", "Not found", detail, null));
+    }
+
+    public static ApiException unavailable(String detail) {
+        return new ApiException(Problem.of(503, "unavailable", "Service unavailable", detail, null));
+    }
+}

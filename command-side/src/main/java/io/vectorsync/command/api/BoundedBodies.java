@@ -1,0 +1,93 @@
+package io.vectorsync.command.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Reads request bodies and NDJSON lines without ever holding more than a set number of bytes. */
+final class BoundedBodies {
+
+    private BoundedBodies() {
+    }
+
+    static String readAll(InputStream in, long limit) {
+        try (in) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            byte[] chunk = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(chunk)) != -1) {
+                total += n;
+                if (total > limit) {
+                    throw ApiException.payloadTooLarge(limit);
+                }
+                buffer.write(chunk, 0, n);
+            }
+            return buffer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the request body", e);
+        }
+    }
+
+    /** Reads NDJSON one line at a time; a line longer than the limit is reported, and skipped. */
+    static final class LineReader {
+
+        private final InputStream in;
+        private final int limit;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int position;
+        private int filled;
+        private boolean tooLong;
+
+        LineReader(InputStream in, int limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        /** The next line without its terminator, or null at the end; check {@link #lastWasTooLong()}. */
+        String next() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            tooLong = false;
+            boolean any = false;
+            while (true) {
+                if (position == filled) {
+                    filled = in.read(buffer);
+                    position = 0;
+                    if (filled <= 0) {
+                        filled = 0;
+                        return any ? finish(line) : null;
+                    }
+                }
+                any = true;
+                int start = position;
+                while (position < filled && buffer[position] != '\n') {
+                    position++;
+                }
+                int length = position - start;
+                if (!tooLong) {
+                    if (line.size() + length > limit) {
+                        tooLong = true;
+                        line.reset();
+                    } else {
+                        line.write(buffer, start, length);
+                    }
+                }
+                if (position < filled) {
+                    position++; // the newline
+                    return finish(line);
+                }
+            }
+        }
+
+        boolean lastWasTooLong() {
+            return tooLong;
+        }
+
+        private String finish(ByteArrayOutputStream line) {
+            String text = line.toString(StandardCharsets.UTF_8);
+            return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+        }
+    }
+}

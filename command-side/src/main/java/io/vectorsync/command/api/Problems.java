@@ -1,0 +1,67 @@
+package io.vectorsync.command.api;
+
+import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.domain.VersionConflictException;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place where exceptions become HTTP problems. Bad input is a 4xx naming the field;
+ * anything unexpected is a 500 with an incident id that is also in the log, never a stack trace.
+ */
+public final class Problems {
+
+    private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+
+    private Problems() {
+    }
+
+    public static Problem from(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof ApiException api) {
+            return api.problem();
+        }
+        if (t instanceof InvalidInputException invalid) {
+            return Problem.of(400, "invalid-input", "Invalid input", invalid.getMessage(), invalid.field());
+        }
+        if (t instanceof VersionConflictException conflict) {
+            return Problem.of(412, "version-conflict", "Version conflict", conflict.getMessage(), "If-Match");
+        }
+        if (t instanceof AggregateNotFoundException) {
+            return Problem.of(404, "not-found", "Not found", "the document does not exist", null);
+        }
+        if (t instanceof ConcurrencyException) {
+            return Problem.of(409, "concurrent-write", "Concurrent write",
+                    "another write to this document happened at the same time; retry", null);
+        }
+        if (t instanceof io.helidon.http.NotFoundException notFound) {
+            return Problem.of(404, "not-found", "Not found", notFound.getMessage(), null);
+        }
+        if (t instanceof io.helidon.http.RequestException request && request.status().code() < 500) {
+            return Problem.of(request.status().code(), "bad-request", request.status().reasonPhrase(),
+                    request.getMessage(), null);
+        }
+        if (t instanceof IllegalArgumentException illegal) {
+            return Problem.of(400, "invalid-input", "Invalid input", illegal.getMessage(), null);
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Unexpected failure, incident " + incident, failure);
+        return Problem.of(500, "internal-error", "Internal error",
+                "the request failed unexpectedly; incident " + incident + " is in the server log", null);
+    }
+
+    /** Axon wraps handler exceptions when they cross a bus; the cause is what the caller needs. */
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CommandExecutionException || t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

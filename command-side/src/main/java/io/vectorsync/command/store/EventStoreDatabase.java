@@ -1,0 +1,137 @@
+package io.vectorsync.command.store;
+
+import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * The write side's database: events, tracking tokens and dead letters in one JDBC database, so a
+ * handler's token and the events its commands append commit in one transaction. The embedded
+ * default is an H2 file under the data directory; PostgreSQL is the shared option (later).
+ */
+public final class EventStoreDatabase implements AutoCloseable {
+
+    private final JdbcConnectionPool pool;
+    private final JdbcTransactionManager transactionManager;
+    private final String description;
+    private boolean deadLetterSchemaCreated;
+
+    private EventStoreDatabase(JdbcConnectionPool pool, String description) {
+        this.pool = pool;
+        this.transactionManager = new JdbcTransactionManager(pool);
+        this.description = description;
+    }
+
+    /**
+     * Opens (creating when missing) the H2 database {@code <dataDir>/events/vectorsync.mv.db}.
+     * WRITE_DELAY=0 makes every commit reach the file before the command is acknowledged.
+     */
+    public static EventStoreDatabase openH2(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().resolve("events");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the event store directory " + dir, e);
+        }
+        String url = "jdbc:h2:file:" + dir.resolve("vectorsync") + ";WRITE_DELAY=0";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "vectorsync", "");
+        pool.setMaxConnections(32);
+        pool.setLoginTimeout(10);
+        return new EventStoreDatabase(pool, dir.resolve("vectorsync.mv.db").toString());
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public JdbcTransactionManager transactionManager() {
+        return transactionManager;
+    }
+
+    /** Where the data lives, for logs. */
+    public String description() {
+        return description;
+    }
+
+    public EventStorageEngine storageEngine(Serializer serializer, EventUpcaster upcasters) {
+        JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+                .connectionProvider(transactionManager.connectionProvider())
+                .transactionManager(transactionManager)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .upcasterChain(upcasters)
+                .dataType(byte[].class)
+                .batchSize(200)
+                .build();
+        engine.createSchema(H2Tables.EVENTS);
+        return engine;
+    }
+
+    public TokenStore tokenStore(Serializer serializer, String nodeId) {
+        JdbcTokenStore store = JdbcTokenStore.builder()
+                .connectionProvider(transactionManager.connectionProvider())
+                .serializer(serializer)
+                .contentType(byte[].class)
+                .claimTimeout(Duration.ofSeconds(10))
+                .nodeId(nodeId)
+                .build();
+        transactionManager.executeInTransaction(() -> store.createSchema(H2Tables.TOKENS));
+        return store;
+    }
+
+    /** The dead-letter queue of one processing group; all groups share one table. */
+    public synchronized SequencedDeadLetterQueue<EventMessage<?>> deadLetterQueue(String processingGroup,
+                                                                                   Serializer serializer) {
+        JdbcSequencedDeadLetterQueue<EventMessage<?>> queue = JdbcSequencedDeadLetterQueue.builder()
+                .processingGroup(processingGroup)
+                .connectionProvider(transactionManager.connectionProvider())
+                .transactionManager(transactionManager)
+                .genericSerializer(serializer)
+                .eventSerializer(serializer)
+                .build();
+        if (!deadLetterSchemaCreated) {
+            transactionManager.executeInTransaction(() -> queue.createSchema(H2Tables.DEAD_LETTERS));
+            deadLetterSchemaCreated = true;
+        }
+        return queue;
+    }
+
+    /** The global index of an aggregate's event: the position a read-your-writes query waits for. */
+    public OptionalLong position(String aggregateId, long sequenceNumber) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT globalIndex FROM DomainEventEntry WHERE aggregateIdentifier = ? AND sequenceNumber = ?")) {
+            statement.setString(1, aggregateId);
+            statement.setLong(2, sequenceNumber);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the position of " + aggregateId + "#" + sequenceNumber, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}
