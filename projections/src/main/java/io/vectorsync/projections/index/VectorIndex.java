@@ -16,9 +16,19 @@ public interface VectorIndex extends AutoCloseable {
     SpaceSpec space();
 
     /**
+     * Throws {@link IllegalArgumentException} when this index could never apply the write (a vector of
+     * the wrong dimension, a metadata value it cannot index). Projections call it per event, so a bad
+     * event is dead-lettered alone instead of failing a whole batch in {@link #apply}; adapters with
+     * stricter limits add their own checks.
+     */
+    default void validate(IndexWrite write) {
+        WriteValidation.validate(space(), write);
+    }
+
+    /**
      * Applies the writes in order, durably, and makes them searchable before returning. One call per
-     * processor batch. Throws {@link IndexWriteException} when it could not; {@code transient()} says
-     * whether a retry can help.
+     * processor batch. Throws {@link IndexWriteException} when it could not; {@code isTransient()} says
+     * whether a retry can help. A batch holding a write that fails {@link #validate} writes nothing.
      */
     void apply(List<IndexWrite> writes);
 

@@ -1,0 +1,480 @@
+package io.vectorsync.projections.index.lucene;
+
+import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
+import io.vectorsync.projections.index.IndexWrite.Delete;
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.IndexWriteException;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorQuery;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The embedded {@link VectorIndex}: one Lucene index per embedding space on local disk, HNSW vectors,
+ * near-real-time search. The entry model is described in {@link Entries}.
+ * <p>
+ * Thread safety: {@link #apply} calls are serialized (each reads versions from the searcher the
+ * previous one refreshed, and each ends in a commit that dominates its cost anyway); searches and
+ * counts run concurrently with them and with each other.
+ */
+public final class LuceneVectorIndex implements VectorIndex {
+
+    /** Chunks fetched per wanted document before collapsing; more are fetched when chunks crowd. */
+    private static final int CHUNKS_PER_HIT = 4;
+    private static final Pattern SPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final String COMMIT_SPACE = "vectorsync.space";
+    private static final String COMMIT_DIMENSION = "vectorsync.dimension";
+    private static final String COMMIT_METRIC = "vectorsync.metric";
+    private static final Set<String> VERSION_FIELDS = Set.of(Entries.VERSION, Entries.DELETED);
+    private static final Set<String> ID_FIELD = Set.of(Entries.DOCUMENT_ID);
+
+    private final SpaceSpec space;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final FieldType vectorType;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LuceneVectorIndex(SpaceSpec space, Directory directory, IndexWriter writer, SearcherManager searchers) {
+        this.space = space;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+        this.vectorType = KnnFloatVectorField.createFieldType(space.dimension(), similarity(space.metric()));
+    }
+
+    /**
+     * Opens (or creates) the index of {@code space} in {@code directory}. Refuses a directory written
+     * for another dimension or metric, and one another open index holds (Lucene's write lock).
+     */
+    public static LuceneVectorIndex open(SpaceSpec space, Path directory, HnswSettings hnsw) {
+        KnnVectorsFormat format = new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth());
+        if (space.dimension() < 1 || space.dimension() > format.getMaxDimensions(Entries.VECTOR)) {
+            throw new IllegalArgumentException("space '" + space.name() + "' has dimension " + space.dimension()
+                    + "; Lucene's HNSW index takes 1 to " + format.getMaxDimensions(Entries.VECTOR));
+        }
+        Directory fsDirectory = null;
+        IndexWriter writer = null;
+        try {
+            Files.createDirectories(directory);
+            fsDirectory = FSDirectory.open(directory);
+            writer = new IndexWriter(fsDirectory, new IndexWriterConfig()
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCodec(codec(format)));
+            recordSpace(writer, space, directory);
+            return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null));
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(writer, fsDirectory);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot open the index of space '" + space.name() + "' in "
+                        + directory + ": " + e.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Opens each space's index in {@code baseDirectory/<space name>}, for {@code VectorIndexes.open}. */
+    public static Function<SpaceSpec, VectorIndex> factory(Path baseDirectory, HnswSettings hnsw) {
+        return space -> {
+            if (!SPACE_NAME.matcher(space.name()).matches()) {
+                throw new IllegalArgumentException("space name '" + space.name()
+                        + "' cannot name a directory: use letters, digits, '.', '_' and '-'");
+            }
+            return open(space, baseDirectory.resolve(space.name()), hnsw);
+        };
+    }
+
+    /** The default codec, except for the HNSW parameters of the vector field. */
+    private static Codec codec(KnnVectorsFormat format) {
+        return new Lucene103Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return format;
+            }
+        };
+    }
+
+    /** Remembers the space in the commit, so a changed dimension or metric fails loudly on open. */
+    private static void recordSpace(IndexWriter writer, SpaceSpec space, Path directory) throws IOException {
+        Map<String, String> recorded = new HashMap<>();
+        Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
+        if (live != null) {
+            live.forEach(entry -> recorded.put(entry.getKey(), entry.getValue()));
+        }
+        Map<String, String> expected = Map.of(
+                COMMIT_SPACE, space.name(),
+                COMMIT_DIMENSION, Integer.toString(space.dimension()),
+                COMMIT_METRIC, space.metric().name());
+        if (recorded.containsKey(COMMIT_DIMENSION) && !recorded.equals(expected)) {
+            throw new IllegalStateException("the index in " + directory + " was built for space "
+                    + recorded.get(COMMIT_SPACE) + " (dimension " + recorded.get(COMMIT_DIMENSION) + ", "
+                    + recorded.get(COMMIT_METRIC) + "), not for " + space + "; rebuild it into a new directory");
+        }
+        writer.setLiveCommitData(expected.entrySet());
+        writer.commit();
+    }
+
+    private static VectorSimilarityFunction similarity(SpaceSpec.Metric metric) {
+        return switch (metric) {
+            case COSINE -> VectorSimilarityFunction.COSINE;
+            case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;
+            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
+        };
+    }
+
+    @Override
+    public SpaceSpec space() {
+        return space;
+    }
+
+    /** Adds Lucene's limit on indexed terms to the shared rules. */
+    @Override
+    public void validate(IndexWrite write) {
+        VectorIndex.super.validate(write);
+        requireIndexableTerm(Entries.key(write.tenant(), write.documentId()), "tenant and documentId");
+        Map<String, Object> metadata = switch (write) {
+            case ReplaceChunks replace -> replace.metadata();
+            case ChangeMetadata change -> change.metadata();
+            case Delete ignored -> null;
+        };
+        if (metadata != null) {
+            metadata.forEach((key, value) -> {
+                if (value instanceof String text) {
+                    requireIndexableTerm(text, "metadata '" + key + "'");
+                } else if (value instanceof List<?> items) {
+                    items.forEach(item -> requireIndexableTerm((String) item, "metadata '" + key + "'"));
+                }
+            });
+        }
+    }
+
+    private static void requireIndexableTerm(String term, String what) {
+        if (new BytesRef(term).length > IndexWriter.MAX_TERM_LENGTH) {
+            throw new IllegalArgumentException(what + " is longer than " + IndexWriter.MAX_TERM_LENGTH
+                    + " UTF-8 bytes");
+        }
+    }
+
+    @Override
+    public void apply(List<IndexWrite> writes) {
+        // validate the whole batch first: a deterministic failure must leave nothing half-written
+        for (IndexWrite write : writes) {
+            try {
+                validate(write);
+            } catch (IllegalArgumentException e) {
+                throw new IndexWriteException("batch rejected, nothing written to space '" + space.name()
+                        + "': " + e.getMessage(), false, e);
+            }
+        }
+        if (writes.isEmpty()) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            for (DocumentState document : decide(writes)) {
+                writer.updateDocuments(new Term(Entries.KEY, Entries.key(document.tenant, document.documentId)),
+                        Entries.block(document.tenant, document.documentId, document.version, document.deleted,
+                                document.content, vectorType));
+            }
+            writer.commit(); // the processor stores its token once apply returns, so this must be durable
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new IndexWriteException("cannot write the index of space '" + space.name() + "': "
+                    + e.getMessage(), true, e);
+        } catch (AlreadyClosedException e) {
+            throw new IndexWriteException("the index of space '" + space.name() + "' is closed", false, e);
+        } catch (IllegalArgumentException e) {
+            throw new IndexWriteException("Lucene rejected a write to space '" + space.name() + "': "
+                    + e.getMessage(), false, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs the writes against the documents' current states, later writes seeing earlier ones, and
+     * returns the states that changed. A write not newer than the state is skipped.
+     */
+    private List<DocumentState> decide(List<IndexWrite> writes) throws IOException {
+        // refresh first: a batch that failed halfway may have left writes the searcher has not seen
+        searchers.maybeRefreshBlocking();
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            Map<String, DocumentState> documents = new LinkedHashMap<>();
+            for (IndexWrite write : writes) {
+                String key = Entries.key(write.tenant(), write.documentId());
+                DocumentState document = documents.get(key);
+                if (document == null) {
+                    document = readState(searcher, write.tenant(), write.documentId());
+                    documents.put(key, document);
+                }
+                if (document.version >= write.version()) {
+                    continue;
+                }
+                switch (write) {
+                    case ReplaceChunks replace -> document.replace(replace);
+                    case ChangeMetadata change -> {
+                        if (!document.contentKnown) {
+                            document.content = readContent(searcher, write.tenant(), write.documentId());
+                            document.contentKnown = true;
+                        }
+                        document.changeMetadata(change);
+                    }
+                    case Delete ignored -> document.delete();
+                }
+                document.version = write.version();
+                document.changed = true;
+            }
+            return documents.values().stream().filter(document -> document.changed).toList();
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private static DocumentState readState(IndexSearcher searcher, String tenant, String documentId)
+            throws IOException {
+        ScoreDoc[] found = searcher.search(documentQuery(tenant, documentId, Entries.KIND_STATE), 1).scoreDocs;
+        if (found.length == 0) {
+            DocumentState unknown = new DocumentState(tenant, documentId, -1, false);
+            unknown.contentKnown = true;
+            return unknown;
+        }
+        Document state = searcher.storedFields().document(found[0].doc, VERSION_FIELDS);
+        return new DocumentState(tenant, documentId, Entries.longValue(state, Entries.VERSION),
+                Entries.intValue(state, Entries.DELETED) == 1);
+    }
+
+    private static ReplaceChunks readContent(IndexSearcher searcher, String tenant, String documentId)
+            throws IOException {
+        Query chunks = documentQuery(tenant, documentId, Entries.KIND_CHUNK);
+        int count = searcher.count(chunks);
+        if (count == 0) {
+            return null;
+        }
+        StoredFields stored = searcher.storedFields();
+        List<Document> entries = new ArrayList<>();
+        for (ScoreDoc chunk : searcher.search(chunks, count).scoreDocs) {
+            entries.add(stored.document(chunk.doc));
+        }
+        return Entries.content(tenant, documentId, entries);
+    }
+
+    private static Query documentQuery(String tenant, String documentId, String kind) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(Entries.KEY, Entries.key(tenant, documentId))), Occur.FILTER)
+                .add(new TermQuery(new Term(Entries.KIND, kind)), Occur.FILTER)
+                .build();
+    }
+
+    @Override
+    public List<DocumentHit> search(VectorQuery query) {
+        if (query.tenant() == null || query.tenant().isEmpty()) {
+            throw new IllegalArgumentException("tenant is required");
+        }
+        if (query.k() < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + query.k());
+        }
+        requireQueryVector(query.vector());
+        Query filter = Filters.chunksOf(query.tenant(), query.filter());
+        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+        return withSearcher(searcher -> {
+            StoredFields stored = searcher.storedFields();
+            int maxDoc = Math.max(1, searcher.getIndexReader().maxDoc());
+            int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, maxDoc);
+            while (true) {
+                // the filter restricts the HNSW search itself (pre-filtering), so k never shrinks after it
+                ScoreDoc[] chunks = searcher.search(
+                        new KnnFloatVectorQuery(Entries.VECTOR, query.vector(), chunksWanted, filter),
+                        chunksWanted).scoreDocs;
+                Map<String, ScoreDoc> bestPerDocument = new LinkedHashMap<>();
+                boolean reachedMinScore = false;
+                for (ScoreDoc chunk : chunks) { // best first
+                    if (chunk.score < minScore) {
+                        reachedMinScore = true;
+                        break;
+                    }
+                    bestPerDocument.putIfAbsent(stored.document(chunk.doc, ID_FIELD).get(Entries.DOCUMENT_ID), chunk);
+                }
+                boolean exhausted = chunks.length < chunksWanted || chunksWanted >= maxDoc;
+                if (bestPerDocument.size() >= query.k() || reachedMinScore || exhausted) {
+                    List<DocumentHit> hits = new ArrayList<>();
+                    for (ScoreDoc best : bestPerDocument.values()) {
+                        hits.add(Entries.hit(stored.document(best.doc, Entries.HIT_FIELDS), best.score));
+                    }
+                    return hits.stream()
+                            .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
+                                    .thenComparing(DocumentHit::documentId))
+                            .limit(query.k())
+                            .toList();
+                }
+                chunksWanted = (int) Math.min(chunksWanted * 2L, maxDoc);
+            }
+        });
+    }
+
+    private void requireQueryVector(float[] vector) {
+        if (vector == null || vector.length != space.dimension()) {
+            throw new IllegalArgumentException("the query vector has dimension "
+                    + (vector == null ? 0 : vector.length) + ", but space '" + space.name()
+                    + "' has dimension " + space.dimension());
+        }
+        for (float value : vector) {
+            if (!Float.isFinite(value)) {
+                throw new IllegalArgumentException("the query vector has a non-finite value");
+            }
+        }
+    }
+
+    @Override
+    public OptionalLong version(String tenant, String documentId) {
+        return withSearcher(searcher -> {
+            ScoreDoc[] found = searcher.search(documentQuery(tenant, documentId, Entries.KIND_STATE), 1).scoreDocs;
+            if (found.length == 0) {
+                return OptionalLong.empty();
+            }
+            Document state = searcher.storedFields().document(found[0].doc, VERSION_FIELDS);
+            return OptionalLong.of(Entries.longValue(state, Entries.VERSION));
+        });
+    }
+
+    @Override
+    public long countDocuments(String tenant) {
+        return count(tenant, Entries.KIND_STATE, new TermQuery(new Term(Entries.LIVE, "true")));
+    }
+
+    @Override
+    public long countChunks(String tenant) {
+        return count(tenant, Entries.KIND_CHUNK, null);
+    }
+
+    private long count(String tenant, String kind, Query extra) {
+        BooleanQuery.Builder query = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(Entries.TENANT, tenant)), Occur.FILTER)
+                .add(new TermQuery(new Term(Entries.KIND, kind)), Occur.FILTER);
+        if (extra != null) {
+            query.add(extra, Occur.FILTER);
+        }
+        return withSearcher(searcher -> searcher.count(query.build()));
+    }
+
+    private <T> T withSearcher(SearcherFunction<T> function) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return function.apply(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the index of space '" + space.name() + "'", e);
+        }
+    }
+
+    /** Waits for a running {@link #apply} to finish, then releases the files and Lucene's write lock. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            IOUtils.close(searchers, writer, directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the index of space '" + space.name() + "'", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LuceneVectorIndex[" + space.name() + "]";
+    }
+
+    @FunctionalInterface
+    private interface SearcherFunction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    /** One document as a batch sees it; {@code content} is null when it has no chunks. */
+    private static final class DocumentState {
+        final String tenant;
+        final String documentId;
+        long version;
+        boolean deleted;
+        ReplaceChunks content;
+        /** Chunks are read from the index only when a metadata change needs them. */
+        boolean contentKnown;
+        boolean changed;
+
+        DocumentState(String tenant, String documentId, long version, boolean deleted) {
+            this.tenant = tenant;
+            this.documentId = documentId;
+            this.version = version;
+            this.deleted = deleted;
+        }
+
+        void replace(ReplaceChunks replace) {
+            content = replace;
+            contentKnown = true;
+            deleted = false;
+        }
+
+        void changeMetadata(ChangeMetadata change) {
+            if (content != null) {
+                content = new ReplaceChunks(tenant, documentId, change.version(), content.contentRevision(),
+                        content.title(), change.metadata(), content.provenance(), content.chunks());
+            }
+        }
+
+        void delete() {
+            content = null;
+            contentKnown = true;
+            deleted = true;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.vectorsync.projections.vectorindex;
+
+import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentMetadataChanged;
+import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.Provenance;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorIndexes;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Projects document events into the vector index of each embedding space. A document's version is
+ * its event's sequence number plus one, which makes every write idempotent.
+ * <p>
+ * DocumentCreated, DocumentContentRevised and DocumentRestored need no handler: the index only holds
+ * embedded chunks, the old ones keep serving until the new embedding arrives, and a restored
+ * document reappears with its next DocumentEmbedded.
+ */
+@ProcessingGroup(VectorIndexProjectionModule.PROCESSING_GROUP)
+class VectorIndexProjection {
+
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private final VectorIndexes indexes;
+    /** Unit-of-work resource name; per instance, should two projections ever share a unit of work. */
+    private final String pendingResource = "vector-index.pending-writes." + INSTANCES.incrementAndGet();
+
+    VectorIndexProjection(VectorIndexes indexes) {
+        this.indexes = indexes;
+    }
+
+    @EventHandler
+    void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
+        VectorIndex index = indexes.forSpace(event.space());
+        if (event.dimension() != index.space().dimension()) {
+            throw new IllegalArgumentException("embedding of " + event.tenant() + "/" + event.documentId()
+                    + " has dimension " + event.dimension() + ", but space '" + event.space()
+                    + "' has dimension " + index.space().dimension());
+        }
+        ChunkerSettings chunker = event.chunker();
+        Provenance provenance = new Provenance(event.model(),
+                chunker == null ? null : chunker.name(),
+                chunker == null ? 0 : chunker.maxTokens(),
+                chunker == null ? 0 : chunker.overlapTokens());
+        List<IndexChunk> chunks = event.chunks().stream().map(VectorIndexProjection::indexChunk).toList();
+        queue(index, new IndexWrite.ReplaceChunks(event.tenant(), event.documentId(), sequenceNumber + 1,
+                event.contentRevision(), event.title(), event.metadata(), provenance, chunks));
+    }
+
+    @EventHandler
+    void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
+        for (VectorIndex index : indexes.all()) {
+            queue(index, new IndexWrite.ChangeMetadata(event.tenant(), event.documentId(), sequenceNumber + 1,
+                    event.metadata()));
+        }
+    }
+
+    @EventHandler
+    void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
+        for (VectorIndex index : indexes.all()) {
+            queue(index, new IndexWrite.Delete(event.tenant(), event.documentId(), sequenceNumber + 1));
+        }
+    }
+
+    private static IndexChunk indexChunk(EmbeddedChunk chunk) {
+        return new IndexChunk(chunk.index(), chunk.text(), chunk.start(), chunk.end(), chunk.vector());
+    }
+
+    /**
+     * Validates now, so a bad event throws from its own handler and is dead-lettered alone; applies
+     * later, once per batch: the root unit of work of a processor batch spans all its events.
+     */
+    private void queue(VectorIndex index, IndexWrite write) {
+        index.validate(write);
+        if (!CurrentUnitOfWork.isStarted()) {
+            index.apply(List.of(write));
+            return;
+        }
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        root.getOrComputeResource(pendingResource, name -> {
+            PendingWrites pending = new PendingWrites();
+            root.onPrepareCommit(unitOfWork -> pending.applyAll());
+            return pending;
+        }).add(index, write);
+    }
+
+    /** The writes of one batch, per index in event order. A rolled-back batch drops them with its resources. */
+    private static final class PendingWrites {
+
+        private final Map<VectorIndex, List<IndexWrite>> byIndex = new LinkedHashMap<>();
+
+        void add(VectorIndex index, IndexWrite write) {
+            byIndex.computeIfAbsent(index, ignored -> new ArrayList<>()).add(write);
+        }
+
+        void applyAll() {
+            byIndex.forEach(VectorIndex::apply);
+        }
+    }
+}

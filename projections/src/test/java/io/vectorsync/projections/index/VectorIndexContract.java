@@ -1,0 +1,423 @@
+package io.vectorsync.projections.index;
+
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
+import io.vectorsync.projections.index.IndexWrite.Delete;
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.MetadataFilter.AnyOf;
+import io.vectorsync.projections.index.MetadataFilter.Condition;
+import io.vectorsync.projections.index.MetadataFilter.Equals;
+import io.vectorsync.projections.index.MetadataFilter.Range;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.vectorsync.projections.index.TestVectors.blend;
+import static io.vectorsync.projections.index.TestVectors.orthogonal;
+import static io.vectorsync.projections.index.TestVectors.unit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The behaviour every {@link VectorIndex} adapter must have. An adapter's test extends this class and
+ * says how to open its index; the Lucene and OpenSearch adapters run the same cases.
+ */
+public abstract class VectorIndexContract {
+
+    protected static final int DIMENSION = 8;
+    protected static final SpaceSpec SPACE = new SpaceSpec("contract-space", DIMENSION, SpaceSpec.Metric.COSINE);
+    protected static final String TENANT = "acme";
+    protected static final Provenance PROVENANCE = new Provenance("test-model", "paragraph", 256, 32);
+
+    protected VectorIndex index;
+
+    /**
+     * Opens the index of {@code space}. Within one test every call must open the same storage, so
+     * closing an index and opening it again shows what it persisted.
+     */
+    protected abstract VectorIndex openIndex(SpaceSpec space);
+
+    @BeforeEach
+    void open() {
+        index = openIndex(SPACE);
+    }
+
+    @AfterEach
+    void close() {
+        index.close();
+    }
+
+    @Test
+    void upsertedDocumentIsFoundWithItsBestPassage() {
+        float[][] vectors = {unit(DIMENSION, 1), unit(DIMENSION, 2), unit(DIMENSION, 3)};
+        Map<String, Object> metadata = Map.of("lang", "en", "year", new BigDecimal("2024"),
+                "public", true, "tags", List.of("a", "b"));
+        index.apply(List.of(replace(TENANT, "doc-1", 2, metadata, vectors)));
+
+        List<DocumentHit> hits = index.search(query(vectors[1], 5));
+
+        assertThat(hits).hasSize(1);
+        DocumentHit hit = hits.getFirst();
+        assertThat(hit.documentId()).isEqualTo("doc-1");
+        assertThat(hit.score()).isCloseTo(1.0f, within(1e-4f));
+        assertThat(hit.chunkIndex()).isEqualTo(1);
+        assertThat(hit.passage()).isEqualTo("doc-1 passage 1 at version 2");
+        assertThat(hit.start()).isEqualTo(100);
+        assertThat(hit.end()).isEqualTo(199);
+        assertThat(hit.title()).isEqualTo("Title of doc-1");
+        assertThat(hit.metadata()).isEqualTo(metadata);
+        assertThat(hit.version()).isEqualTo(2);
+        assertThat(hit.contentRevision()).isEqualTo(1);
+        assertThat(index.version(TENANT, "doc-1")).hasValue(2);
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+        assertThat(index.countChunks(TENANT)).isEqualTo(3);
+    }
+
+    @Test
+    void revisionWithFewerChunksRemovesTheRest() {
+        float[] dropped = unit(DIMENSION, 3);
+        index.apply(List.of(replace(TENANT, "doc-1", 2, Map.of(), unit(DIMENSION, 1), unit(DIMENSION, 2), dropped)));
+
+        index.apply(List.of(replace(TENANT, "doc-1", 4, Map.of(), unit(DIMENSION, 4))));
+
+        assertThat(index.countChunks(TENANT)).isEqualTo(1);
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+        DocumentHit hit = index.search(query(dropped, 5)).getFirst();
+        assertThat(hit.passage()).isEqualTo("doc-1 passage 0 at version 4");
+        assertThat(hit.version()).isEqualTo(4);
+    }
+
+    @Test
+    void metadataChangeKeepsVectorsAndFiltersOnTheNewMetadata() {
+        float[] second = unit(DIMENSION, 2);
+        index.apply(List.of(replace(TENANT, "doc-1", 2, Map.of("lang", "en"), unit(DIMENSION, 1), second)));
+
+        index.apply(List.of(new ChangeMetadata(TENANT, "doc-1", 3, Map.of("lang", "de", "draft", false))));
+
+        List<DocumentHit> german = index.search(query(second, 5, new Equals("lang", "de")));
+        assertThat(german).singleElement().satisfies(hit -> {
+            assertThat(hit.chunkIndex()).isEqualTo(1);
+            assertThat(hit.score()).isCloseTo(1.0f, within(1e-4f));
+            assertThat(hit.passage()).isEqualTo("doc-1 passage 1 at version 2");
+            assertThat(hit.metadata()).isEqualTo(Map.of("lang", "de", "draft", false));
+            assertThat(hit.version()).isEqualTo(3);
+            assertThat(hit.contentRevision()).isEqualTo(1);
+        });
+        assertThat(index.search(query(second, 5, new Equals("lang", "en")))).isEmpty();
+        assertThat(index.countChunks(TENANT)).isEqualTo(2);
+    }
+
+    @Test
+    void metadataChangeOfADocumentWithoutChunksOnlyRecordsItsVersion() {
+        index.apply(List.of(new ChangeMetadata(TENANT, "doc-1", 3, Map.of("lang", "de"))));
+
+        assertThat(index.version(TENANT, "doc-1")).hasValue(3);
+        assertThat(index.countChunks(TENANT)).isZero();
+        assertThat(index.countDocuments(TENANT)).isZero();
+
+        index.apply(List.of(replace(TENANT, "doc-1", 2, Map.of(), unit(DIMENSION, 1))));
+        assertThat(index.countChunks(TENANT)).as("an embedding older than the metadata change").isZero();
+    }
+
+    @Test
+    void deleteRemovesTheDocumentFromSearchAndCounts() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(
+                replace(TENANT, "doc-1", 2, Map.of(), vector),
+                replace(TENANT, "doc-2", 2, Map.of(), unit(DIMENSION, 2))));
+
+        index.apply(List.of(new Delete(TENANT, "doc-1", 3)));
+
+        assertThat(ids(index.search(query(vector, 5)))).containsExactly("doc-2");
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+        assertThat(index.countChunks(TENANT)).isEqualTo(1);
+        assertThat(index.version(TENANT, "doc-1")).as("the tombstone's version").hasValue(3);
+        assertThat(index.version(TENANT, "never-written")).isEmpty();
+    }
+
+    @Test
+    void newerEmbeddingAfterDeleteRestoresTheDocument() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(replace(TENANT, "doc-1", 2, Map.of(), vector)));
+        index.apply(List.of(new Delete(TENANT, "doc-1", 3)));
+
+        index.apply(List.of(replace(TENANT, "doc-1", 5, Map.of(), vector)));
+
+        assertThat(index.search(query(vector, 5))).singleElement()
+                .satisfies(hit -> assertThat(hit.version()).isEqualTo(5));
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+    }
+
+    @Test
+    void duplicateWritesAreHarmless() {
+        float[] vector = unit(DIMENSION, 1);
+        ReplaceChunks write = replace(TENANT, "doc-1", 2, Map.of(), vector, unit(DIMENSION, 2));
+
+        index.apply(List.of(write));
+        index.apply(List.of(write));
+        index.apply(List.of(write, write));
+
+        assertThat(index.countChunks(TENANT)).isEqualTo(2);
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+        assertThat(ids(index.search(query(vector, 5)))).containsExactly("doc-1");
+    }
+
+    @Test
+    void olderWriteAfterANewerOneIsSkipped() {
+        float[] newer = unit(DIMENSION, 1);
+        index.apply(List.of(replace(TENANT, "doc-1", 5, Map.of("lang", "en"), newer)));
+
+        index.apply(List.of(
+                replace(TENANT, "doc-1", 3, Map.of(), unit(DIMENSION, 2), unit(DIMENSION, 3)),
+                new ChangeMetadata(TENANT, "doc-1", 4, Map.of("lang", "fr"))));
+
+        DocumentHit hit = index.search(query(newer, 5)).getFirst();
+        assertThat(hit.passage()).isEqualTo("doc-1 passage 0 at version 5");
+        assertThat(hit.metadata()).isEqualTo(Map.of("lang", "en"));
+        assertThat(index.version(TENANT, "doc-1")).hasValue(5);
+        assertThat(index.countChunks(TENANT)).isEqualTo(1);
+    }
+
+    @Test
+    void olderWriteAfterADeleteDoesNotResurrectTheDocument() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(replace(TENANT, "doc-1", 2, Map.of(), vector)));
+        index.apply(List.of(new Delete(TENANT, "doc-1", 4)));
+
+        index.apply(List.of(replace(TENANT, "doc-1", 3, Map.of(), vector)));
+
+        assertThat(index.search(query(vector, 5))).isEmpty();
+        assertThat(index.countDocuments(TENANT)).isZero();
+        assertThat(index.countChunks(TENANT)).isZero();
+        assertThat(index.version(TENANT, "doc-1")).hasValue(4);
+    }
+
+    @Test
+    void laterWritesInABatchSeeEarlierOnes() {
+        float[] vector = unit(DIMENSION, 1);
+
+        index.apply(List.of(
+                replace(TENANT, "doc-1", 1, Map.of("lang", "en"), vector, unit(DIMENSION, 2)),
+                new ChangeMetadata(TENANT, "doc-1", 2, Map.of("lang", "de")),
+                replace(TENANT, "doc-1", 1, Map.of("lang", "en"), vector),
+                replace(TENANT, "doc-2", 1, Map.of(), unit(DIMENSION, 3)),
+                new Delete(TENANT, "doc-2", 2),
+                replace(TENANT, "doc-2", 1, Map.of(), unit(DIMENSION, 3))));
+
+        assertThat(index.search(query(vector, 5))).singleElement().satisfies(hit -> {
+            assertThat(hit.documentId()).isEqualTo("doc-1");
+            assertThat(hit.metadata()).isEqualTo(Map.of("lang", "de"));
+            assertThat(hit.version()).isEqualTo(2);
+        });
+        assertThat(index.countChunks(TENANT)).isEqualTo(2);
+        assertThat(index.version(TENANT, "doc-2")).hasValue(2);
+    }
+
+    @Test
+    void batchWithAnInvalidWriteWritesNothing() {
+        List<IndexWrite> batch = List.of(
+                replace(TENANT, "doc-1", 1, Map.of(), unit(DIMENSION, 1)),
+                replace(TENANT, "doc-2", 1, Map.of(), unit(DIMENSION + 1, 2)));
+
+        assertThatThrownBy(() -> index.apply(batch))
+                .isInstanceOfSatisfying(IndexWriteException.class, e -> assertThat(e.isTransient()).isFalse())
+                .hasMessageContaining("dimension");
+        assertThat(index.countChunks(TENANT)).isZero();
+        assertThat(index.version(TENANT, "doc-1")).isEmpty();
+    }
+
+    @Test
+    void filtersOnStringEquality() {
+        indexCatalogue();
+        assertThat(matching(new Equals("lang", "en"))).containsExactly("en-2021");
+    }
+
+    @Test
+    void filtersOnNumberEquality() {
+        indexCatalogue();
+        assertThat(matching(new Equals("year", new BigDecimal("2023")))).containsExactly("de-2023");
+        assertThat(matching(new Equals("year", new BigDecimal("2023.0")))).containsExactly("de-2023");
+    }
+
+    @Test
+    void filtersOnBooleanEquality() {
+        indexCatalogue();
+        assertThat(matching(new Equals("public", true))).containsExactly("en-2021", "fr-2025");
+        assertThat(matching(new Equals("public", false))).containsExactly("de-2023");
+    }
+
+    @Test
+    void filtersOnAListContainingAValue() {
+        indexCatalogue();
+        assertThat(matching(new Equals("tags", "y"))).containsExactly("de-2023", "en-2021");
+        assertThat(matching(new Equals("tags", "z"))).containsExactly("de-2023");
+    }
+
+    @Test
+    void filtersOnAnyOfSeveralValues() {
+        indexCatalogue();
+        assertThat(matching(new AnyOf("lang", List.of("de", "fr", "nl")))).containsExactly("de-2023", "fr-2025");
+        assertThat(matching(new AnyOf("tags", List.of("x", "z")))).containsExactly("de-2023", "en-2021");
+        assertThat(matching(new AnyOf("year", List.of(new BigDecimal("2021"), new BigDecimal("2025")))))
+                .containsExactly("en-2021", "fr-2025");
+    }
+
+    @Test
+    void filtersOnANumericRange() {
+        indexCatalogue();
+        assertThat(matching(new Range("year", null, new BigDecimal("2022"), new BigDecimal("2025"), null)))
+                .containsExactly("de-2023");
+        assertThat(matching(new Range("year", new BigDecimal("2021"), null, null, null)))
+                .containsExactly("de-2023", "fr-2025");
+        assertThat(matching(new Range("year", null, null, null, new BigDecimal("2023"))))
+                .containsExactly("de-2023", "en-2021");
+        assertThat(matching(new Range("year", null, new BigDecimal("2021"), null, new BigDecimal("2021"))))
+                .containsExactly("en-2021");
+    }
+
+    @Test
+    void filterConditionsMustAllHold() {
+        indexCatalogue();
+        assertThat(matching(new Equals("public", true), new Range("year", new BigDecimal("2022"), null, null, null)))
+                .containsExactly("fr-2025");
+        assertThat(matching(new Equals("lang", "en"), new Equals("public", false))).isEmpty();
+    }
+
+    @Test
+    void minScoreDropsWeakMatches() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(
+                replace(TENANT, "close", 1, Map.of(), vector),
+                replace(TENANT, "unrelated", 1, Map.of(), orthogonal(vector, 2))));
+
+        List<DocumentHit> all = index.search(query(vector, 5));
+        assertThat(ids(all)).containsExactly("close", "unrelated");
+        assertThat(all.get(1).score()).as("cosine 0 scores (1 + 0) / 2").isCloseTo(0.5f, within(1e-4f));
+
+        List<DocumentHit> strong = index.search(new VectorQuery(TENANT, vector, 5, MetadataFilter.NONE, 0.9f));
+        assertThat(ids(strong)).containsExactly("close");
+    }
+
+    @Test
+    void tenantsAreIsolated() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(
+                replace("acme", "doc-1", 1, Map.of(), vector),
+                replace("globex", "doc-1", 1, Map.of(), vector, unit(DIMENSION, 2))));
+
+        assertThat(index.search(new VectorQuery("acme", vector, 5, MetadataFilter.NONE, null)))
+                .singleElement().satisfies(hit -> assertThat(hit.passage()).startsWith("doc-1 passage 0"));
+        assertThat(index.countChunks("acme")).isEqualTo(1);
+        assertThat(index.countChunks("globex")).isEqualTo(2);
+
+        index.apply(List.of(new Delete("acme", "doc-1", 2)));
+
+        assertThat(index.search(new VectorQuery("acme", vector, 5, MetadataFilter.NONE, null))).isEmpty();
+        assertThat(index.search(new VectorQuery("globex", vector, 5, MetadataFilter.NONE, null))).hasSize(1);
+        assertThat(index.countDocuments("globex")).isEqualTo(1);
+        assertThat(index.version("globex", "doc-1")).hasValue(1);
+        assertThat(index.search(new VectorQuery("initech", vector, 5, MetadataFilter.NONE, null))).isEmpty();
+    }
+
+    @Test
+    void kLimitsTheHitsToOnePerDocumentBestFirst() {
+        float[] query = unit(DIMENSION, 1);
+        index.apply(List.of(
+                replace(TENANT, "best", 1, Map.of(),
+                        blend(query, unit(DIMENSION, 10), 0.3), query, blend(query, unit(DIMENSION, 11), 0.2)),
+                replace(TENANT, "second", 1, Map.of(), blend(query, unit(DIMENSION, 12), 0.4)),
+                replace(TENANT, "third", 1, Map.of(), blend(query, unit(DIMENSION, 13), 0.8))));
+
+        List<DocumentHit> hits = index.search(query(query, 2));
+
+        assertThat(ids(hits)).containsExactly("best", "second");
+        assertThat(hits.getFirst().chunkIndex()).isEqualTo(1);
+        assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+    }
+
+    @Test
+    void aDocumentWithManyCloseChunksDoesNotCrowdOutOthers() {
+        float[] query = unit(DIMENSION, 1);
+        float[][] crowd = new float[12][];
+        for (int i = 0; i < crowd.length; i++) {
+            crowd[i] = blend(query, unit(DIMENSION, 100 + i), 0.05);
+        }
+        index.apply(List.of(
+                replace(TENANT, "crowd", 1, Map.of(), crowd),
+                replace(TENANT, "other", 1, Map.of(), blend(query, unit(DIMENSION, 2), 0.6))));
+
+        assertThat(ids(index.search(query(query, 2)))).containsExactly("crowd", "other");
+    }
+
+    @Test
+    void reopenedIndexStillHoldsEverything() {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(
+                replace(TENANT, "doc-1", 2, Map.of("lang", "en"), vector, unit(DIMENSION, 2)),
+                replace(TENANT, "doc-2", 2, Map.of(), unit(DIMENSION, 3))));
+        index.apply(List.of(
+                new ChangeMetadata(TENANT, "doc-1", 3, Map.of("lang", "de")),
+                new Delete(TENANT, "doc-2", 3)));
+
+        index.close();
+        index = openIndex(SPACE);
+
+        assertThat(index.search(query(vector, 5, new Equals("lang", "de")))).singleElement()
+                .satisfies(hit -> assertThat(hit.version()).isEqualTo(3));
+        assertThat(index.countDocuments(TENANT)).isEqualTo(1);
+        assertThat(index.countChunks(TENANT)).isEqualTo(2);
+        assertThat(index.version(TENANT, "doc-2")).hasValue(3);
+
+        index.apply(List.of(replace(TENANT, "doc-2", 2, Map.of(), unit(DIMENSION, 3))));
+        assertThat(index.countDocuments(TENANT)).as("the tombstone survived the restart").isEqualTo(1);
+    }
+
+    @Test
+    void queryVectorOfAnotherDimensionIsRejected() {
+        assertThatThrownBy(() -> index.search(query(unit(DIMENSION + 1, 1), 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimension " + (DIMENSION + 1))
+                .hasMessageContaining("dimension " + DIMENSION);
+    }
+
+    /** Three documents of distinct metadata whose ids say what they hold. */
+    private void indexCatalogue() {
+        index.apply(List.of(
+                replace(TENANT, "en-2021", 1, Map.of("lang", "en", "year", new BigDecimal("2021"),
+                        "public", true, "tags", List.of("x", "y")), unit(DIMENSION, 1)),
+                replace(TENANT, "de-2023", 1, Map.of("lang", "de", "year", new BigDecimal("2023"),
+                        "public", false, "tags", List.of("y", "z")), unit(DIMENSION, 2)),
+                replace(TENANT, "fr-2025", 1, Map.of("lang", "fr", "year", new BigDecimal("2025"),
+                        "public", true, "tags", List.of()), unit(DIMENSION, 3))));
+    }
+
+    /** Ids of every catalogue document the conditions let through, sorted. */
+    private List<String> matching(Condition... conditions) {
+        List<DocumentHit> hits = index.search(query(unit(DIMENSION, 42), 10, conditions));
+        return ids(hits).stream().sorted().toList();
+    }
+
+    protected static ReplaceChunks replace(String tenant, String documentId, long version,
+                                           Map<String, Object> metadata, float[]... vectors) {
+        List<IndexChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < vectors.length; i++) {
+            chunks.add(new IndexChunk(i, documentId + " passage " + i + " at version " + version,
+                    i * 100, i * 100 + 99, vectors[i]));
+        }
+        return new ReplaceChunks(tenant, documentId, version, version - 1, "Title of " + documentId,
+                metadata, PROVENANCE, chunks);
+    }
+
+    protected static VectorQuery query(float[] vector, int k, Condition... conditions) {
+        return new VectorQuery(TENANT, vector, k, new MetadataFilter(List.of(conditions)), null);
+    }
+
+    protected static List<String> ids(List<DocumentHit> hits) {
+        return hits.stream().map(DocumentHit::documentId).toList();
+    }
+}
