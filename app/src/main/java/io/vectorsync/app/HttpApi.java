@@ -1,0 +1,74 @@
+package io.vectorsync.app;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.command.api.ApiException;
+import io.vectorsync.command.api.DocumentCommandService;
+import io.vectorsync.command.api.Problem;
+import io.vectorsync.command.api.Problems;
+import io.vectorsync.query.document.DocumentService;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.query.search.SearchService;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
+import java.util.Map;
+
+/** The HTTP surface: every route, health, and the single mapping from failures to problem+json. */
+public final class HttpApi {
+
+    private HttpApi() {
+    }
+
+    public static void routing(HttpRouting.Builder routing, Vectorsync app) {
+        routing.register("/v1/tenants",
+                        new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
+                                app.settings().maxRequestBytes()),
+                        new DocumentService(app.eventStore()),
+                        new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
+                                app.spaces().defaultSpace(),
+                                app.indexes().all().stream().map(VectorIndex::space).toList()))
+                .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
+                .get("/health/ready", (req, res) -> ready(app, res))
+                .any((req, res) -> {
+                    throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " "
+                            + req.path().path());
+                })
+                .error(Throwable.class, HttpApi::problem);
+    }
+
+    private static void ready(Vectorsync app, ServerResponse res) {
+        JsonObjectBuilder checks = Json.createObjectBuilder();
+        boolean up = true;
+        try {
+            app.database().position("-", 0);
+            checks.add("eventStore", "UP");
+        } catch (RuntimeException e) {
+            checks.add("eventStore", "DOWN: " + e.getMessage());
+            up = false;
+        }
+        JsonObjectBuilder processors = Json.createObjectBuilder();
+        for (Map.Entry<String, Boolean> processor : app.processors().entrySet()) {
+            processors.add(processor.getKey(), processor.getValue() ? "UP" : "DOWN");
+            up &= processor.getValue();
+        }
+        checks.add("processors", processors);
+        json(res, up ? 200 : 503, Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks));
+    }
+
+    private static void json(ServerResponse res, int status, JsonObjectBuilder body) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body.build().toString());
+    }
+
+    private static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
+        Problem problem = Problems.from(failure);
+        res.status(Status.create(problem.status()));
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(problem.toJson().toString());
+    }
+}

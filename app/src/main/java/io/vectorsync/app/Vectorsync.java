@@ -1,0 +1,178 @@
+package io.vectorsync.app;
+
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.command.encoder.EmbeddingSpaces;
+import io.vectorsync.command.encoder.Encoder;
+import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
+import io.vectorsync.command.encoder.TextEmbeddingModel;
+import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.domain.Document;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndexes;
+import io.vectorsync.projections.index.lucene.HnswSettings;
+import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
+import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
+import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.upcasters.Upcasters;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.Serializer;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: builds every component from {@link Settings}, starts them in order and stops
+ * them in reverse, so a graceful shutdown finishes in-flight batches before the stores close.
+ */
+public final class Vectorsync implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Vectorsync.class.getName());
+    public static final String VECTOR_INDEX_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
+
+    private final Settings settings;
+    private final EventStoreDatabase database;
+    private final VectorIndexes indexes;
+    private final EmbeddingSpaces spaces;
+    private final Configuration axon;
+
+    private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
+                       Configuration axon) {
+        this.settings = settings;
+        this.database = database;
+        this.indexes = indexes;
+        this.spaces = spaces;
+        this.axon = axon;
+    }
+
+    public static Vectorsync start(Settings settings) {
+        LOG.info(() -> "Data directory: " + settings.dataDir());
+        Serializer serializer = JsonbSerializer.create();
+        EventStoreDatabase database = EventStoreDatabase.openH2(settings.dataDir());
+        VectorIndexes indexes = null;
+        try {
+            EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
+            List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
+            indexes = VectorIndexes.open(specs, LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
+                    new HnswSettings(settings.hnswM(), settings.hnswEfConstruction())));
+            Configuration axon = configure(settings, serializer, database, indexes, spaces).buildConfiguration();
+            axon.start();
+            LOG.info(() -> "Event store: " + database.description() + "; index: lucene under "
+                    + settings.dataDir().resolve("index"));
+            return new Vectorsync(settings, database, indexes, spaces, axon);
+        } catch (RuntimeException e) {
+            if (indexes != null) {
+                indexes.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    private static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
+                                        VectorIndexes indexes, EmbeddingSpaces spaces) {
+        Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureTransactionManager(c -> database.transactionManager())
+                .configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
+                .configureAggregate(Document.class);
+        configurer.eventProcessing()
+                .registerTokenStore(c -> database.tokenStore(serializer, settings.nodeId()))
+                .usingPooledStreamingEventProcessors((c, builder) -> builder
+                        .initialSegmentCount(settings.segments())
+                        .batchSize(settings.batchSize())
+                        .maxClaimedSegments(settings.segments()))
+                .registerEventHandler(c -> Encoder.handler(spaces, c.commandGateway()))
+                .registerEventHandler(c -> VectorIndexProjectionModule.projection(indexes))
+                .registerDeadLetterQueue(Encoder.PROCESSING_GROUP,
+                        c -> database.deadLetterQueue(Encoder.PROCESSING_GROUP, serializer))
+                .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
+                        c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer));
+        return configurer;
+    }
+
+    private static TextEmbeddingModel model(String id) {
+        if (id.equals(MiniLmEmbeddingModel.ID)) {
+            return new MiniLmEmbeddingModel();
+        }
+        throw new IllegalArgumentException("unknown embedding model '" + id + "'; available: "
+                + MiniLmEmbeddingModel.ID + ", " + EmbeddingSpace.CLIENT_MODEL);
+    }
+
+    private static SpaceSpec spec(EmbeddingSpace space) {
+        SpaceSpec.Metric metric = switch (space.metric()) {
+            case "cosine" -> SpaceSpec.Metric.COSINE;
+            case "dot_product", "dot-product" -> SpaceSpec.Metric.DOT_PRODUCT;
+            case "euclidean", "l2" -> SpaceSpec.Metric.EUCLIDEAN;
+            default -> throw new IllegalArgumentException("space '" + space.name() + "': unknown metric '"
+                    + space.metric() + "'; use cosine, dot_product or euclidean");
+        };
+        return new SpaceSpec(space.name(), space.dimension(), metric);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public EventStoreDatabase database() {
+        return database;
+    }
+
+    public VectorIndexes indexes() {
+        return indexes;
+    }
+
+    public EmbeddingSpaces spaces() {
+        return spaces;
+    }
+
+    public Configuration axon() {
+        return axon;
+    }
+
+    public EventStore eventStore() {
+        return axon.eventStore();
+    }
+
+    /** Processing groups and whether each is running, for readiness. */
+    public Map<String, Boolean> processors() {
+        Map<String, Boolean> result = new java.util.TreeMap<>();
+        for (Map.Entry<String, EventProcessor> entry : axon.eventProcessingConfiguration().eventProcessors().entrySet()) {
+            EventProcessor processor = entry.getValue();
+            boolean running = processor.isRunning() && !processor.isError();
+            result.put(entry.getKey().toLowerCase(Locale.ROOT), running);
+        }
+        return result;
+    }
+
+    /** Whether the processor has caught up with the head of the log (used by tests and readiness). */
+    public boolean caughtUp(String processingGroup) {
+        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(processingGroup).orElseThrow();
+        if (processor instanceof PooledStreamingEventProcessor pooled) {
+            return !pooled.processingStatus().isEmpty()
+                    && pooled.processingStatus().values().stream().allMatch(s -> s.isCaughtUp() && !s.isErrorState());
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            axon.shutdown();
+        } finally {
+            try {
+                indexes.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.vectorsync.app;
+
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.domain.ChunkerSettings;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Starts the real app on a free port over a data directory, and talks HTTP to it. */
+final class TestApp implements AutoCloseable {
+
+    static final int TINY_DIMENSION = 4;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Main.Running running;
+    private final String base;
+
+    private TestApp(Main.Running running) {
+        this.running = running;
+        this.base = "http://localhost:" + running.port();
+    }
+
+    static Settings settings(Path dataDir) {
+        return new Settings("localhost", 0, dataDir, "test-node", 256 * 1024, "default",
+                List.of(new EmbeddingSpace("default", "all-minilm-l6-v2", 384, "cosine",
+                                new ChunkerSettings("recursive", 64, 8)),
+                        new EmbeddingSpace("tiny", EmbeddingSpace.CLIENT_MODEL, TINY_DIMENSION, "cosine",
+                                new ChunkerSettings("recursive", 64, 8))),
+                "lucene", 16, 100, 2, 100);
+    }
+
+    static TestApp start(Path dataDir) {
+        return new TestApp(Main.start(settings(dataDir)));
+    }
+
+    Vectorsync app() {
+        return running.app();
+    }
+
+    Response put(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response post(String path, String contentType, String body) {
+        return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    Response delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder;
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls until the condition holds; fails the test after the timeout. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.stop();
+    }
+
+    record Response(int status, String contentType, String body) {
+
+        JsonObject json() {
+            return Json.createReader(new StringReader(body)).readObject();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + body;
+        }
+    }
+}
