@@ -37,8 +37,8 @@ public abstract class VectorIndexContract {
     protected VectorIndex index;
 
     /**
-     * Opens the index of {@code space}. Within one test every call must open the same storage, so
-     * closing an index and opening it again shows what it persisted.
+     * Opens the index of {@code space}, empty at the start of each test. Within one test every call
+     * must open the same storage, so closing an index and opening it again shows what it persisted.
      */
     protected abstract VectorIndex openIndex(SpaceSpec space);
 
@@ -286,6 +286,21 @@ public abstract class VectorIndexContract {
         assertThat(matching(new Equals("public", true), new Range("year", new BigDecimal("2022"), null, null, null)))
                 .containsExactly("fr-2025");
         assertThat(matching(new Equals("lang", "en"), new Equals("public", false))).isEmpty();
+    }
+
+    @Test
+    void filtersApplyBeforeTheNearestNeighboursAreChosen() {
+        float[] query = unit(DIMENSION, 1);
+        List<IndexWrite> nearButExcluded = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            nearButExcluded.add(replace(TENANT, "near-" + i, 1, Map.of("lang", "en"),
+                    blend(query, unit(DIMENSION, 100 + i), 0.1)));
+        }
+        index.apply(nearButExcluded);
+        index.apply(List.of(replace(TENANT, "far", 1, Map.of("lang", "de"), orthogonal(query, 2))));
+
+        // post-filtering the 4 * k nearest chunks would find nothing here
+        assertThat(ids(index.search(query(query, 1, new Equals("lang", "de"))))).containsExactly("far");
     }
 
     @Test
