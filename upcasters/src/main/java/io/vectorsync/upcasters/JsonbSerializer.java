@@ -1,0 +1,249 @@
+package io.vectorsync.upcasters;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.bind.serializer.SerializationContext;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonGenerator;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.AnnotationRevisionResolver;
+import org.axonframework.serialization.ChainingConverter;
+import org.axonframework.serialization.ContentTypeConverter;
+import org.axonframework.serialization.Converter;
+import org.axonframework.serialization.RevisionResolver;
+import org.axonframework.serialization.SerializationException;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.SimpleSerializedType;
+import org.axonframework.serialization.UnknownSerializedType;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one Axon {@link Serializer} of Vectorsync — events, messages, tracking tokens, dead letters — writing UTF-8
+ * JSON with Jakarta JSON-B (Yasson) and JSON-P (Parsson). Build one with {@link #create()} and share it: it holds a
+ * single, thread-safe {@link Jsonb}.
+ * <p>
+ * Representations: {@code byte[]}, {@link String}, {@link JsonObject} (the upcasting representation: an upcaster asks
+ * for {@code JsonObject} and Axon's converter parses the stored bytes), and whatever Axon's {@link ChainingConverter}
+ * reaches from {@code byte[]} ({@code InputStream}).
+ * <p>
+ * Three kinds of object are not left to JSON-B:
+ * <ul>
+ *     <li>{@link MetaData}, by {@link MetaDataCodec}: integral numbers come back as {@link Long}, all other numbers
+ *     as {@link java.math.BigDecimal}, objects as maps and arrays as lists;</li>
+ *     <li>{@link TrackingToken}s, by {@link TrackingTokenCodec}, which JSON-B cannot rebuild (no default
+ *     constructors, tokens nested in tokens);</li>
+ *     <li>anything else is plain JSON-B; an {@code Object}-typed value such as the events' {@code metadata} maps
+ *     comes back with JSON-B's default mapping: {@code String}, {@code BigDecimal}, {@code Boolean}, {@code List},
+ *     {@code Map}.</li>
+ * </ul>
+ * Deserializing is strict: a property the target class does not have is an error, so an event whose shape changed
+ * without an upcaster fails loudly instead of losing a field.
+ */
+public final class JsonbSerializer implements Serializer {
+
+    private final Jsonb jsonb;
+    private final JsonReaderFactory readers;
+    private final RevisionResolver revisions = new AnnotationRevisionResolver();
+    private final ClassLoader classLoader = JsonbSerializer.class.getClassLoader();
+    private final ChainingConverter converter = new ChainingConverter(classLoader);
+    private final MetaDataCodec metaData;
+    private final TrackingTokenCodec tokens;
+
+    private JsonbSerializer() {
+        this.jsonb = JsonbBuilder.create(new JsonbConfig()
+                // every component is written, null or not, so a stored event shows its whole shape
+                .withNullValues(true)
+                .withSerializers(new VectorSerializer())
+                // Yasson's switch: an unknown property fails instead of being dropped silently
+                .setProperty("jsonb.fail-on-unknown-properties", true));
+        // the static Json.* methods look the provider up on every call; keep one
+        JsonProvider json = JsonProvider.provider();
+        this.readers = json.createReaderFactory(Map.of());
+        this.metaData = new MetaDataCodec(json, this::toJsonValue);
+        this.tokens = new TrackingTokenCodec(json, this::toJsonValue, this::fromJsonValue);
+        converter.registerConverter(new FunctionConverter<>(byte[].class, JsonObject.class, this::parseObject));
+        converter.registerConverter(new FunctionConverter<>(JsonObject.class, byte[].class,
+                object -> object.toString().getBytes(StandardCharsets.UTF_8)));
+        // direct, not chained through byte[]: Axon only chains converters for declared types, never for
+        // an implementation class such as Parsson's JsonObjectImpl
+        converter.registerConverter(new FunctionConverter<>(String.class, JsonObject.class,
+                text -> parseObject(text.getBytes(StandardCharsets.UTF_8))));
+        converter.registerConverter(new FunctionConverter<>(JsonObject.class, String.class, JsonObject::toString));
+    }
+
+    /** A serializer with the annotation revision resolver ({@code @Revision}) and the standard converters. */
+    public static JsonbSerializer create() {
+        return new JsonbSerializer();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> SerializedObject<T> serialize(Object object, Class<T> expectedRepresentation) {
+        SerializedType type = typeForClass(object == null ? null : object.getClass());
+        T data;
+        if (JsonObject.class.equals(expectedRepresentation)) {
+            data = (T) parseObject(toJson(object).getBytes(StandardCharsets.UTF_8));
+        } else if (String.class.equals(expectedRepresentation)) {
+            data = (T) toJson(object);
+        } else {
+            data = converter.convert(toJson(object).getBytes(StandardCharsets.UTF_8), expectedRepresentation);
+        }
+        return new SimpleSerializedObject<>(data, expectedRepresentation, type);
+    }
+
+    @Override
+    public <T> boolean canSerializeTo(Class<T> expectedRepresentation) {
+        return JsonObject.class.equals(expectedRepresentation)
+                || String.class.equals(expectedRepresentation)
+                || converter.canConvert(byte[].class, expectedRepresentation);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S, T> T deserialize(SerializedObject<S> serializedObject) {
+        SerializedType type = serializedObject.getType();
+        if (SerializedType.emptyType().equals(type)) {
+            return null;
+        }
+        Class<?> target = classForType(type);
+        if (UnknownSerializedType.class.equals(target)) {
+            return (T) new UnknownSerializedType(this, serializedObject);
+        }
+        try {
+            if (MetaData.class.equals(target)) {
+                return (T) metaData.decode(converter.convert(serializedObject, JsonObject.class).getData());
+            }
+            if (TrackingToken.class.isAssignableFrom(target)) {
+                return (T) target.cast(tokens.decode(converter.convert(serializedObject, JsonObject.class).getData()));
+            }
+            return (T) jsonb.fromJson(converter.convert(serializedObject, String.class).getData(), target);
+        } catch (JsonbException | JsonException | ClassCastException | ArithmeticException e) {
+            // ClassCastException, ArithmeticException: JSON of the wrong kind where a codec expects an object or a long
+            throw new SerializationException("Cannot deserialize " + describe(type) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Class classForType(SerializedType type) {
+        if (SerializedType.emptyType().equals(type)) {
+            return Void.class;
+        }
+        try {
+            return Class.forName(type.getName(), false, classLoader);
+        } catch (ClassNotFoundException e) {
+            // Axon's contract: an unknown type is not an error until someone reads its data
+            return UnknownSerializedType.class;
+        }
+    }
+
+    @Override
+    public SerializedType typeForClass(@SuppressWarnings("rawtypes") Class type) {
+        if (type == null || Void.class.equals(type) || void.class.equals(type)) {
+            return SimpleSerializedType.emptyType();
+        }
+        return new SimpleSerializedType(type.getName(), revisions.revisionOf(type));
+    }
+
+    @Override
+    public Converter getConverter() {
+        return converter;
+    }
+
+    private String toJson(Object object) {
+        if (object == null) {
+            return "null";
+        }
+        try {
+            if (object instanceof MetaData values) {
+                return metaData.encode(values).toString();
+            }
+            if (object instanceof TrackingToken token) {
+                return tokens.encode(token).toString();
+            }
+            return jsonb.toJson(object);
+        } catch (JsonbException | JsonException | NumberFormatException e) {
+            // NumberFormatException: JSON has no NaN or infinity
+            throw new SerializationException("Cannot serialize " + object.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JSON-B form of a value the codecs have no own mapping for (a replay context, a metadata value). */
+    private JsonValue toJsonValue(Object value) {
+        try (JsonReader reader = readers.createReader(new StringReader(jsonb.toJson(value)))) {
+            return reader.readValue();
+        }
+    }
+
+    private Object fromJsonValue(JsonValue json, String className) {
+        try {
+            return jsonb.fromJson(json.toString(), Class.forName(className, false, classLoader));
+        } catch (ClassNotFoundException e) {
+            throw new SerializationException("Unknown class " + className, e);
+        }
+    }
+
+    private JsonObject parseObject(byte[] json) {
+        try (JsonReader reader = readers.createReader(new ByteArrayInputStream(json), StandardCharsets.UTF_8)) {
+            return reader.readObject();
+        } catch (JsonException e) {
+            throw new SerializationException("Not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(SerializedType type) {
+        return type.getName() + (type.getRevision() == null ? "" : " revision " + type.getRevision());
+    }
+
+    /**
+     * Vectors, the bulk of the stored data, written short and exact: each float as its shortest decimal
+     * ({@code 0.0004}, where Yasson writes {@code 0.00040}), and {@code -0.0} kept (Yasson writes {@code 0.0}, so a
+     * vector would not read back bit-equal). The {@link JsonObject} an upcaster works on cannot hold {@code -0.0}
+     * either (JSON-P numbers are {@code BigDecimal}s), so an upcasted event's vectors have {@code 0.0} there.
+     */
+    private static final class VectorSerializer implements jakarta.json.bind.serializer.JsonbSerializer<float[]> {
+
+        @Override
+        public void serialize(float[] vector, JsonGenerator generator, SerializationContext context) {
+            generator.writeStartArray();
+            for (float value : vector) {
+                if (value == 0 && 1 / value < 0) {
+                    generator.write(-0.0d); // a BigDecimal has no negative zero; a double writes "-0.0"
+                } else {
+                    // NumberFormatException for NaN and infinities, which JSON cannot hold
+                    BigDecimal exact = new BigDecimal(Float.toString(value));
+                    BigDecimal shortest = exact.stripTrailingZeros();
+                    generator.write(shortest.scale() < 0 ? exact : shortest); // 100.0, not 1E+2
+                }
+            }
+            generator.writeEnd();
+        }
+    }
+
+    /** A {@link ContentTypeConverter} from a function; the record's accessors implement the type methods. */
+    private record FunctionConverter<S, T>(Class<S> expectedSourceType, Class<T> targetType, Function<S, T> function)
+            implements ContentTypeConverter<S, T> {
+
+        @Override
+        public T convert(S original) {
+            return function.apply(original);
+        }
+    }
+}
