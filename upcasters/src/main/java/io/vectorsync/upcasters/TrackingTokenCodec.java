@@ -147,10 +147,10 @@ final class TrackingTokenCodec {
     private TrackingToken replay(JsonObject object) {
         TrackingToken tokenAtReset = decodeNullable(required(object, "tokenAtReset"));
         TrackingToken currentToken = decodeNullable(required(object, "currentToken"));
-        JsonValue storedContext = object.getOrDefault("context", JsonValue.NULL);
+        JsonValue storedContext = required(object, "context");
         Object context = storedContext.getValueType() == JsonValue.ValueType.NULL ? null
-                : contextFromJson.apply(storedContext.asJsonObject().get("value"),
-                                        storedContext.asJsonObject().getString("type"));
+                : contextFromJson.apply(required(storedContext.asJsonObject(), "value"),
+                                        ((JsonString) required(storedContext.asJsonObject(), "type")).getString());
         TrackingToken token = ReplayToken.createReplayToken(tokenAtReset, currentToken, context);
         if (!(token instanceof ReplayToken replay)
                 || !Objects.equals(replay.getTokenAtReset(), tokenAtReset)
@@ -164,7 +164,7 @@ final class TrackingTokenCodec {
     private static JsonValue required(JsonObject token, String key) {
         JsonValue value = token.get(key);
         if (value == null) {
-            throw new SerializationException("Tracking token \"" + token.getString(TYPE) + "\" lacks \"" + key + "\"");
+            throw new SerializationException("Tracking token JSON lacks \"" + key + "\": " + token);
         }
         return value;
     }

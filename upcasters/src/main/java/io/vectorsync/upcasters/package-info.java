@@ -20,7 +20,7 @@
  *     }
  *
  *     protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation event) {
- *         return event.upcast(TO, JsonObject.class, json -> Json.createObjectBuilder(json)
+ *         return event.upcastPayload(TO, JsonObject.class, json -> Json.createObjectBuilder(json)
  *                 .add("language", "und")        // the new component, with the value old events mean
  *                 .build());
  *     }

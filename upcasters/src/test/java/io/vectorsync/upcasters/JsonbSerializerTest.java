@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -109,14 +110,16 @@ class JsonbSerializerTest {
     }
 
     @Test
-    void metaDataIntegersComeBackAsLongAndOtherNumbersAsBigDecimal() {
-        MetaData metaData = MetaData.with("retries", 2).and("ratio", 0.5d).and("weight", 0.1f);
+    void metaDataIntegersComeBackAsLongOtherNumbersAsBigDecimalAndOtherValuesAsTheirJson() {
+        MetaData metaData = MetaData.with("retries", 2).and("ratio", 0.5d).and("weight", 0.1f)
+                                    .and("at", Instant.parse("2025-11-03T09:15:00Z"));
 
         MetaData read = roundTrip(metaData);
 
         assertThat(read.get("retries")).isEqualTo(2L);
         assertThat(read.get("ratio")).isEqualTo(new BigDecimal("0.5"));
         assertThat(read.get("weight")).isEqualTo(new BigDecimal("0.1"));
+        assertThat(read.get("at")).isEqualTo("2025-11-03T09:15:00Z");
     }
 
     @Test

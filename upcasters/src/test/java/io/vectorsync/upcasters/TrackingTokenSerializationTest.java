@@ -141,7 +141,7 @@ class TrackingTokenSerializationTest {
 
         assertThatThrownBy(() -> serializer.deserialize(broken))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("\"gap-aware\" lacks \"index\"");
+                .hasMessageContaining("lacks \"index\"");
     }
 
     private TrackingToken roundTrip(TrackingToken token) {
