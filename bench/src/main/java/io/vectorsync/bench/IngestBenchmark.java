@@ -1,0 +1,238 @@
+package io.vectorsync.bench;
+
+import io.vectorsync.app.Main;
+import io.vectorsync.app.Settings;
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
+import io.vectorsync.command.encoder.TextChunker;
+import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.projections.index.VectorIndex;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.FSDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Documents per second from upsert to searchable, through the real app over HTTP, next to a baseline
+ * measured in the same run on the same data: (a) text embedded in process vs. bare embedding of the
+ * same chunks with the same model; (b) client vectors vs. bare Lucene HNSW indexing of the same
+ * vectors. Rounds alternate system and baseline so machine noise hits both; medians are reported.
+ */
+public final class IngestBenchmark {
+
+    private static final int DIMENSION = 384;
+    private static final int BATCH = 200;
+
+    public static void main(String[] args) throws Exception {
+        int textDocs = intArg(args, "--text-docs", 300);
+        int vectorDocs = intArg(args, "--vector-docs", 5000);
+        int rounds = intArg(args, "--rounds", 3);
+        List<Doc> texts = Corpus.documents(textDocs, 42);
+        float[][] vectors = randomUnitVectors(vectorDocs, 7);
+        MiniLmEmbeddingModel model = new MiniLmEmbeddingModel();
+        TextChunker chunker = new TextChunker(200, 20, model.tokenizer());
+        long chunkCount = texts.stream().mapToLong(d -> chunker.split(d.body()).size()).sum();
+        System.out.printf(Locale.ROOT, "text corpus: %d documents, %d chunks, %.0f chars/doc; vectors: %d x %d%n",
+                texts.size(), chunkCount, texts.stream().mapToInt(d -> d.body().length()).average().orElse(0),
+                vectorDocs, DIMENSION);
+
+        List<Double> bareEmbedding = new ArrayList<>();
+        List<Double> textIngest = new ArrayList<>();
+        List<Double> bareLucene = new ArrayList<>();
+        List<Double> vectorIngest = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            bareEmbedding.add(bareEmbedding(texts, model, chunker));
+            textIngest.add(ingestText(texts, round));
+            bareLucene.add(bareLucene(vectors));
+            vectorIngest.add(ingestVectors(vectors, round));
+            System.out.printf(Locale.ROOT, "round %d: bare embedding %.1f docs/s, text ingest %.1f docs/s, "
+                            + "bare Lucene %.0f docs/s, vector ingest %.0f docs/s%n", round,
+                    last(bareEmbedding), last(textIngest), last(bareLucene), last(vectorIngest));
+        }
+        System.out.println();
+        System.out.println("| measure | median docs/s | baseline (same run) | median docs/s | ratio |");
+        System.out.println("|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| text: upsert → searchable via API (%d docs) | %.1f | bare MiniLM embedding of the same chunks | %.1f | %.2f |%n",
+                texts.size(), median(textIngest), median(bareEmbedding), median(textIngest) / median(bareEmbedding));
+        System.out.printf(Locale.ROOT, "| client vectors: upsert → searchable via API (%d docs) | %.0f | bare Lucene HNSW indexing of the same vectors | %.0f | %.2f |%n",
+                vectorDocs, median(vectorIngest), median(bareLucene), median(vectorIngest) / median(bareLucene));
+    }
+
+    /** The encoder's work without the system around it: chunk, prefix the title, embed per document. */
+    private static double bareEmbedding(List<Doc> docs, MiniLmEmbeddingModel model, TextChunker chunker) {
+        long start = System.nanoTime();
+        for (Doc doc : docs) {
+            List<String> inputs = chunker.split(doc.body()).stream().map(p -> doc.title() + "\n" + p.text()).toList();
+            model.embedAll(inputs);
+        }
+        return docs.size() / seconds(start);
+    }
+
+    private static double ingestText(List<Doc> docs, int round) throws Exception {
+        StringBuilder ndjson = new StringBuilder();
+        for (Doc doc : docs) {
+            ndjson.append("{\"documentId\":\"").append(doc.id()).append("\",\"title\":\"").append(doc.title())
+                    .append("\",\"body\":\"").append(doc.body()).append("\",\"metadata\":{\"round\":").append(round)
+                    .append("}}\n");
+        }
+        return throughThe("bench-text-" + round, docs.size(), ndjson.toString(), "default");
+    }
+
+    private static double ingestVectors(float[][] vectors, int round) throws Exception {
+        StringBuilder ndjson = new StringBuilder(vectors.length * DIMENSION * 12);
+        for (int i = 0; i < vectors.length; i++) {
+            ndjson.append("{\"documentId\":\"v").append(i).append("\",\"title\":\"Vector ").append(i)
+                    .append("\",\"body\":\"document number ").append(i)
+                    .append("\",\"vectors\":{\"space\":\"client\",\"vector\":[");
+            for (int d = 0; d < DIMENSION; d++) {
+                if (d > 0) {
+                    ndjson.append(',');
+                }
+                ndjson.append(vectors[i][d]);
+            }
+            ndjson.append("]}}\n");
+        }
+        return throughThe("bench-vectors-" + round, vectors.length, ndjson.toString(), "client");
+    }
+
+    /** Starts a fresh app, sends one NDJSON batch, and times until every document is searchable. */
+    private static double throughThe(String tenant, int documents, String ndjson, String space) throws Exception {
+        Path dataDir = Files.createTempDirectory("vectorsync-bench");
+        Main.Running running = Main.start(new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "default",
+                List.of(new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
+                                new ChunkerSettings("recursive", 200, 20)),
+                        new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
+                                ChunkerSettings.CLIENT)),
+                "lucene", 16, 100, 2, BATCH));
+        try {
+            VectorIndex index = running.app().indexes().forSpace(space);
+            HttpClient http = HttpClient.newHttpClient();
+            long start = System.nanoTime();
+            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + running.port() + "/v1/tenants/" + tenant + "/documents:batch"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofLines());
+            long failed = response.body().filter(line -> !line.contains("\"status\":201")).count();
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " lines of the batch failed");
+            }
+            double acknowledged = seconds(start);
+            awaitCount(() -> index.countDocuments(tenant), documents);
+            double searchable = seconds(start);
+            System.out.printf(Locale.ROOT, "  %s: %d documents acknowledged after %.2f s, searchable after %.2f s%n",
+                    tenant, documents, acknowledged, searchable);
+            return documents / searchable;
+        } finally {
+            running.stop();
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static double bareLucene(float[][] vectors) throws IOException {
+        Path dir = Files.createTempDirectory("vectorsync-bench-lucene");
+        try (FSDirectory directory = FSDirectory.open(dir);
+             IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            long start = System.nanoTime();
+            for (int i = 0; i < vectors.length; i++) {
+                Document doc = new Document();
+                doc.add(new StringField("id", "v" + i, Field.Store.YES));
+                doc.add(new KnnFloatVectorField("vector", vectors[i], VectorSimilarityFunction.COSINE));
+                writer.addDocument(doc);
+                if ((i + 1) % BATCH == 0) {
+                    writer.commit();
+                }
+            }
+            writer.commit();
+            try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                if (reader.numDocs() != vectors.length) {
+                    throw new IllegalStateException("bare Lucene lost documents");
+                }
+            }
+            return vectors.length / seconds(start);
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void awaitCount(LongSupplier count, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000;
+        while (count.getAsLong() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + count.getAsLong() + " of " + expected + " became searchable");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static float[][] randomUnitVectors(int count, long seed) {
+        Random random = new Random(seed);
+        float[][] vectors = new float[count][DIMENSION];
+        for (float[] vector : vectors) {
+            double norm = 0;
+            for (int d = 0; d < DIMENSION; d++) {
+                vector[d] = (float) random.nextGaussian();
+                norm += vector[d] * vector[d];
+            }
+            float scale = (float) (1 / Math.sqrt(norm));
+            for (int d = 0; d < DIMENSION; d++) {
+                vector[d] *= scale;
+            }
+        }
+        return vectors;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double last(List<Double> values) {
+        return values.getLast();
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Doc(String id, String title, String body) {
+    }
+}
