@@ -14,6 +14,8 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.upcasters.Upcasters;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
@@ -83,13 +85,20 @@ public final class Vectorsync implements AutoCloseable {
                 .configureMessageSerializer(c -> serializer)
                 .configureTransactionManager(c -> database.transactionManager())
                 .configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
-                .configureAggregate(Document.class);
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Document.class)
+                        // a document's next command need not re-read its history from the store
+                        .configureCache(c -> new WeakReferenceCache()));
         configurer.eventProcessing()
                 .registerTokenStore(c -> database.tokenStore(serializer, settings.nodeId()))
                 .usingPooledStreamingEventProcessors((c, builder) -> builder
                         .initialSegmentCount(settings.segments())
                         .batchSize(settings.batchSize())
                         .maxClaimedSegments(settings.segments()))
+                // ONNX already uses every core for one inference; a second concurrent one only competes
+                .registerPooledStreamingEventProcessorConfiguration(Encoder.PROCESSING_GROUP, (c, builder) -> builder
+                        .initialSegmentCount(1)
+                        .maxClaimedSegments(1)
+                        .batchSize(settings.batchSize()))
                 .registerEventHandler(c -> Encoder.handler(spaces, c.commandGateway()))
                 .registerEventHandler(c -> VectorIndexProjectionModule.projection(indexes))
                 .registerDeadLetterQueue(Encoder.PROCESSING_GROUP,
