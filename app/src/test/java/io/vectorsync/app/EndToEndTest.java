@@ -47,7 +47,7 @@ class EndToEndTest {
 
             // by meaning: none of these words is in the password document
             awaitTopHit(app, "acme", "I cannot log in, how do I get new login credentials?", "password");
-            assertThat(topHit(app, "acme", "How did sales develop last quarter?")).isEqualTo("revenue");
+            awaitTopHit(app, "acme", "How did sales develop last quarter?", "revenue");
             JsonObject hit = search(app, "acme", "{\"text\": \"forgot login\", \"k\": 1}").getJsonArray("hits").getJsonObject(0);
             assertThat(hit.getString("title")).isEqualTo("Resetting your password");
             assertThat(hit.getJsonObject("passage").getString("text")).contains("Reset password");
@@ -158,6 +158,9 @@ class EndToEndTest {
             assertThat(app.put(path, "{\"body\": \"changed\"}", "If-Match", "\"1\"").status()).isEqualTo(200);
             assertProblem(app.post("/v1/tenants/acme/search", "application/json", "{\"text\": \"x\", \"k\": 0}"), 400, "k");
             assertProblem(app.post("/v1/tenants/acme/search", "application/json", "{\"k\": 3}"), 400, null);
+            assertProblem(app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"text\": \"" + "y".repeat(1100 * 1024) + "\"}"), 413, null);
+            assertProblem(app.put(path, "{\"body\": \"b\"}", "If-Match", "yesterday"), 400, "If-Match");
             assertThat(app.get(path).json().getInt("version")).isEqualTo(2);
         }
     }
@@ -172,11 +175,12 @@ class EndToEndTest {
                     {"documentId": "a", "body": "alpha two"}
                     {"op": "delete", "documentId": "b"}
                     {"op": "delete", "documentId": "zzz"}
-                    """;
+                    """ + "{\"documentId\": \"big\", \"body\": \"" + "z".repeat(300 * 1024) + "\"}\n";
             TestApp.Response response = app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", ndjson);
             assertThat(response.status()).isEqualTo(200);
             List<String> lines = response.body().lines().toList();
-            assertThat(lines).hasSize(6);
+            assertThat(lines).hasSize(7);
+            assertThat(lines.get(6)).contains("\"status\":413");
             assertThat(lines.get(0)).contains("\"status\":201").contains("\"result\":\"created\"");
             assertThat(lines.get(1)).contains("\"status\":201");
             assertThat(lines.get(2)).contains("\"status\":400").contains("invalid-input");

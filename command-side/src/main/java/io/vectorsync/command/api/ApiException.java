@@ -14,11 +14,6 @@ public class ApiException extends RuntimeException {
         return problem;
     }
 
-    public static ApiException payloadTooLarge(long limit) {
-        return new ApiException(Problem.of(413, "payload-too-large", "Payload too large",
-                "the request body exceeds " + limit + " bytes", null));
-    }
-
     public static ApiException unsupportedMediaType(String expected, String actual) {
         return new ApiException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                 "send Content-Type " + expected + (actual == null ? "" : ", not " + actual), null));

@@ -10,7 +10,9 @@ import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.store.EventStoreDatabase;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.json.Bodies;
 import io.vectorsync.json.JsonInput;
+import io.vectorsync.json.PayloadTooLargeException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -51,7 +53,7 @@ public final class DocumentCommandService implements HttpService {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
         Long expectedVersion = req.headers().value(HeaderNames.IF_MATCH).map(DocumentCommandService::version).orElse(null);
-        JsonInput json = JsonInput.parse(BoundedBodies.readAll(req.content().inputStream(), maxRequestBytes), "body");
+        JsonInput json = JsonInput.parse(Bodies.readAll(req.content().inputStream(), maxRequestBytes), "body");
         send(res, commands.upsert(tenant, documentId, json, expectedVersion));
     }
 
@@ -67,7 +69,7 @@ public final class DocumentCommandService implements HttpService {
         String tenant = req.path().pathParameters().get("tenant");
         DocumentIds.requireValidTenant(tenant);
         int lineLimit = (int) Math.min(Integer.MAX_VALUE - 16, maxRequestBytes);
-        BoundedBodies.LineReader lines = new BoundedBodies.LineReader(req.content().inputStream(), lineLimit);
+        NdjsonLineReader lines = new NdjsonLineReader(req.content().inputStream(), lineLimit);
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         try (OutputStream out = res.outputStream()) {
@@ -93,7 +95,7 @@ public final class DocumentCommandService implements HttpService {
         String documentId = null;
         try {
             if (tooLong) {
-                throw ApiException.payloadTooLarge(maxRequestBytes);
+                throw new PayloadTooLargeException(maxRequestBytes);
             }
             JsonInput json = JsonInput.parse(line, "line").allowOnly(BATCH_FIELDS);
             documentId = json.requiredString("documentId");

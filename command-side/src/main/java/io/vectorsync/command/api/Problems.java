@@ -2,6 +2,7 @@ package io.vectorsync.command.api;
 
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.VersionConflictException;
+import io.vectorsync.json.PayloadTooLargeException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -28,6 +29,9 @@ public final class Problems {
         }
         if (t instanceof InvalidInputException invalid) {
             return Problem.of(400, "invalid-input", "Invalid input", invalid.getMessage(), invalid.field());
+        }
+        if (t instanceof PayloadTooLargeException tooLarge) {
+            return Problem.of(413, "payload-too-large", "Payload too large", tooLarge.getMessage(), null);
         }
         if (t instanceof VersionConflictException conflict) {
             return Problem.of(412, "version-conflict", "Version conflict", conflict.getMessage(), "If-Match");

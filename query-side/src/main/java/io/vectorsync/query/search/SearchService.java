@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.json.Bodies;
 import io.vectorsync.query.TextEmbedder;
 
 import java.util.Collection;
@@ -21,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * to a 400 naming the field.
  */
 public final class SearchService implements HttpService {
+
+    /** A 4,096-dimension vector in JSON with a filter fits easily. */
+    static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
     private final IndexLookup indexes;
     private final TextEmbedder embedder;
@@ -44,7 +48,7 @@ public final class SearchService implements HttpService {
     }
 
     private void search(ServerRequest req, ServerResponse res) {
-        String body = req.content().hasEntity() ? req.content().as(String.class) : "";
+        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
         SearchRequest request = parser.parse(req.path().pathParameters().get("tenant"), body);
 
         // timed from here so tookMs covers embedding the text as well as the index search

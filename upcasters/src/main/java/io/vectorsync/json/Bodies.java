@@ -1,0 +1,34 @@
+package io.vectorsync.json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Reads a request body without ever holding more than a set number of bytes. */
+public final class Bodies {
+
+    private Bodies() {
+    }
+
+    /** The whole body as UTF-8; throws {@link PayloadTooLargeException} as soon as it passes the limit. */
+    public static String readAll(InputStream in, long limit) {
+        try (in) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            byte[] chunk = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(chunk)) != -1) {
+                total += n;
+                if (total > limit) {
+                    throw new PayloadTooLargeException(limit);
+                }
+                buffer.write(chunk, 0, n);
+            }
+            return buffer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read the request body", e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.vectorsync.json;
+
+/** A request body, or one line of it, is larger than the API accepts. */
+public class PayloadTooLargeException extends RuntimeException {
+
+    private final long limit;
+
+    public PayloadTooLargeException(long limit) {
+        super("the request body exceeds " + limit + " bytes");
+        this.limit = limit;
+    }
+
+    public long limit() {
+        return limit;
+    }
+}
