@@ -103,21 +103,24 @@ public final class JsonInput {
     }
 
     public Integer optionalInt(String name) {
-        JsonValue value = value(name);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
-            throw new InvalidInputException(pathOf(name), "must be an integer");
-        }
+        BigDecimal value = optionalIntegral(name);
         try {
-            return number.bigDecimalValue().intValueExact();
+            return value == null ? null : value.intValueExact();
         } catch (ArithmeticException e) {
             throw new InvalidInputException(pathOf(name), "is out of range");
         }
     }
 
     public Long optionalLong(String name) {
+        BigDecimal value = optionalIntegral(name);
+        try {
+            return value == null ? null : value.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new InvalidInputException(pathOf(name), "is out of range");
+        }
+    }
+
+    private BigDecimal optionalIntegral(String name) {
         JsonValue value = value(name);
         if (value == null) {
             return null;
@@ -125,11 +128,7 @@ public final class JsonInput {
         if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
             throw new InvalidInputException(pathOf(name), "must be an integer");
         }
-        try {
-            return number.bigDecimalValue().longValueExact();
-        } catch (ArithmeticException e) {
-            throw new InvalidInputException(pathOf(name), "is out of range");
-        }
+        return number.bigDecimalValue();
     }
 
     public Double optionalNumber(String name) {
