@@ -3,6 +3,7 @@ package io.vectorsync.projections.index.lucene;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;

@@ -1,4 +1,4 @@
-package io.vectorsync.projections.index.lucene;
+package io.vectorsync.projections.index;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -14,13 +14,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Stores a document's metadata as one JSON string, so hits return it exactly as written. */
-final class MetadataJson {
+/**
+ * A document's metadata as one JSON string, which adapters store next to their typed filter fields so
+ * hits return it exactly as written (numbers as {@link BigDecimal} with their scale, lists in order).
+ */
+public final class MetadataJson {
 
     private MetadataJson() {
     }
 
-    static String write(Map<String, Object> metadata) {
+    public static String write(Map<String, Object> metadata) {
         JsonObjectBuilder object = Json.createObjectBuilder();
         metadata.forEach((key, value) -> {
             switch (value) {
@@ -38,7 +41,7 @@ final class MetadataJson {
         return object.build().toString();
     }
 
-    static Map<String, Object> read(String json) {
+    public static Map<String, Object> read(String json) {
         if (json == null) {
             return Map.of();
         }
@@ -58,7 +61,7 @@ final class MetadataJson {
         return Collections.unmodifiableMap(metadata);
     }
 
-    static BigDecimal decimal(Number number) {
+    public static BigDecimal decimal(Number number) {
         return number instanceof BigDecimal decimal ? decimal : new BigDecimal(number.toString());
     }
 }

@@ -1,0 +1,217 @@
+package io.vectorsync.projections.index.opensearch;
+
+import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.MetadataJson;
+import io.vectorsync.projections.index.Provenance;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one indexed document maps to OpenSearch documents: one per chunk (the search entries), id
+ * {@code tenant/documentId#chunk}, plus one state document, id {@code tenant/documentId}, that holds
+ * the version, the deleted flag and which chunk ids the document occupies. The state document is the
+ * durable tombstone: it is never deleted, so a late, older write is recognised however long ago the
+ * document was deleted (OpenSearch itself forgets a delete's version after {@code index.gc_deletes}).
+ */
+final class Entries {
+
+    static final String KIND = "kind";
+    static final String KIND_CHUNK = "chunk";
+    static final String KIND_STATE = "state";
+    /** The document's identity in one keyword: the id of its state document. */
+    static final String KEY = "key";
+    static final String TENANT = "tenant";
+    static final String DOCUMENT_ID = "document_id";
+    static final String VERSION = "version";
+    static final String CONTENT_REVISION = "content_revision";
+    static final String DELETED = "deleted";
+    /** On the state document: how many chunks the document has, for counting live documents. */
+    static final String CHUNK_COUNT = "chunk_count";
+    /** On the state document: the numbers of its chunks, so a revision knows which ids to delete. */
+    static final String CHUNKS = "chunks";
+    static final String CHUNK = "chunk";
+    static final String START = "start";
+    static final String END = "end";
+    static final String TITLE = "title";
+    static final String PASSAGE = "passage";
+    static final String MODEL = "model";
+    static final String CHUNKER = "chunker";
+    static final String CHUNK_MAX_TOKENS = "chunk_max_tokens";
+    static final String CHUNK_OVERLAP_TOKENS = "chunk_overlap_tokens";
+    static final String METADATA_JSON = "metadata_json";
+    static final String METADATA = "metadata";
+    static final String TYPED_KEYWORD = "keyword";
+    static final String TYPED_NUMBER = "number";
+    static final String TYPED_BOOLEAN = "boolean";
+    static final String METADATA_KEYWORD = METADATA + "." + TYPED_KEYWORD;
+    static final String METADATA_NUMBER = METADATA + "." + TYPED_NUMBER;
+    static final String METADATA_BOOLEAN = METADATA + "." + TYPED_BOOLEAN;
+    static final String VECTOR = "vector";
+
+    /** What a hit reads: never the vector, nor the typed metadata copies. */
+    static final List<String> HIT_FIELDS = List.of(DOCUMENT_ID, TITLE, CHUNK, PASSAGE, START, END, METADATA_JSON,
+            VERSION, CONTENT_REVISION);
+    static final List<String> STATE_FIELDS = List.of(VERSION, DELETED, CHUNKS);
+
+    /** OpenSearch's limit on a document id. */
+    private static final int MAX_ID_BYTES = 512;
+    /** The longest chunk suffix: '#' and a negative int. */
+    private static final int MAX_CHUNK_SUFFIX_BYTES = 12;
+
+    private Entries() {
+    }
+
+    /**
+     * Escapes the separators, so distinct (tenant, document id) pairs never share an id even when a
+     * document id contains '/' or '#'.
+     */
+    static String stateId(String tenant, String documentId) {
+        return escape(tenant) + '/' + escape(documentId);
+    }
+
+    static String chunkId(String tenant, String documentId, int chunk) {
+        return stateId(tenant, documentId) + '#' + chunk;
+    }
+
+    static void requireIdFits(String tenant, String documentId) {
+        int bytes = stateId(tenant, documentId).getBytes(StandardCharsets.UTF_8).length + MAX_CHUNK_SUFFIX_BYTES;
+        if (bytes > MAX_ID_BYTES) {
+            throw new IllegalArgumentException("tenant and documentId are too long for OpenSearch ids ("
+                    + MAX_ID_BYTES + " bytes)");
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("%", "%25").replace("/", "%2F").replace("#", "%23");
+    }
+
+    static JsonObject chunk(ReplaceChunks content, long version, IndexChunk chunk) {
+        JsonObjectBuilder entry = common(KIND_CHUNK, content.tenant(), content.documentId(), version)
+                .add(CONTENT_REVISION, content.contentRevision())
+                .add(CHUNK, chunk.index())
+                .add(START, chunk.start())
+                .add(END, chunk.end())
+                .add(PASSAGE, chunk.passage());
+        if (content.title() != null) {
+            entry.add(TITLE, content.title());
+        }
+        Provenance provenance = content.provenance();
+        if (provenance != null) {
+            if (provenance.model() != null) {
+                entry.add(MODEL, provenance.model());
+            }
+            if (provenance.chunker() != null) {
+                entry.add(CHUNKER, provenance.chunker());
+            }
+            entry.add(CHUNK_MAX_TOKENS, provenance.chunkMaxTokens());
+            entry.add(CHUNK_OVERLAP_TOKENS, provenance.chunkOverlapTokens());
+        }
+        Map<String, Object> metadata = content.metadata() == null ? Map.of() : content.metadata();
+        return entry
+                .add(METADATA_JSON, MetadataJson.write(metadata))
+                .add(METADATA, MetadataFields.typed(metadata))
+                .add(VECTOR, vector(chunk.vector()))
+                .build();
+    }
+
+    /** {@code contentRevision} is null for a document without content. */
+    static JsonObject state(String tenant, String documentId, long version, boolean deleted, Long contentRevision,
+                            Collection<Integer> chunks) {
+        JsonArrayBuilder numbers = Json.createArrayBuilder();
+        chunks.forEach(numbers::add);
+        JsonObjectBuilder state = common(KIND_STATE, tenant, documentId, version)
+                .add(DELETED, deleted)
+                .add(CHUNK_COUNT, chunks.size())
+                .add(CHUNKS, numbers);
+        if (contentRevision != null) {
+            state.add(CONTENT_REVISION, contentRevision);
+        }
+        return state.build();
+    }
+
+    private static JsonObjectBuilder common(String kind, String tenant, String documentId, long version) {
+        return Json.createObjectBuilder()
+                .add(KIND, kind)
+                .add(KEY, stateId(tenant, documentId))
+                .add(TENANT, tenant)
+                .add(DOCUMENT_ID, documentId)
+                .add(VERSION, version);
+    }
+
+    /** Shortest decimal form of each float: half the bytes of its double expansion, same value when read. */
+    private static JsonArrayBuilder vector(float[] vector) {
+        JsonArrayBuilder values = Json.createArrayBuilder();
+        for (float value : vector) {
+            values.add(new BigDecimal(Float.toString(value)));
+        }
+        return values;
+    }
+
+    static List<Integer> chunkNumbers(JsonObject state) {
+        JsonArray chunks = state.getJsonArray(CHUNKS);
+        return chunks == null ? List.of() : chunks.getValuesAs(JsonNumber.class).stream()
+                .map(JsonNumber::intValue)
+                .toList();
+    }
+
+    /** Rebuilds the content a document's chunk entries were written from; null when it has none. */
+    static ReplaceChunks content(String tenant, String documentId, List<JsonObject> chunkEntries) {
+        if (chunkEntries.isEmpty()) {
+            return null;
+        }
+        JsonObject first = chunkEntries.getFirst();
+        List<IndexChunk> chunks = chunkEntries.stream()
+                .map(entry -> new IndexChunk(
+                        entry.getInt(CHUNK),
+                        entry.getString(PASSAGE),
+                        entry.getInt(START),
+                        entry.getInt(END),
+                        floats(entry.getJsonArray(VECTOR))))
+                .sorted(Comparator.comparingInt(IndexChunk::index))
+                .toList();
+        Provenance provenance = first.containsKey(CHUNK_MAX_TOKENS) ? new Provenance(
+                first.getString(MODEL, null), first.getString(CHUNKER, null),
+                first.getInt(CHUNK_MAX_TOKENS), first.getInt(CHUNK_OVERLAP_TOKENS)) : null;
+        return new ReplaceChunks(tenant, documentId, first.getJsonNumber(VERSION).longValue(),
+                first.getJsonNumber(CONTENT_REVISION).longValue(), first.getString(TITLE, null),
+                MetadataJson.read(first.getString(METADATA_JSON)), provenance, chunks);
+    }
+
+    static DocumentHit hit(JsonObject source, float score) {
+        return new DocumentHit(
+                source.getString(DOCUMENT_ID),
+                score,
+                source.getString(TITLE, null),
+                source.getInt(CHUNK),
+                source.getString(PASSAGE),
+                source.getInt(START),
+                source.getInt(END),
+                MetadataJson.read(source.getString(METADATA_JSON)),
+                source.getJsonNumber(VERSION).longValue(),
+                source.getJsonNumber(CONTENT_REVISION).longValue());
+    }
+
+    private static float[] floats(JsonArray values) {
+        if (values == null) {
+            throw new IllegalStateException("a chunk entry came back without its vector");
+        }
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) values.getJsonNumber(i).doubleValue();
+        }
+        return vector;
+    }
+}

@@ -1,0 +1,535 @@
+package io.vectorsync.projections.index.opensearch;
+
+import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridSearch;
+import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexUnavailableException;
+import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
+import io.vectorsync.projections.index.IndexWrite.Delete;
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.IndexWriteException;
+import io.vectorsync.projections.index.MetadataFilter;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.projections.index.opensearch.BulkWriter.Operation;
+import io.vectorsync.projections.index.opensearch.ChunkSearcher.Ranking;
+import jakarta.json.JsonObject;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.HealthStatus;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.cluster.HealthResponse;
+import org.opensearch.client.opensearch.core.MgetResponse;
+import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Options;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The production {@link VectorIndex}: one OpenSearch k-NN index per embedding space, reached through
+ * a read and a write alias ({@link IndexLayout}); the entry model is described in {@link Entries}.
+ * <p>
+ * Contract difference: {@link #apply} is durable when it returns (OpenSearch acknowledged every
+ * entry), but searchable only after the next refresh (every second by default). It does not refresh
+ * per batch, which would make small segments and cost indexing throughput; {@link #refresh} is there
+ * for tests and benchmarks. Versions ({@link #version}) are read in real time.
+ * <p>
+ * Thread safety: {@link #apply} calls are serialized (each decides from the state documents the
+ * previous one wrote); searches and counts run concurrently with them and with each other.
+ * Read paths throw {@link IndexUnavailableException} when the cluster does not answer in time; writes
+ * retry transient failures with backoff and then throw a transient {@link IndexWriteException}.
+ */
+public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
+
+    /** Chunks fetched per wanted document before collapsing; more are fetched when chunks crowd. */
+    private static final int CHUNKS_PER_HIT = 4;
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+    /** Lucene's limit on an indexed term, which keyword metadata values must respect. */
+    private static final int MAX_KEYWORD_BYTES = 32_766;
+
+    private final SpaceSpec space;
+    private final OpenSearchSettings settings;
+    private final OpenSearchClient client;
+    private final Runnable releaseClient;
+    private final IndexLayout layout;
+    private final String physicalIndex;
+    private final BulkWriter writer;
+    private final ChunkSearcher searcher;
+    private final HybridStrategy hybrid;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, OpenSearchClient client,
+                                  Runnable releaseClient, IndexLayout layout, String physicalIndex) {
+        this.space = space;
+        this.settings = settings;
+        this.client = client;
+        this.releaseClient = releaseClient;
+        this.layout = layout;
+        this.physicalIndex = physicalIndex;
+        this.writer = new BulkWriter(client, layout.writeAlias(), settings.bulkMaxBytes(), settings.retry());
+        this.searcher = new ChunkSearcher(client, layout.readAlias(), space, settings.knn());
+        this.hybrid = new ClientSideFusion(searcher);
+    }
+
+    /** Opens the index of {@code space} with a client of its own, which {@link #close} closes. */
+    public static OpenSearchVectorIndex open(SpaceSpec space, OpenSearchSettings settings) {
+        OpenSearchClient client = OpenSearchClients.create(settings);
+        return open(space, settings, client, () -> OpenSearchClients.close(client));
+    }
+
+    /**
+     * Opens each space's index for {@code VectorIndexes.open}, all sharing one client; closing the last
+     * of them closes it.
+     */
+    public static Function<SpaceSpec, VectorIndex> factory(OpenSearchSettings settings) {
+        SharedClient shared = new SharedClient(settings);
+        return space -> open(space, settings, shared.acquire(), shared::release);
+    }
+
+    /**
+     * Finds the space's index through its write alias, or creates version 1 with both aliases when
+     * there is none; refuses one built for another dimension or metric. Releases the client on failure.
+     */
+    static OpenSearchVectorIndex open(SpaceSpec space, OpenSearchSettings settings, OpenSearchClient client,
+                                      Runnable releaseClient) {
+        try {
+            IndexLayout layout = IndexLayout.of(settings.indexPrefix(), space);
+            String physical = layout.openOrCreate(client, space, settings);
+            return new OpenSearchVectorIndex(space, settings, client, releaseClient, layout, physical);
+        } catch (IOException e) {
+            releaseClient.run();
+            throw new IndexUnavailableException("cannot reach OpenSearch at " + settings.endpoints()
+                    + " to open the index of space '" + space.name() + "': " + Failures.describe(e), e);
+        } catch (RuntimeException e) {
+            releaseClient.run();
+            throw e;
+        }
+    }
+
+    @Override
+    public SpaceSpec space() {
+        return space;
+    }
+
+    /** The physical index the write alias pointed at when this index was opened. */
+    public String physicalIndex() {
+        return physicalIndex;
+    }
+
+    public IndexLayout layout() {
+        return layout;
+    }
+
+    /** Adds OpenSearch's limits (id length, keyword length) to the shared rules. */
+    @Override
+    public void validate(IndexWrite write) {
+        VectorIndex.super.validate(write);
+        Entries.requireIdFits(write.tenant(), write.documentId());
+        Map<String, Object> metadata = switch (write) {
+            case ReplaceChunks replace -> replace.metadata();
+            case ChangeMetadata change -> change.metadata();
+            case Delete ignored -> null;
+        };
+        if (metadata != null) {
+            metadata.forEach((key, value) -> {
+                if (value instanceof String text) {
+                    requireIndexableKeyword(text, key);
+                } else if (value instanceof List<?> items) {
+                    items.forEach(item -> requireIndexableKeyword((String) item, key));
+                }
+            });
+        }
+    }
+
+    private static void requireIndexableKeyword(String value, String key) {
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEYWORD_BYTES) {
+            throw new IllegalArgumentException("metadata '" + key + "' is longer than " + MAX_KEYWORD_BYTES
+                    + " UTF-8 bytes");
+        }
+    }
+
+    /**
+     * Applies the writes in order; durable on return, searchable after the next refresh. Chunk entries
+     * are written first and the state documents only once all of them are in: a state document never
+     * claims a version whose chunks are not all written, so a batch retried after any failure redoes
+     * exactly what is missing.
+     */
+    @Override
+    public void apply(List<IndexWrite> writes) {
+        // validate the whole batch first: a deterministic failure must leave nothing half-written
+        for (IndexWrite write : writes) {
+            try {
+                validate(write);
+            } catch (IllegalArgumentException e) {
+                throw new IndexWriteException("batch rejected, nothing written to space '" + space.name()
+                        + "': " + e.getMessage(), false, e);
+            }
+        }
+        if (writes.isEmpty()) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            requireOpen();
+            List<DocumentState> changed = decide(writes);
+            List<Operation> entries = new ArrayList<>();
+            List<Operation> states = new ArrayList<>();
+            for (DocumentState document : changed) {
+                document.addOperations(entries, states);
+            }
+            writer.write(entries);
+            writer.write(states);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs the writes against the documents' current states, later writes seeing earlier ones, and
+     * returns the states that changed. A write not newer than the state is skipped.
+     */
+    private List<DocumentState> decide(List<IndexWrite> writes) {
+        Map<String, DocumentState> documents = readStates(writes);
+        for (IndexWrite write : writes) {
+            DocumentState document = documents.get(Entries.stateId(write.tenant(), write.documentId()));
+            if (document.version >= write.version()) {
+                continue;
+            }
+            switch (write) {
+                case ReplaceChunks replace -> document.replace(replace);
+                case ChangeMetadata change -> {
+                    if (!document.contentKnown) {
+                        document.content = readContent(document);
+                        document.contentKnown = true;
+                    }
+                    document.changeMetadata(change);
+                }
+                case Delete ignored -> document.delete();
+            }
+            document.version = write.version();
+            document.changed = true;
+        }
+        return documents.values().stream().filter(document -> document.changed).toList();
+    }
+
+    /** The state of every document the batch touches, in one real-time multi-get. */
+    private Map<String, DocumentState> readStates(List<IndexWrite> writes) {
+        Map<String, DocumentState> documents = new LinkedHashMap<>();
+        for (IndexWrite write : writes) {
+            documents.putIfAbsent(Entries.stateId(write.tenant(), write.documentId()),
+                    new DocumentState(write.tenant(), write.documentId()));
+        }
+        List<String> ids = List.copyOf(documents.keySet());
+        MgetResponse<JsonData> response = Failures.withRetries(settings.retry(), "reading document states",
+                () -> client.mget(m -> m.index(layout.writeAlias()).ids(ids).sourceIncludes(Entries.STATE_FIELDS),
+                        JsonData.class));
+        for (MultiGetResponseItem<JsonData> item : response.docs()) {
+            JsonObject state = found(item, "reading document states");
+            if (state != null) {
+                documents.get(item.result().id()).known(state);
+            }
+        }
+        return documents;
+    }
+
+    /** A metadata change rewrites the chunks with their stored vectors and passages: fetch them. */
+    private ReplaceChunks readContent(DocumentState document) {
+        List<String> ids = document.stored.stream()
+                .map(chunk -> Entries.chunkId(document.tenant, document.documentId, chunk))
+                .toList();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        MgetResponse<JsonData> response = Failures.withRetries(settings.retry(), "reading chunks",
+                () -> client.mget(m -> m.index(layout.writeAlias()).ids(ids), JsonData.class));
+        List<JsonObject> chunks = new ArrayList<>();
+        for (MultiGetResponseItem<JsonData> item : response.docs()) {
+            JsonObject chunk = found(item, "reading the chunks of " + document.label());
+            if (chunk != null) {
+                chunks.add(chunk);
+            }
+        }
+        return Entries.content(document.tenant, document.documentId, chunks);
+    }
+
+    private static JsonObject found(MultiGetResponseItem<JsonData> item, String what) {
+        if (item.isFailure()) {
+            throw new IndexWriteException("OpenSearch failed " + what + ": " + item.failure().error().type() + ": "
+                    + item.failure().error().reason(), true, null);
+        }
+        return item.result().found() ? item.result().source().toJson().asJsonObject() : null;
+    }
+
+    @Override
+    public List<DocumentHit> search(VectorQuery query) {
+        requireTenant(query.tenant());
+        requireK(query.k());
+        requireQueryVector(query.vector());
+        requireOpen();
+        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+        int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, ChunkSearcher.MAX_CHUNKS);
+        while (true) {
+            Ranking ranking = searcher.run(List.of(
+                    searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted)),
+                    chunksWanted, "a k-NN search in space '" + space.name() + "'").getFirst();
+            // a document's first chunk is its best, so its score is the document's score
+            List<DocumentHit> documents = ranking.documents().stream()
+                    .filter(hit -> hit.score() >= minScore)
+                    .toList();
+            boolean reachedMinScore = ranking.lowestScore() < minScore;
+            boolean exhausted = ranking.chunks() < chunksWanted || chunksWanted >= ChunkSearcher.MAX_CHUNKS;
+            if (documents.size() >= query.k() || reachedMinScore || exhausted) {
+                return documents.stream()
+                        .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
+                                .thenComparing(DocumentHit::documentId))
+                        .limit(query.k())
+                        .toList();
+            }
+            chunksWanted = (int) Math.min(chunksWanted * 2L, ChunkSearcher.MAX_CHUNKS);
+        }
+    }
+
+    /**
+     * BM25 over the passages fused with k-NN by Reciprocal Rank Fusion (see {@link ClientSideFusion});
+     * hit scores are fused ranks, not similarities.
+     */
+    @Override
+    public List<DocumentHit> hybridSearch(HybridQuery query) {
+        requireTenant(query.tenant());
+        requireK(query.k());
+        if (query.text() == null || query.text().isBlank()) {
+            throw new IllegalArgumentException("a hybrid search needs text");
+        }
+        requireQueryVector(query.vector());
+        requireOpen();
+        return hybrid.search(query);
+    }
+
+    private static void requireTenant(String tenant) {
+        if (tenant == null || tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant is required");
+        }
+    }
+
+    private static void requireK(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+    }
+
+    private void requireQueryVector(float[] vector) {
+        if (vector == null || vector.length != space.dimension()) {
+            throw new IllegalArgumentException("the query vector has dimension "
+                    + (vector == null ? 0 : vector.length) + ", but space '" + space.name()
+                    + "' has dimension " + space.dimension());
+        }
+        boolean allZero = true;
+        for (float value : vector) {
+            if (!Float.isFinite(value)) {
+                throw new IllegalArgumentException("the query vector has a non-finite value");
+            }
+            allZero &= value == 0f;
+        }
+        if (allZero && space.metric() == SpaceSpec.Metric.COSINE) {
+            throw new IllegalArgumentException("the query vector is zero, which has no cosine similarity");
+        }
+    }
+
+    /** Read in real time from the state document, so it is current right after {@link #apply}. */
+    @Override
+    public OptionalLong version(String tenant, String documentId) {
+        requireOpen();
+        String id = Entries.stateId(tenant, documentId);
+        MgetResponse<JsonData> response;
+        try {
+            response = client.mget(m -> m.index(layout.readAlias()).ids(id).sourceIncludes(Entries.VERSION),
+                    JsonData.class);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.onRead("the version of " + tenant + "/" + documentId, e);
+        }
+        MultiGetResponseItem<JsonData> item = response.docs().getFirst();
+        if (item.isFailure()) {
+            throw new IndexUnavailableException("OpenSearch failed to read the version of " + tenant + "/"
+                    + documentId + ": " + item.failure().error().reason(), null);
+        }
+        if (!item.result().found()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(item.result().source().toJson().asJsonObject().getJsonNumber(Entries.VERSION)
+                .longValue());
+    }
+
+    /** Searchable state: counts what the last refresh made visible. */
+    @Override
+    public long countDocuments(String tenant) {
+        return count(Filters.statesOf(tenant, true), "counting the documents of " + tenant);
+    }
+
+    /** Searchable state: counts what the last refresh made visible. */
+    @Override
+    public long countChunks(String tenant) {
+        return count(Filters.chunksOf(tenant, MetadataFilter.NONE), "counting the chunks of " + tenant);
+    }
+
+    private long count(Query query, String what) {
+        requireOpen();
+        try {
+            return client.count(c -> c.index(layout.readAlias()).query(query)).count();
+        } catch (IOException | RuntimeException e) {
+            throw Failures.onRead(what, e);
+        }
+    }
+
+    /** Makes everything applied so far searchable now. For tests and benchmarks; never per batch. */
+    public void refresh() {
+        requireOpen();
+        try {
+            client.indices().refresh(r -> r.index(layout.writeAlias(), layout.readAlias()));
+        } catch (IOException | RuntimeException e) {
+            throw Failures.onRead("refreshing " + layout.writeAlias(), e);
+        }
+    }
+
+    /** For readiness: the cluster answers within a second and the read alias's index is not red. */
+    public boolean healthy() {
+        return health().healthy();
+    }
+
+    /** What {@link #healthy} found, in a sentence for a readiness endpoint. */
+    public String healthDetail() {
+        return health().detail();
+    }
+
+    private Health health() {
+        if (closed.get()) {
+            return new Health(false, "the index of space '" + space.name() + "' is closed");
+        }
+        ApacheHttpClient5Options quick = ApacheHttpClient5Options.DEFAULT.toBuilder()
+                .setRequestConfig(OpenSearchClients.quickRequest(HEALTH_TIMEOUT))
+                .build();
+        try {
+            HealthResponse health = client.withTransportOptions(quick).cluster()
+                    .health(h -> h.index(layout.readAlias()).timeout(t -> t.time(HEALTH_TIMEOUT.toMillis() + "ms")));
+            boolean healthy = !health.timedOut() && health.status() != HealthStatus.Red;
+            return new Health(healthy, layout.readAlias() + " (" + physicalIndex + " when opened) is "
+                    + health.status().jsonValue() + (health.timedOut() ? ", timed out" : ""));
+        } catch (IOException | RuntimeException e) {
+            return new Health(false, "OpenSearch at " + settings.endpoints() + " does not answer for "
+                    + layout.readAlias() + ": " + Failures.describe(e));
+        }
+    }
+
+    private record Health(boolean healthy, String detail) {
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the index of space '" + space.name() + "' is closed");
+        }
+    }
+
+    /** Waits for a running {@link #apply}, then closes (or releases the shared) client. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            releaseClient.run();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenSearchVectorIndex[" + space.name() + " -> " + physicalIndex + "]";
+    }
+
+    /** One document as a batch sees it; {@code content} is null when it has no chunks. */
+    private static final class DocumentState {
+        final String tenant;
+        final String documentId;
+        long version = -1;
+        boolean deleted;
+        /** The chunk numbers the index holds now, from the state document. */
+        List<Integer> stored = List.of();
+        ReplaceChunks content;
+        /** Chunks are read from the index only when a metadata change needs them. */
+        boolean contentKnown = true;
+        boolean changed;
+
+        DocumentState(String tenant, String documentId) {
+            this.tenant = tenant;
+            this.documentId = documentId;
+        }
+
+        void known(JsonObject state) {
+            version = state.getJsonNumber(Entries.VERSION).longValue();
+            deleted = state.getBoolean(Entries.DELETED, false);
+            stored = Entries.chunkNumbers(state);
+            contentKnown = stored.isEmpty();
+        }
+
+        void replace(ReplaceChunks replace) {
+            content = replace;
+            contentKnown = true;
+            deleted = false;
+        }
+
+        void changeMetadata(ChangeMetadata change) {
+            if (content != null) {
+                content = new ReplaceChunks(tenant, documentId, change.version(), content.contentRevision(),
+                        content.title(), change.metadata(), content.provenance(), content.chunks());
+            }
+        }
+
+        void delete() {
+            content = null;
+            contentKnown = true;
+            deleted = true;
+        }
+
+        /** Its chunk entries (written, and stale ones deleted) and its state document, at its new version. */
+        void addOperations(List<Operation> entries, List<Operation> states) {
+            String label = label();
+            Set<Integer> current = new LinkedHashSet<>();
+            if (content != null) {
+                for (IndexChunk chunk : content.chunks()) {
+                    current.add(chunk.index());
+                    entries.add(Operation.index(label, Entries.chunkId(tenant, documentId, chunk.index()), version,
+                            Entries.chunk(content, version, chunk)));
+                }
+            }
+            for (int chunk : stored) {
+                if (!current.contains(chunk)) {
+                    entries.add(Operation.delete(label, Entries.chunkId(tenant, documentId, chunk), version));
+                }
+            }
+            states.add(Operation.index(label, Entries.stateId(tenant, documentId), version, Entries.state(tenant,
+                    documentId, version, deleted, content == null ? null : content.contentRevision(), current)));
+        }
+
+        String label() {
+            return tenant + "/" + documentId;
+        }
+    }
+}
