@@ -156,10 +156,12 @@ final class BulkWriter {
         return requests;
     }
 
-    private static Set<String> documents(List<Operation> operations) {
+    /** The documents of the operations for a message: the first few, and how many more. */
+    private static String documents(List<Operation> operations) {
         Set<String> documents = new LinkedHashSet<>();
         operations.forEach(operation -> documents.add(operation.document));
-        return documents;
+        List<String> shown = documents.stream().limit(5).toList();
+        return shown + (documents.size() > shown.size() ? " and " + (documents.size() - shown.size()) + " more" : "");
     }
 
     private static final class Round {

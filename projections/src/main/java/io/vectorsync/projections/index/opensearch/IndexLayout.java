@@ -1,5 +1,6 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.SpaceSpec;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -68,7 +69,7 @@ public final class IndexLayout {
         if (reply.status() == 400 && reply.errorType().equals("resource_already_exists_exception")) {
             return false;
         }
-        throw new IllegalStateException("cannot create index " + physical(version) + ": " + reply);
+        throw reply.unexpected("creating index " + physical(version));
     }
 
     /**
@@ -118,7 +119,7 @@ public final class IndexLayout {
             return Map.of();
         }
         if (reply.status() != 200) {
-            throw new IllegalStateException("cannot read alias " + alias + ": " + reply);
+            throw reply.unexpected("reading alias " + alias);
         }
         return reply.body();
     }
@@ -126,7 +127,7 @@ public final class IndexLayout {
     private static void requireBuiltFor(OpenSearchClient client, String physical, SpaceSpec space) throws IOException {
         Reply reply = send(client, "GET", "/" + physical + "/_mapping", null);
         if (reply.status() != 200) {
-            throw new IllegalStateException("cannot read the mapping of " + physical + ": " + reply);
+            throw reply.unexpected("reading the mapping of " + physical);
         }
         JsonObject vector = reply.body().getJsonObject(physical).getJsonObject("mappings")
                 .getJsonObject("properties").getJsonObject(Entries.VECTOR);
@@ -160,6 +161,13 @@ public final class IndexLayout {
         String errorType() {
             JsonValue error = body.get("error");
             return error instanceof JsonObject object ? object.getString("type", "") : "";
+        }
+
+        /** A cluster that is starting or overloaded may answer later; anything else needs a person. */
+        RuntimeException unexpected(String what) {
+            String message = "OpenSearch answered " + status + " to " + what + ": " + body;
+            return Failures.isTransientStatus(status) ? new IndexUnavailableException(message, null)
+                    : new IllegalStateException(message);
         }
     }
 

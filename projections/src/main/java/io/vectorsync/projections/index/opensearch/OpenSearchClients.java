@@ -45,7 +45,8 @@ public final class OpenSearchClients {
         BasicCredentialsProvider credentials = credentials(settings, hosts);
         OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(hosts)
                 .setMapper(new JsonbJsonpMapper())
-                // our own connection manager: the builder's default one ignores a custom TLS strategy
+                // our own connection manager, to carry the TLS strategy and the timeouts (a connection
+                // manager set here replaces the builder's, and with it any connection-config callback)
                 .setHttpClientConfigCallback(http -> http
                         .setDefaultCredentialsProvider(credentials)
                         .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()

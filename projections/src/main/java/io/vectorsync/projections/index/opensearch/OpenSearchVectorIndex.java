@@ -187,7 +187,9 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
         writeLock.lock();
         try {
-            requireOpen();
+            if (closed.get()) {
+                throw new IndexWriteException("the index of space '" + space.name() + "' is closed", false, null);
+            }
             List<DocumentState> changed = decide(writes);
             List<Operation> entries = new ArrayList<>();
             List<Operation> states = new ArrayList<>();
