@@ -7,6 +7,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
@@ -97,23 +98,28 @@ public final class OpenSearchClients {
 
     private static TlsStrategy tlsStrategy(OpenSearchSettings.Tls tls) {
         try {
-            ClientTlsStrategyBuilder builder = ClientTlsStrategyBuilder.create();
+            // BOTH: HttpClient checks the host name itself too; the JDK's check alone (the builder's
+            // default) lets a certificate for another name pass when the endpoint is an IP address
+            ClientTlsStrategyBuilder builder = ClientTlsStrategyBuilder.create()
+                    .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH);
             if (tls.trustAll()) {
                 SSLContext trustingEverything = SSLContextBuilder.create()
                         .loadTrustMaterial(null, (chain, authType) -> true)
                         .build();
+                // CLIENT: only our (no-op) verifier checks the host name, not also the JDK's built-in one
                 return builder.setSslContext(trustingEverything)
+                        .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
                         .setHostnameVerifier(NoopHostnameVerifier.INSTANCE)
-                        .build();
+                        .buildAsync();
             }
             if (tls.truststore() != null) {
                 char[] password = tls.truststorePassword() == null ? null : tls.truststorePassword().toCharArray();
                 return builder.setSslContext(SSLContextBuilder.create()
                                 .loadTrustMaterial(tls.truststore().toFile(), password)
                                 .build())
-                        .build();
+                        .buildAsync();
             }
-            return builder.setSslContext(SSLContexts.createSystemDefault()).build();
+            return builder.setSslContext(SSLContexts.createSystemDefault()).buildAsync();
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot set up TLS for OpenSearch: " + e.getMessage(), e);
         } catch (IOException e) {
