@@ -3,7 +3,6 @@ package io.vectorsync.projections.index.opensearch;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.HybridSearch;
-import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
@@ -14,9 +13,8 @@ import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
-import io.vectorsync.projections.index.opensearch.BulkWriter.Operation;
 import io.vectorsync.projections.index.opensearch.ChunkSearcher.Ranking;
-import jakarta.json.JsonObject;
+import io.vectorsync.projections.index.opensearch.WritePlanner.WritePlan;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.HealthStatus;
@@ -29,14 +27,10 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Options;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -69,6 +63,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final Runnable releaseClient;
     private final IndexLayout layout;
     private final String physicalIndex;
+    private final WritePlanner planner;
     private final BulkWriter writer;
     private final ChunkSearcher searcher;
     private final HybridStrategy hybrid;
@@ -83,6 +78,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         this.releaseClient = releaseClient;
         this.layout = layout;
         this.physicalIndex = physicalIndex;
+        this.planner = new WritePlanner(client, layout.writeAlias(), settings.retry());
         this.writer = new BulkWriter(client, layout.writeAlias(), settings.bulkMaxBytes(), settings.retry());
         this.searcher = new ChunkSearcher(client, layout.readAlias(), space, settings.knn());
         this.hybrid = new ClientSideFusion(searcher);
@@ -169,7 +165,10 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
      * Applies the writes in order; durable on return, searchable after the next refresh. Chunk entries
      * are written first and the state documents only once all of them are in: a state document never
      * claims a version whose chunks are not all written, so a batch retried after any failure redoes
-     * exactly what is missing.
+     * exactly what is missing. When OpenSearch rejects an entry for good, no state document is written
+     * and a non-transient {@link IndexWriteException} names the document; the entries it did take stay
+     * until the batch is retried (from the dead-letter queue). A batch skipped for good instead can
+     * leave chunks of its revision that a later, shorter revision does not know to delete.
      */
     @Override
     public void apply(List<IndexWrite> writes) {
@@ -190,93 +189,12 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
             if (closed.get()) {
                 throw new IndexWriteException("the index of space '" + space.name() + "' is closed", false, null);
             }
-            List<DocumentState> changed = decide(writes);
-            List<Operation> entries = new ArrayList<>();
-            List<Operation> states = new ArrayList<>();
-            for (DocumentState document : changed) {
-                document.addOperations(entries, states);
-            }
-            writer.write(entries);
-            writer.write(states);
+            WritePlan plan = planner.plan(writes);
+            writer.write(plan.entries());
+            writer.write(plan.states());
         } finally {
             writeLock.unlock();
         }
-    }
-
-    /**
-     * Runs the writes against the documents' current states, later writes seeing earlier ones, and
-     * returns the states that changed. A write not newer than the state is skipped.
-     */
-    private List<DocumentState> decide(List<IndexWrite> writes) {
-        Map<String, DocumentState> documents = readStates(writes);
-        for (IndexWrite write : writes) {
-            DocumentState document = documents.get(Entries.stateId(write.tenant(), write.documentId()));
-            if (document.version >= write.version()) {
-                continue;
-            }
-            switch (write) {
-                case ReplaceChunks replace -> document.replace(replace);
-                case ChangeMetadata change -> {
-                    if (!document.contentKnown) {
-                        document.content = readContent(document);
-                        document.contentKnown = true;
-                    }
-                    document.changeMetadata(change);
-                }
-                case Delete ignored -> document.delete();
-            }
-            document.version = write.version();
-            document.changed = true;
-        }
-        return documents.values().stream().filter(document -> document.changed).toList();
-    }
-
-    /** The state of every document the batch touches, in one real-time multi-get. */
-    private Map<String, DocumentState> readStates(List<IndexWrite> writes) {
-        Map<String, DocumentState> documents = new LinkedHashMap<>();
-        for (IndexWrite write : writes) {
-            documents.putIfAbsent(Entries.stateId(write.tenant(), write.documentId()),
-                    new DocumentState(write.tenant(), write.documentId()));
-        }
-        List<String> ids = List.copyOf(documents.keySet());
-        MgetResponse<JsonData> response = Failures.withRetries(settings.retry(), "reading document states",
-                () -> client.mget(m -> m.index(layout.writeAlias()).ids(ids).sourceIncludes(Entries.STATE_FIELDS),
-                        JsonData.class));
-        for (MultiGetResponseItem<JsonData> item : response.docs()) {
-            JsonObject state = found(item, "reading document states");
-            if (state != null) {
-                documents.get(item.result().id()).known(state);
-            }
-        }
-        return documents;
-    }
-
-    /** A metadata change rewrites the chunks with their stored vectors and passages: fetch them. */
-    private ReplaceChunks readContent(DocumentState document) {
-        List<String> ids = document.stored.stream()
-                .map(chunk -> Entries.chunkId(document.tenant, document.documentId, chunk))
-                .toList();
-        if (ids.isEmpty()) {
-            return null;
-        }
-        MgetResponse<JsonData> response = Failures.withRetries(settings.retry(), "reading chunks",
-                () -> client.mget(m -> m.index(layout.writeAlias()).ids(ids), JsonData.class));
-        List<JsonObject> chunks = new ArrayList<>();
-        for (MultiGetResponseItem<JsonData> item : response.docs()) {
-            JsonObject chunk = found(item, "reading the chunks of " + document.label());
-            if (chunk != null) {
-                chunks.add(chunk);
-            }
-        }
-        return Entries.content(document.tenant, document.documentId, chunks);
-    }
-
-    private static JsonObject found(MultiGetResponseItem<JsonData> item, String what) {
-        if (item.isFailure()) {
-            throw new IndexWriteException("OpenSearch failed " + what + ": " + item.failure().error().type() + ": "
-                    + item.failure().error().reason(), true, null);
-        }
-        return item.result().found() ? item.result().source().toJson().asJsonObject() : null;
     }
 
     @Override
@@ -466,72 +384,4 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         return "OpenSearchVectorIndex[" + space.name() + " -> " + physicalIndex + "]";
     }
 
-    /** One document as a batch sees it; {@code content} is null when it has no chunks. */
-    private static final class DocumentState {
-        final String tenant;
-        final String documentId;
-        long version = -1;
-        boolean deleted;
-        /** The chunk numbers the index holds now, from the state document. */
-        List<Integer> stored = List.of();
-        ReplaceChunks content;
-        /** Chunks are read from the index only when a metadata change needs them. */
-        boolean contentKnown = true;
-        boolean changed;
-
-        DocumentState(String tenant, String documentId) {
-            this.tenant = tenant;
-            this.documentId = documentId;
-        }
-
-        void known(JsonObject state) {
-            version = state.getJsonNumber(Entries.VERSION).longValue();
-            deleted = state.getBoolean(Entries.DELETED, false);
-            stored = Entries.chunkNumbers(state);
-            contentKnown = stored.isEmpty();
-        }
-
-        void replace(ReplaceChunks replace) {
-            content = replace;
-            contentKnown = true;
-            deleted = false;
-        }
-
-        void changeMetadata(ChangeMetadata change) {
-            if (content != null) {
-                content = new ReplaceChunks(tenant, documentId, change.version(), content.contentRevision(),
-                        content.title(), change.metadata(), content.provenance(), content.chunks());
-            }
-        }
-
-        void delete() {
-            content = null;
-            contentKnown = true;
-            deleted = true;
-        }
-
-        /** Its chunk entries (written, and stale ones deleted) and its state document, at its new version. */
-        void addOperations(List<Operation> entries, List<Operation> states) {
-            String label = label();
-            Set<Integer> current = new LinkedHashSet<>();
-            if (content != null) {
-                for (IndexChunk chunk : content.chunks()) {
-                    current.add(chunk.index());
-                    entries.add(Operation.index(label, Entries.chunkId(tenant, documentId, chunk.index()), version,
-                            Entries.chunk(content, version, chunk)));
-                }
-            }
-            for (int chunk : stored) {
-                if (!current.contains(chunk)) {
-                    entries.add(Operation.delete(label, Entries.chunkId(tenant, documentId, chunk), version));
-                }
-            }
-            states.add(Operation.index(label, Entries.stateId(tenant, documentId), version, Entries.state(tenant,
-                    documentId, version, deleted, content == null ? null : content.contentRevision(), current)));
-        }
-
-        String label() {
-            return tenant + "/" + documentId;
-        }
-    }
 }
