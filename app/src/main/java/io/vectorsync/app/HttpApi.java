@@ -10,7 +10,9 @@ import io.vectorsync.command.api.DocumentCommandService;
 import io.vectorsync.command.api.Problem;
 import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.document.DocumentService;
+import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.query.search.SearchService;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -50,6 +52,14 @@ public final class HttpApi {
             checks.add("eventStore", "DOWN: " + e.getMessage());
             up = false;
         }
+        JsonObjectBuilder indexes = Json.createObjectBuilder();
+        for (VectorIndex index : app.indexes().all()) {
+            boolean healthy = !(index instanceof OpenSearchVectorIndex os) || os.healthy();
+            String detail = index instanceof OpenSearchVectorIndex os ? os.healthDetail() : "lucene";
+            indexes.add(index.space().name(), (healthy ? "UP: " : "DOWN: ") + detail);
+            up &= healthy;
+        }
+        checks.add("index", indexes);
         JsonObjectBuilder processors = Json.createObjectBuilder();
         for (Map.Entry<String, Boolean> processor : app.processors().entrySet()) {
             processors.add(processor.getKey(), processor.getValue() ? "UP" : "DOWN");
@@ -66,7 +76,13 @@ public final class HttpApi {
     }
 
     private static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
-        Problem problem = Problems.from(failure);
+        Problem problem = failure instanceof IndexUnavailableException unavailable
+                ? Problem.of(503, "index-unavailable", "Index unavailable", unavailable.getMessage()
+                        + "; retry shortly", null)
+                : Problems.from(failure);
+        if (problem.status() == 503) {
+            res.header(HeaderNames.RETRY_AFTER, "2");
+        }
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         res.send(problem.toJson().toString());

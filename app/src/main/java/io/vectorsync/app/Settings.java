@@ -3,8 +3,11 @@ package io.vectorsync.app;
 import io.helidon.config.Config;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +25,7 @@ public record Settings(
         String indexKind,
         int hnswM,
         int hnswEfConstruction,
+        OpenSearchSettings opensearch,
         int segments,
         int batchSize) {
 
@@ -51,10 +55,14 @@ public record Settings(
             throw new IllegalArgumentException("vectorsync.spaces: configure at least one embedding space");
         }
         String indexKind = vs.get("index.kind").asString().orElse("lucene");
-        if (!indexKind.equals("lucene")) {
-            throw new IllegalArgumentException("vectorsync.index.kind: only 'lucene' is available in this version, not '"
-                    + indexKind + "'");
-        }
+        int hnswM = vs.get("index.hnsw-m").asInt().orElse(16);
+        int hnswEfConstruction = vs.get("index.hnsw-ef-construction").asInt().orElse(100);
+        OpenSearchSettings opensearch = switch (indexKind) {
+            case "lucene" -> null;
+            case "opensearch" -> opensearch(vs.get("index.opensearch"), hnswM, hnswEfConstruction);
+            default -> throw new IllegalArgumentException("vectorsync.index.kind: '" + indexKind
+                    + "' is not an index kind; use 'lucene' or 'opensearch'");
+        };
         return new Settings(
                 config.get("server.host").asString().orElse("0.0.0.0"),
                 port,
@@ -64,10 +72,38 @@ public record Settings(
                 vs.get("default-space").asString().orElse(spaces.getFirst().name()),
                 List.copyOf(spaces),
                 indexKind,
-                vs.get("index.hnsw-m").asInt().orElse(16),
-                vs.get("index.hnsw-ef-construction").asInt().orElse(100),
+                hnswM,
+                hnswEfConstruction,
+                opensearch,
                 vs.get("processors.segments").asInt().orElse(2),
                 vs.get("processors.batch-size").asInt().orElse(200));
+    }
+
+    private static OpenSearchSettings opensearch(Config os, int hnswM, int hnswEfConstruction) {
+        List<URI> endpoints = Arrays.stream(os.get("endpoints").asString().orElse("http://127.0.0.1:9200").split(","))
+                .map(String::trim).filter(e -> !e.isEmpty()).map(URI::create).toList();
+        OpenSearchSettings.Tls tls = os.get("tls-trust-all").asBoolean().orElse(false)
+                ? OpenSearchSettings.Tls.TRUST_ALL
+                : new OpenSearchSettings.Tls(false, os.get("truststore").asString().filter(t -> !t.isBlank()).map(Path::of).orElse(null),
+                        os.get("truststore-password").asString().filter(t -> !t.isBlank()).orElse(null));
+        String engine = os.get("engine").asString().orElse("lucene").toUpperCase(Locale.ROOT);
+        String quantization = os.get("quantization").asString().orElse("none").toUpperCase(Locale.ROOT);
+        OpenSearchSettings.KnnMethod knn;
+        try {
+            knn = new OpenSearchSettings.KnnMethod(OpenSearchSettings.Engine.valueOf(engine), hnswM, hnswEfConstruction,
+                    os.get("ef-search").asInt().orElse(100), OpenSearchSettings.Quantization.valueOf(quantization));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vectorsync.index.opensearch: engine must be lucene, faiss or nmslib and "
+                    + "quantization none or sq (" + e.getMessage() + ")", e);
+        }
+        OpenSearchSettings settings = OpenSearchSettings.defaults(endpoints)
+                .withTls(tls)
+                .withIndexPrefix(os.get("index-prefix").asString().orElse("vectorsync"))
+                .withShards(os.get("shards").asInt().orElse(1), os.get("replicas").asInt().orElse(1))
+                .withKnn(knn)
+                .withBulkMaxBytes(os.get("bulk-max-bytes").asLong().orElse(5L * 1024 * 1024));
+        String username = os.get("username").asString().filter(u -> !u.isBlank()).orElse(null);
+        return username == null ? settings : settings.withCredentials(username, os.get("password").asString().orElse(""));
     }
 
     private static String hostName() {

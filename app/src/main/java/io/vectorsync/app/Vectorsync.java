@@ -8,9 +8,11 @@ import io.vectorsync.command.encoder.TextEmbeddingModel;
 import io.vectorsync.command.store.EventStoreDatabase;
 import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.index.lucene.HnswSettings;
 import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
+import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.upcasters.Upcasters;
@@ -27,6 +29,7 @@ import org.axonframework.serialization.Serializer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -61,12 +64,10 @@ public final class Vectorsync implements AutoCloseable {
         try {
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
-            indexes = VectorIndexes.open(specs, LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
-                    new HnswSettings(settings.hnswM(), settings.hnswEfConstruction())));
+            indexes = VectorIndexes.open(specs, indexFactory(settings));
             Configuration axon = configure(settings, serializer, database, indexes, spaces).buildConfiguration();
             axon.start();
-            LOG.info(() -> "Event store: " + database.description() + "; index: lucene under "
-                    + settings.dataDir().resolve("index"));
+            LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings));
             return new Vectorsync(settings, database, indexes, spaces, axon);
         } catch (RuntimeException e) {
             if (indexes != null) {
@@ -75,6 +76,20 @@ public final class Vectorsync implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    private static Function<SpaceSpec, ? extends VectorIndex> indexFactory(Settings settings) {
+        return switch (settings.indexKind()) {
+            case "opensearch" -> OpenSearchVectorIndex.factory(settings.opensearch());
+            default -> LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
+                    new HnswSettings(settings.hnswM(), settings.hnswEfConstruction()));
+        };
+    }
+
+    private static String describeIndex(Settings settings) {
+        return settings.indexKind().equals("opensearch")
+                ? "opensearch at " + settings.opensearch().endpoints() + ", prefix " + settings.opensearch().indexPrefix()
+                : "lucene under " + settings.dataDir().resolve("index");
     }
 
     private static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,

@@ -50,14 +50,45 @@ class SettingsTest {
     }
 
     @Test
-    void anIndexKindThisVersionCannotServeIsRefused() {
-        Config config = Config.builder()
+    void anUnknownIndexKindIsRefused() {
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.index.kind", "elasticsearch")), Map.of()))
+                .hasMessageContaining("vectorsync.index.kind");
+    }
+
+    @Test
+    void openSearchIsConfiguredFromItsKeys() {
+        Settings settings = Settings.from(overridden(Map.of(
+                "vectorsync.index.kind", "opensearch",
+                "vectorsync.index.hnsw-m", "24",
+                "vectorsync.index.opensearch.endpoints", "http://10.0.0.1:9200, http://10.0.0.2:9200",
+                "vectorsync.index.opensearch.username", "admin",
+                "vectorsync.index.opensearch.password", "secret",
+                "vectorsync.index.opensearch.replicas", "0",
+                "vectorsync.index.opensearch.ef-search", "256",
+                "vectorsync.index.opensearch.quantization", "sq")), Map.of());
+        var os = settings.opensearch();
+        assertThat(os.endpoints()).hasSize(2);
+        assertThat(os.username()).isEqualTo("admin");
+        assertThat(os.replicas()).isZero();
+        assertThat(os.knn().m()).isEqualTo(24);
+        assertThat(os.knn().efSearch()).isEqualTo(256);
+        assertThat(os.knn().quantization().name()).isEqualTo("SQ");
+        assertThat(os.tls().truststore()).isNull();
+        assertThat(os.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void aNativeEngineWithQuantizationIsRefused() {
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.index.kind", "opensearch",
+                "vectorsync.index.opensearch.engine", "faiss", "vectorsync.index.opensearch.quantization", "sq")), Map.of()))
+                .hasMessageContaining("quantization");
+    }
+
+    private static Config overridden(Map<String, String> values) {
+        return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(Map.of("vectorsync.index.kind", "opensearch")),
-                        ConfigSources.classpath("application.yaml"))
+                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
                 .build();
-        assertThatThrownBy(() -> Settings.from(config, Map.of()))
-                .hasMessageContaining("vectorsync.index.kind");
     }
 }

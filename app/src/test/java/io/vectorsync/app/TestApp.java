@@ -2,6 +2,7 @@ package io.vectorsync.app;
 
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
@@ -30,16 +31,25 @@ final class TestApp implements AutoCloseable {
     }
 
     static Settings settings(Path dataDir) {
+        return settings(dataDir, null);
+    }
+
+    /** Lucene under the data directory, or OpenSearch when settings for it are given. */
+    static Settings settings(Path dataDir, OpenSearchSettings opensearch) {
         return new Settings("localhost", 0, dataDir, "test-node", 256 * 1024, "default",
                 List.of(new EmbeddingSpace("default", "all-minilm-l6-v2", 384, "cosine",
                                 new ChunkerSettings("recursive", 64, 8)),
                         new EmbeddingSpace("tiny", EmbeddingSpace.CLIENT_MODEL, TINY_DIMENSION, "cosine",
                                 new ChunkerSettings("recursive", 64, 8))),
-                "lucene", 16, 100, 2, 100);
+                opensearch == null ? "lucene" : "opensearch", 16, 100, opensearch, 2, 100);
     }
 
     static TestApp start(Path dataDir) {
-        return new TestApp(Main.start(settings(dataDir)));
+        return start(settings(dataDir));
+    }
+
+    static TestApp start(Settings settings) {
+        return new TestApp(Main.start(settings));
     }
 
     Vectorsync app() {

@@ -124,7 +124,7 @@ public final class IngestBenchmark {
                                 new ChunkerSettings("recursive", 200, 20)),
                         new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
                                 ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, 2, BATCH));
+                "lucene", 16, 100, null, 2, BATCH));
         try {
             VectorIndex index = running.app().indexes().forSpace(space);
             HttpClient http = HttpClient.newHttpClient();

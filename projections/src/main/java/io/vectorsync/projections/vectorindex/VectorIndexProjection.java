@@ -6,6 +6,7 @@ import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexWriteException;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.Provenance;
 import io.vectorsync.projections.index.VectorIndex;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +38,12 @@ class VectorIndexProjection {
     private static final AtomicLong INSTANCES = new AtomicLong();
 
     private final VectorIndexes indexes;
+    /**
+     * Documents whose entries the index refused for good in a batch that therefore failed as a whole;
+     * when the processor retries that batch, their events throw from their handlers instead, so the
+     * dead-letter queue takes them and the rest of the batch goes through.
+     */
+    private final Map<String, String> rejectedByIndex = new ConcurrentHashMap<>();
     /** Unit-of-work resource name; per instance, should two projections ever share a unit of work. */
     private final String pendingResource = "vector-index.pending-writes." + INSTANCES.incrementAndGet();
 
@@ -85,6 +93,11 @@ class VectorIndexProjection {
      * later, once per batch: the root unit of work of a processor batch spans all its events.
      */
     private void queue(VectorIndex index, IndexWrite write) {
+        String key = write.tenant() + "/" + write.documentId();
+        String rejection = rejectedByIndex.remove(key);
+        if (rejection != null) {
+            throw new IllegalArgumentException("the index refused the entries of " + key + ": " + rejection);
+        }
         index.validate(write);
         if (!CurrentUnitOfWork.isStarted()) {
             index.apply(List.of(write));
@@ -92,7 +105,7 @@ class VectorIndexProjection {
         }
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
         root.getOrComputeResource(pendingResource, name -> {
-            PendingWrites pending = new PendingWrites();
+            PendingWrites pending = new PendingWrites(rejectedByIndex);
             root.onPrepareCommit(unitOfWork -> pending.applyAll());
             return pending;
         }).add(index, write);
@@ -102,13 +115,25 @@ class VectorIndexProjection {
     private static final class PendingWrites {
 
         private final Map<VectorIndex, List<IndexWrite>> byIndex = new LinkedHashMap<>();
+        private final Map<String, String> rejectedByIndex;
+
+        PendingWrites(Map<String, String> rejectedByIndex) {
+            this.rejectedByIndex = rejectedByIndex;
+        }
 
         void add(VectorIndex index, IndexWrite write) {
             byIndex.computeIfAbsent(index, ignored -> new ArrayList<>()).add(write);
         }
 
         void applyAll() {
-            byIndex.forEach(VectorIndex::apply);
+            try {
+                byIndex.forEach(VectorIndex::apply);
+            } catch (IndexWriteException e) {
+                if (!e.isTransient()) {
+                    rejectedByIndex.putAll(e.rejected());
+                }
+                throw e;
+            }
         }
     }
 }

@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -111,6 +113,7 @@ final class BulkWriter {
 
     private void readItems(List<Operation> request, List<BulkResponseItem> items, Round round) {
         List<String> rejected = new ArrayList<>();
+        Map<String, String> rejectedDocuments = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
             Operation operation = request.get(i);
@@ -128,11 +131,12 @@ final class BulkWriter {
                 round.lastFailure = reason;
             } else {
                 rejected.add("document " + operation.document + " (entry " + operation.id + "): " + reason);
+                rejectedDocuments.putIfAbsent(operation.document, reason);
             }
         }
         if (!rejected.isEmpty()) {
             throw new IndexWriteException("OpenSearch rejected " + rejected.size() + " entries; " + String.join("; ",
-                    rejected.subList(0, Math.min(3, rejected.size()))), false, null);
+                    rejected.subList(0, Math.min(3, rejected.size()))), false, null, rejectedDocuments);
         }
     }
 
