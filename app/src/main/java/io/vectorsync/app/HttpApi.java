@@ -12,7 +12,6 @@ import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.query.search.SearchService;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -54,8 +53,8 @@ public final class HttpApi {
         }
         JsonObjectBuilder indexes = Json.createObjectBuilder();
         for (VectorIndex index : app.indexes().all()) {
-            boolean healthy = !(index instanceof OpenSearchVectorIndex os) || os.healthy();
-            String detail = index instanceof OpenSearchVectorIndex os ? os.healthDetail() : "lucene";
+            boolean healthy = index.healthy();
+            String detail = index.healthDetail();
             indexes.add(index.space().name(), (healthy ? "UP: " : "DOWN: ") + detail);
             up &= healthy;
         }

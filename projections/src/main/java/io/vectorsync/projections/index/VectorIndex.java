@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 
 /**
  * The index of one embedding space: one entry per chunk, version-guarded per document.
- * Adapters: Lucene (embedded); OpenSearch later. Every write carries the document version (the
+ * Adapters: Lucene (embedded) and OpenSearch. Every write carries the document version (the
  * sequence number of the event that caused it, plus one); a write whose version is not newer than
  * what the index holds for that document (including a delete's tombstone) is skipped, so replays,
  * duplicates and out-of-order writes never make a document older.
@@ -43,6 +43,19 @@ public interface VectorIndex extends AutoCloseable {
 
     /** Chunk entries of a tenant. */
     long countChunks(String tenant);
+
+    /**
+     * For readiness: whether the index is reachable and writable right now. Answers within a short
+     * timeout (about a second) and never throws, so a health check cannot hang on a dead backend.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
+    /** What {@link #healthy} found, in a sentence for a readiness endpoint; same short timeout. */
+    default String healthDetail() {
+        return "ok";
+    }
 
     @Override
     void close();

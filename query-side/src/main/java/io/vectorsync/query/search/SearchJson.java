@@ -21,6 +21,7 @@ final class SearchJson {
         return JsonValues.JSON.createObjectBuilder()
                 .add("hits", array)
                 .add("space", request.space().name())
+                .add("mode", request.mode().value())
                 .add("k", request.k())
                 .add("tookMs", tookMs)
                 .build();

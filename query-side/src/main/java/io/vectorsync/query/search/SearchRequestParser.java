@@ -29,6 +29,9 @@ import java.util.Set;
  * <p>Filter syntax: each key of {@code filter} is a metadata field; a scalar value means equals, an
  * array of scalars means any of, and an object of {@code gt/gte/lt/lte} numbers means a range. All
  * conditions must hold.
+ *
+ * <p>Modes: {@code knn} (the default) takes a text or a vector; {@code hybrid} takes a text, and
+ * optionally the vector to use for it, and no {@code minScore}.
  */
 final class SearchRequestParser {
 
@@ -38,7 +41,7 @@ final class SearchRequestParser {
     static final int MAX_CONDITIONS = 32;
     static final int MAX_ANY_OF_VALUES = 100;
 
-    private static final Set<String> FIELDS = Set.of("text", "vector", "space", "k", "filter", "minScore");
+    private static final Set<String> FIELDS = Set.of("text", "vector", "space", "mode", "k", "filter", "minScore");
     private static final List<String> RANGE_OPERATORS = List.of("gt", "gte", "lt", "lte");
     private static final Set<JsonValue.ValueType> SCALARS =
             EnumSet.of(JsonValue.ValueType.STRING, JsonValue.ValueType.NUMBER, JsonValue.ValueType.TRUE, JsonValue.ValueType.FALSE);
@@ -59,9 +62,23 @@ final class SearchRequestParser {
         JsonInput input = JsonInput.parse(body, "body").allowOnly(FIELDS);
 
         SpaceSpec space = space(input.optionalString("space"));
+        SearchMode mode = mode(input.optionalString("mode"));
         String text = null;
         float[] vector = null;
-        if (input.has("text") && input.has("vector")) {
+        if (mode == SearchMode.HYBRID) {
+            // BM25 needs the words; the vector may come with them instead of from embedding them
+            if (!input.has("text")) {
+                throw new InvalidInputException("text", "is required in mode hybrid: the words are ranked by BM25");
+            }
+            text = text(input.requiredString("text"));
+            if (input.has("vector")) {
+                vector = vector(input.optionalVector("vector"), space);
+            }
+            if (input.has("minScore")) {
+                throw new InvalidInputException("minScore", "does not apply in mode hybrid: its scores are fused "
+                        + "ranks (Reciprocal Rank Fusion), not similarities");
+            }
+        } else if (input.has("text") && input.has("vector")) {
             throw new InvalidInputException("vector", "cannot be sent together with text; send one of them");
         } else if (input.has("vector")) {
             vector = vector(input.optionalVector("vector"), space);
@@ -70,8 +87,20 @@ final class SearchRequestParser {
         } else {
             throw new InvalidInputException("text", "is required unless a vector is sent");
         }
-        return new SearchRequest(tenant, space, text, vector, k(input.optionalInt("k")),
+        return new SearchRequest(tenant, space, mode, text, vector, k(input.optionalInt("k")),
                 filter(input.optionalObject("filter")), minScore(input.optionalNumber("minScore")));
+    }
+
+    private static SearchMode mode(String mode) {
+        if (mode == null) {
+            return SearchMode.KNN;
+        }
+        for (SearchMode known : SearchMode.values()) {
+            if (known.value().equals(mode)) {
+                return known;
+            }
+        }
+        throw new InvalidInputException("mode", "'" + mode + "' is not a search mode; use knn or hybrid");
     }
 
     private SpaceSpec space(String name) {

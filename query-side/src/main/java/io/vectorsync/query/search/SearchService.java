@@ -5,9 +5,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.SpaceSpec;
-import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.json.Bodies;
 import io.vectorsync.query.TextEmbedder;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /{tenant}/search}: the k documents nearest to a text or a vector, each with its best
- * passage. Bad input leaves as {@link io.vectorsync.domain.InvalidInputException}, which the app maps
+ * passage; in {@code hybrid} mode ranked by meaning and words together, where the index supports it. Bad input leaves as {@link io.vectorsync.domain.InvalidInputException}, which the app maps
  * to a 400 naming the field.
  */
 public final class SearchService implements HttpService {
@@ -51,13 +53,26 @@ public final class SearchService implements HttpService {
         String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
         SearchRequest request = parser.parse(req.path().pathParameters().get("tenant"), body);
 
+        VectorIndex index = indexes.forSpace(request.space().name());
+        HybridSearch hybrid = request.mode() == SearchMode.HYBRID ? hybrid(index) : null;
+
         // timed from here so tookMs covers embedding the text as well as the index search
         long started = System.nanoTime();
-        VectorQuery query = request.toQuery(embedder);
-        List<DocumentHit> hits = indexes.forSpace(request.space().name()).search(query);
+        List<DocumentHit> hits = hybrid != null
+                ? hybrid.hybridSearch(request.toHybridQuery(embedder))
+                : index.search(request.toQuery(embedder));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(SearchJson.response(request, hits, tookMs));
+    }
+
+    /** Refused before the text is embedded: an index that cannot rank by words makes it a bad request. */
+    private static HybridSearch hybrid(VectorIndex index) {
+        if (index instanceof HybridSearch hybrid) {
+            return hybrid;
+        }
+        throw new InvalidInputException("mode", "hybrid search needs index.kind=opensearch; the index of space '"
+                + index.space().name() + "' ranks by vector only");
     }
 }

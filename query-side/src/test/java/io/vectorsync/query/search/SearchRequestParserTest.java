@@ -1,6 +1,7 @@
 package io.vectorsync.query.search;
 
 import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.MetadataFilter.AnyOf;
 import io.vectorsync.projections.index.MetadataFilter.Equals;
@@ -217,6 +218,73 @@ class SearchRequestParserTest {
     void limitsTheNumberOfConditions() {
         assertThat(parser.parse(TENANT, "{\"text\": \"x\", \"filter\": " + conditions(32) + "}").filter().conditions()).hasSize(32);
         rejects("{\"text\": \"x\", \"filter\": " + conditions(33) + "}", "filter", "has 33 conditions; at most 32");
+    }
+
+    @Test
+    void theModeIsKnnUnlessAskedOtherwise() {
+        assertThat(parser.parse(TENANT, "{\"text\": \"x\"}").mode()).isEqualTo(SearchMode.KNN);
+        assertThat(parser.parse(TENANT, "{\"text\": \"x\", \"mode\": null}").mode()).isEqualTo(SearchMode.KNN);
+        assertThat(parser.parse(TENANT, "{\"text\": \"x\", \"mode\": \"knn\"}").mode()).isEqualTo(SearchMode.KNN);
+        assertThat(parser.parse(TENANT, "{\"text\": \"x\", \"mode\": \"hybrid\"}").mode()).isEqualTo(SearchMode.HYBRID);
+    }
+
+    @Test
+    void rejectsAnUnknownMode() {
+        rejects("{\"text\": \"x\", \"mode\": \"bm25\"}", "mode", "'bm25' is not a search mode; use knn or hybrid");
+        rejects("{\"text\": \"x\", \"mode\": \"HYBRID\"}", "mode", "is not a search mode");
+        rejects("{\"text\": \"x\", \"mode\": true}", "mode", "must be a string");
+    }
+
+    @Test
+    void hybridEmbedsTheTextWhenNoVectorIsSent() {
+        SearchRequest request = parser.parse(TENANT, """
+                {"mode": "hybrid", "text": "part XK-4471", "k": 3, "filter": {"lang": "en"}}
+                """);
+        float[] embedded = new float[384];
+        embedded[1] = 1f;
+
+        HybridQuery query = request.toHybridQuery((space, text) -> {
+            assertThat(space).isEqualTo("default");
+            assertThat(text).isEqualTo("part XK-4471");
+            return embedded;
+        });
+
+        assertThat(query.tenant()).isEqualTo(TENANT);
+        assertThat(query.text()).isEqualTo("part XK-4471");
+        assertThat(query.vector()).isSameAs(embedded);
+        assertThat(query.k()).isEqualTo(3);
+        assertThat(query.filter()).isEqualTo(new MetadataFilter(List.of(new Equals("lang", "en"))));
+    }
+
+    @Test
+    void hybridTakesAVectorTogetherWithTheTextAndEmbedsNothing() {
+        SearchRequest request = parser.parse(TENANT,
+                "{\"mode\": \"hybrid\", \"text\": \"XK-4471\", \"vector\": [0.1, 0.2, 0.3], \"space\": \"small\"}");
+
+        HybridQuery query = request.toHybridQuery(TextEmbedder.none());
+
+        assertThat(query.text()).isEqualTo("XK-4471");
+        assertThat(query.vector()).containsExactly(0.1f, 0.2f, 0.3f);
+    }
+
+    @Test
+    void hybridNeedsTheText() {
+        rejects("{\"mode\": \"hybrid\"}", "text", "is required in mode hybrid");
+        rejects("{\"mode\": \"hybrid\", \"vector\": [1, 2, 3], \"space\": \"small\"}", "text", "is required in mode hybrid");
+        rejects("{\"mode\": \"hybrid\", \"text\": \" \"}", "text", "must not be blank");
+    }
+
+    @Test
+    void hybridChecksTheVectorLikeKnn() {
+        rejects("{\"mode\": \"hybrid\", \"text\": \"x\", \"vector\": [1, 2, 3]}", "vector",
+                "has 3 dimensions; space 'default' needs 384");
+    }
+
+    @Test
+    void hybridRefusesMinScoreBecauseFusedScoresAreNotSimilarities() {
+        rejects("{\"mode\": \"hybrid\", \"text\": \"x\", \"minScore\": 0.5}", "minScore",
+                "does not apply in mode hybrid: its scores are fused ranks (Reciprocal Rank Fusion), not similarities");
+        assertThat(parser.parse(TENANT, "{\"mode\": \"hybrid\", \"text\": \"x\", \"minScore\": null}").minScore()).isNull();
     }
 
     @Test

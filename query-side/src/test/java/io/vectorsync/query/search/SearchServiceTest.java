@@ -89,6 +89,7 @@ class SearchServiceTest {
         assertThat(response.contentType()).startsWith("application/json");
         JsonObject body = response.body();
         assertThat(body.getString("space")).isEqualTo("small");
+        assertThat(body.getString("mode")).isEqualTo("knn");
         assertThat(body.getInt("k")).isEqualTo(2);
         assertThat(body.getJsonNumber("tookMs").longValue()).isNotNegative();
         assertThat(documentIds(body)).containsExactly("reset", "shipping");
@@ -158,6 +159,14 @@ class SearchServiceTest {
         assertProblem(search("acme", "{\"text\": \"hello\", \"space\": \"nope\"}"), "space", "space: 'nope' is not a known space; known spaces: [small, client]");
         assertProblem(search("Acme", "{\"text\": \"hello\"}"), "tenant", null);
         assertProblem(search("acme", ""), "body", "body: is empty; a JSON object is required");
+    }
+
+    @Test
+    void hybridOnAnIndexThatCannotRankByWordsIs400NamingMode() {
+        assertProblem(search("acme", "{\"mode\": \"hybrid\", \"text\": \"reset password\"}"), "mode",
+                "mode: hybrid search needs index.kind=opensearch; the index of space 'small' ranks by vector only");
+        assertProblem(search("acme", "{\"mode\": \"hybrid\", \"text\": \"x\", \"vector\": [1, 0], \"space\": \"client\"}"),
+                "mode", null);
     }
 
     private HttpJson search(String tenant, String body) {

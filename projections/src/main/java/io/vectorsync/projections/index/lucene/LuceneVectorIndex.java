@@ -414,6 +414,30 @@ public final class LuceneVectorIndex implements VectorIndex {
         }
     }
 
+    /** Open and its writer alive: Lucene closes the writer itself after a tragic failure (disk full, I/O error). */
+    @Override
+    public boolean healthy() {
+        return !closed.get() && writer.isOpen();
+    }
+
+    /** The directory and how many Lucene documents (chunk entries and document states) it holds. */
+    @Override
+    public String healthDetail() {
+        String where = "lucene at " + (directory instanceof FSDirectory fs ? fs.getDirectory() : directory);
+        if (closed.get()) {
+            return where + " is closed";
+        }
+        try {
+            if (!writer.isOpen()) {
+                Throwable tragedy = writer.getTragicException();
+                return where + ": the writer closed after " + (tragedy == null ? "a failure" : tragedy);
+            }
+            return where + ", " + writer.getDocStats().numDocs + " entries";
+        } catch (RuntimeException e) { // closed between the check and the read
+            return where + ": " + e.getMessage();
+        }
+    }
+
     /** Waits for a running {@link #apply} to finish, then releases the files and Lucene's write lock. */
     @Override
     public void close() {

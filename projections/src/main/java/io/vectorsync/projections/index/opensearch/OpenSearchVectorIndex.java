@@ -328,11 +328,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     }
 
     /** For readiness: the cluster answers within a second and the read alias's index is not red. */
+    @Override
     public boolean healthy() {
         return health().healthy();
     }
 
     /** What {@link #healthy} found, in a sentence for a readiness endpoint. */
+    @Override
     public String healthDetail() {
         return health().detail();
     }
