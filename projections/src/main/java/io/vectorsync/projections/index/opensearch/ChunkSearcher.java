@@ -10,6 +10,7 @@ import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.ErrorResponse;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.MsearchResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
 import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
 import org.opensearch.client.opensearch.core.msearch.RequestItem;
 import org.opensearch.client.opensearch.core.search.Hit;
@@ -88,6 +89,28 @@ final class ChunkSearcher {
             rankings.add(collapse(item.result().hits().hits(), queries.get(i).vectorScored()));
         }
         return rankings;
+    }
+
+    /**
+     * The {@code size} best documents among the {@code query}'s chunks, collapsed by OpenSearch on the
+     * document id, so only those {@code size} sources travel; {@code chunks()} of the ranking is the
+     * number of chunks the query matched.
+     */
+    Ranking runCollapsed(ChunkQuery query, int size, String what) {
+        SearchResponse<JsonData> response;
+        try {
+            response = client.search(s -> s.index(index)
+                    .query(query.query())
+                    .size(size)
+                    .collapse(c -> c.field(Entries.DOCUMENT_ID))
+                    .trackTotalHits(t -> t.enabled(true))
+                    .source(src -> src.filter(f -> f.includes(Entries.HIT_FIELDS))), JsonData.class);
+        } catch (IOException | RuntimeException e) {
+            throw Failures.onRead(what, e);
+        }
+        Ranking collapsed = collapse(response.hits().hits(), query.vectorScored());
+        long matched = response.hits().total() == null ? collapsed.chunks() : response.hits().total().value();
+        return new Ranking(collapsed.documents(), (int) Math.min(Integer.MAX_VALUE, matched), collapsed.lowestScore());
     }
 
     /** The documents of the chunks, in the order of their best chunk (hits come best first). */

@@ -204,12 +204,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         requireQueryVector(query.vector());
         requireOpen();
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+        // The graph search over-fetches chunks so that k distinct documents are among them; OpenSearch
+        // collapses them by document and returns only the k best, so only k sources travel back.
         int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, ChunkSearcher.MAX_CHUNKS);
         while (true) {
-            Ranking ranking = searcher.run(List.of(
-                    searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted)),
-                    chunksWanted, "a k-NN search in space '" + space.name() + "'").getFirst();
-            // a document's first chunk is its best, so its score is the document's score
+            Ranking ranking = searcher.runCollapsed(
+                    searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted),
+                    query.k(), "a k-NN search in space '" + space.name() + "'");
             List<DocumentHit> documents = ranking.documents().stream()
                     .filter(hit -> hit.score() >= minScore)
                     .toList();
