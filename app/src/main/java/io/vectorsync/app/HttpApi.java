@@ -13,7 +13,7 @@ import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.query.search.SearchService;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;

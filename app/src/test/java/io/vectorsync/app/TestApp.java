@@ -3,7 +3,7 @@ package io.vectorsync.app;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 
 import java.io.StringReader;

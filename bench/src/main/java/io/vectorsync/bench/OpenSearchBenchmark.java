@@ -13,7 +13,7 @@ import io.vectorsync.projections.index.opensearch.IndexLayout;
 import io.vectorsync.projections.index.opensearch.Mappings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonArray;
 
 import java.io.StringReader;
@@ -45,7 +45,7 @@ public final class OpenSearchBenchmark {
     private static final int DIMENSION = 384;
     private static final String TENANT = "bench";
     private static final String SPACE = "client";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -296,7 +296,7 @@ public final class OpenSearchBenchmark {
         for (float[] vector : vectors) {
             float[] centroid = centroids[random.nextInt(centroids.length)];
             for (int d = 0; d < DIMENSION; d++) {
-                vector[d] = centroid[d] + (float) (random.nextGaussian() * 0.06);
+                vector[d] = centroid[d] + (float) (random.nextGaussian() * 0.1);
             }
             normalize(vector);
         }

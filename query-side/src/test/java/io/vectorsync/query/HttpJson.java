@@ -3,7 +3,7 @@ package io.vectorsync.query;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 
 import java.io.StringReader;

@@ -1,7 +1,6 @@
 package io.vectorsync.json;
 
 import io.vectorsync.domain.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.vectorsync.upcasters;
 
 import io.vectorsync.domain.DocumentDeleted;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventEntry;

@@ -13,7 +13,7 @@ import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Bodies;
 import io.vectorsync.json.JsonInput;
 import io.vectorsync.json.PayloadTooLargeException;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import org.axonframework.commandhandling.gateway.CommandGateway;

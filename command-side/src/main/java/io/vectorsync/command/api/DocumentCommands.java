@@ -7,7 +7,7 @@ import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.UpsertOutcome;
 import io.vectorsync.json.JsonInput;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;

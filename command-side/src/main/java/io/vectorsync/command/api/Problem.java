@@ -1,6 +1,6 @@
 package io.vectorsync.command.api;
 
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 

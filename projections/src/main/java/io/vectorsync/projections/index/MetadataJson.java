@@ -1,6 +1,6 @@
 package io.vectorsync.projections.index;
 
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -5,7 +5,7 @@ import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;

@@ -2,7 +2,7 @@ package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.SpaceSpec;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import org.opensearch.client.opensearch.OpenSearchClient;

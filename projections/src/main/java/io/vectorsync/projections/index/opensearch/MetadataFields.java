@@ -1,7 +1,7 @@
 package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.MetadataJson;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 

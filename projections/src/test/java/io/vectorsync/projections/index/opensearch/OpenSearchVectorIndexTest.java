@@ -14,7 +14,7 @@ import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexContract;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.index.VectorQuery;
-import jakarta.json.Json;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
