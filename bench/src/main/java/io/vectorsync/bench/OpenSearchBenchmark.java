@@ -352,7 +352,9 @@ public final class OpenSearchBenchmark {
     }
 
     private static double median(List<Double> values) {
-        return percentile(values, 50);
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double seconds(long startNanos) {
