@@ -26,8 +26,24 @@ public interface VectorIndex extends AutoCloseable {
     }
 
     /**
-     * Applies the writes in order, durably, and makes them searchable before returning. One call per
-     * processor batch. Throws {@link IndexWriteException} when it could not; {@code isTransient()} says
+     * {@link #validate} for a whole batch, as a non-transient {@link IndexWriteException} naming the
+     * space; adapters call it before they write anything.
+     */
+    default void validateAll(List<IndexWrite> writes) {
+        for (IndexWrite write : writes) {
+            try {
+                validate(write);
+            } catch (IllegalArgumentException e) {
+                throw new IndexWriteException("batch rejected, nothing written to space '" + space().name()
+                        + "': " + e.getMessage(), false, e);
+            }
+        }
+    }
+
+    /**
+     * Applies the writes in order and durably: the processor stores its token once this returns. The
+     * writes are searchable on return (Lucene) or within the index's refresh interval (OpenSearch,
+     * about a second). One call per processor batch. Throws {@link IndexWriteException} when it could not; {@code isTransient()} says
      * whether a retry can help. A batch holding a write that fails {@link #validate} writes nothing.
      */
     void apply(List<IndexWrite> writes);

@@ -201,15 +201,7 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public void apply(List<IndexWrite> writes) {
-        // validate the whole batch first: a deterministic failure must leave nothing half-written
-        for (IndexWrite write : writes) {
-            try {
-                validate(write);
-            } catch (IllegalArgumentException e) {
-                throw new IndexWriteException("batch rejected, nothing written to space '" + space.name()
-                        + "': " + e.getMessage(), false, e);
-            }
-        }
+        validateAll(writes); // before writing anything: a deterministic failure leaves nothing half-written
         if (writes.isEmpty()) {
             return;
         }

@@ -9,12 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.vectorsync.projections.index.TestVectors.unit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,36 +57,4 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         assertThatThrownBy(() -> openIndex(escaping)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void concurrentBatchesAndSearchesAllLand() throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (int thread = 0; thread < 3; thread++) {
-                int offset = thread * 100;
-                work.add(threads.submit(() -> {
-                    for (int batch = 0; batch < 5; batch++) {
-                        List<IndexWrite> writes = new ArrayList<>();
-                        for (int doc = 0; doc < 4; doc++) {
-                            int id = offset + batch * 4 + doc;
-                            writes.add(replace(TENANT, "doc-" + id, 1, Map.of(), unit(DIMENSION, id)));
-                        }
-                        index.apply(writes);
-                    }
-                }));
-            }
-            work.add(threads.submit(() -> {
-                for (int i = 0; i < 20; i++) {
-                    index.search(query(unit(DIMENSION, i), 3));
-                }
-            }));
-            for (Future<?> future : work) {
-                future.get();
-            }
-        } finally {
-            threads.shutdown();
-        }
-        assertThat(index.countDocuments(TENANT)).isEqualTo(60);
-        assertThat(index.search(query(unit(DIMENSION, 7), 60))).hasSize(60);
-    }
 }

@@ -37,9 +37,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.vectorsync.projections.index.TestVectors.blend;
 import static io.vectorsync.projections.index.TestVectors.orthogonal;
@@ -368,40 +365,6 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
             assertThat(still.countChunks(TENANT)).isEqualTo(1);
             assertThat(still.physicalIndex()).isEqualTo(prefix + "-other-space-v1");
         }
-    }
-
-    @Test
-    void concurrentBatchesAndSearchesAllLand() throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> work = new ArrayList<>();
-            for (int thread = 0; thread < 3; thread++) {
-                int offset = thread * 100;
-                work.add(threads.submit(() -> {
-                    for (int batch = 0; batch < 4; batch++) {
-                        List<IndexWrite> writes = new ArrayList<>();
-                        for (int doc = 0; doc < 5; doc++) {
-                            int id = offset + batch * 5 + doc;
-                            writes.add(replace(TENANT, "doc-" + id, 1, Map.of(), unit(DIMENSION, id)));
-                        }
-                        index.apply(writes);
-                    }
-                }));
-            }
-            work.add(threads.submit(() -> {
-                for (int i = 0; i < 20; i++) {
-                    index.search(query(unit(DIMENSION, i), 3));
-                }
-            }));
-            for (Future<?> future : work) {
-                future.get();
-            }
-        } finally {
-            threads.shutdown();
-        }
-        makeSearchable(index);
-        assertThat(index.countDocuments(TENANT)).isEqualTo(60);
-        assertThat(index.search(query(unit(DIMENSION, 7), 60))).hasSize(60);
     }
 
     private static ReplaceChunks passage(String documentId, String text, float[] vector) {
