@@ -1,16 +1,19 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.IndexWriteException;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings.Retry;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import org.opensearch.client.json.JsonData;
+import jakarta.json.JsonReader;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.VersionType;
-import org.opensearch.client.opensearch.core.BulkResponse;
-import org.opensearch.client.opensearch.core.bulk.BulkOperation;
-import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,43 +27,58 @@ import java.util.Set;
  * result. Every operation carries its document's version with {@code external_gte}, so sending one
  * twice is harmless: transient failures (the whole request, or single items answered 429 or 5xx) are
  * resent with backoff, and a version conflict means a newer version is already there — done.
+ * <p>
+ * The body is NDJSON written here from the entries' rendered bytes, sent through the generic client:
+ * the typed bulk API would serialize every entry a second time through JSON-B.
  */
 final class BulkWriter {
 
-    /** Bulk framing per operation (action line, newlines) on top of the document itself. */
-    private static final int ACTION_BYTES = 200;
+    private static final String NDJSON = "application/x-ndjson";
 
-    private final OpenSearchClient client;
-    private final String index;
+    /**
+     * The generic client with its default options, which return every answer the transport does not
+     * throw for (it throws itself for 401, 403, 429 and 5xx): {@link #post} looks at the status.
+     */
+    private final OpenSearchGenericClient client;
+    private final String path;
     private final long maxBytes;
     private final Retry retry;
 
     BulkWriter(OpenSearchClient client, String index, long maxBytes, Retry retry) {
-        this.client = client;
-        this.index = index;
+        this.client = client.generic();
+        this.path = "/" + index + "/_bulk";
         this.maxBytes = maxBytes;
         this.retry = retry;
     }
 
-    /** Indexing or deleting one entry at a document's version; {@code document} names it in errors. */
-    record Operation(String document, String id, long version, JsonObject source, long bytes) {
+    /**
+     * Indexing ({@code source} the entry's UTF-8 JSON) or deleting ({@code source} null) one entry at a
+     * document's version; {@code action} is its bulk action line with the newline. {@code document}
+     * names it in errors.
+     */
+    record Operation(String document, String id, byte[] action, byte[] source) {
 
-        static Operation index(String document, String id, long version, JsonObject source) {
-            return new Operation(document, id, version, source,
-                    ACTION_BYTES + source.toString().getBytes(StandardCharsets.UTF_8).length);
+        static Operation index(String document, String id, long version, byte[] source) {
+            return new Operation(document, id, action("index", id, version), source);
         }
 
         static Operation delete(String document, String id, long version) {
-            return new Operation(document, id, version, null, ACTION_BYTES);
+            return new Operation(document, id, action("delete", id, version), null);
         }
 
-        BulkOperation toBulk() {
-            if (source == null) {
-                return BulkOperation.of(b -> b.delete(d -> d.id(id).version(version)
-                        .versionType(VersionType.ExternalGte)));
-            }
-            return BulkOperation.of(b -> b.index(i -> i.id(id).version(version)
-                    .versionType(VersionType.ExternalGte).document(JsonData.of(source))));
+        private static byte[] action(String type, String id, long version) {
+            // JSON-P writes the id as a JSON string: quotes, backslashes and control characters escaped
+            return ("{\"" + type + "\":{\"_id\":" + Json.createValue(id) + ",\"version\":" + version
+                    + ",\"version_type\":\"external_gte\"}}\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        boolean isDelete() {
+            return source == null;
+        }
+
+        /** Its exact size in the request body. */
+        int bytes() {
+            return action.length + (source == null ? 0 : source.length + 1);
         }
     }
 
@@ -92,40 +110,89 @@ final class BulkWriter {
         List<List<Operation>> requests = split(operations);
         for (int r = 0; r < requests.size(); r++) {
             List<Operation> request = requests.get(r);
-            BulkResponse response;
-            try {
-                response = client.bulk(b -> b.index(index).operations(request.stream().map(Operation::toBulk).toList()));
-            } catch (IOException | RuntimeException e) {
-                if (!Failures.isTransient(e)) {
-                    throw new IndexWriteException("OpenSearch rejected a bulk write for " + documents(request) + ": "
-                            + Failures.describe(e), false, e);
-                }
-                // the cluster is not answering: keep the rest for the next round instead of hammering it
-                requests.subList(r, requests.size()).forEach(round.retry::addAll);
-                round.lastFailure = Failures.describe(e);
-                round.lastCause = e;
-                return round;
+            Answer answer = post(request);
+            if (answer.items != null) {
+                readItems(request, answer.items, round);
+                continue;
             }
-            readItems(request, response.items(), round);
+            if (!answer.isTransient) {
+                throw new IndexWriteException("OpenSearch rejected a bulk write for " + documents(request) + ": "
+                        + answer.failure, false, answer.cause);
+            }
+            // the cluster is not answering: keep the rest for the next round instead of hammering it
+            requests.subList(r, requests.size()).forEach(round.retry::addAll);
+            round.lastFailure = answer.failure;
+            round.lastCause = answer.cause;
+            return round;
         }
         return round;
     }
 
-    private void readItems(List<Operation> request, List<BulkResponseItem> items, Round round) {
+    /** Sends one bulk request: the items of its answer, or why the request as a whole failed. */
+    private Answer post(List<Operation> request) {
+        try (Response response = client.execute(Requests.create("POST", path, List.of(), Map.of(),
+                Body.from(body(request), NDJSON)))) {
+            int status = response.getStatus();
+            if (status >= 300) {
+                return new Answer(null, Failures.isTransientStatus(status), describe(response), null);
+            }
+            JsonObject json = response.getBody().map(BulkWriter::read).orElse(null);
+            JsonArray items = json == null ? null : json.getJsonArray("items");
+            if (items == null || items.size() != request.size()) {
+                return new Answer(null, false, "the answer holds " + (items == null ? "no" : items.size())
+                        + " items for " + request.size() + " operations", null);
+            }
+            return new Answer(items, false, null, null);
+        } catch (IOException | RuntimeException e) {
+            return new Answer(null, Failures.isTransient(e), Failures.describe(e), e);
+        }
+    }
+
+    /** The NDJSON body: each operation's action line, then its source line for an index. */
+    private static byte[] body(List<Operation> request) {
+        ByteBuffer body = ByteBuffer.allocate(request.stream().mapToInt(Operation::bytes).sum());
+        for (Operation operation : request) {
+            body.put(operation.action);
+            if (!operation.isDelete()) {
+                body.put(operation.source).put((byte) '\n');
+            }
+        }
+        return body.array();
+    }
+
+    private static JsonObject read(Body body) {
+        try (JsonReader reader = Json.createReader(body.body())) {
+            return reader.readObject();
+        }
+    }
+
+    /** An error answer like the typed client described it ("400 type: reason"), else its status line. */
+    private static String describe(Response response) {
+        try {
+            JsonObject error = response.getBody().map(BulkWriter::read).orElseThrow().getJsonObject("error");
+            return response.getStatus() + " " + error.getString("type") + ": " + error.getString("reason", null);
+        } catch (RuntimeException notAnOpenSearchError) {
+            return "status " + response.getStatus() + " " + response.getReason();
+        }
+    }
+
+    /** Each item is {@code {"index"|"delete": {"status": ..., "error": {...}}}}, in the order of the request. */
+    private void readItems(List<Operation> request, JsonArray items, Round round) {
         List<String> rejected = new ArrayList<>();
         Map<String, String> rejectedDocuments = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            BulkResponseItem item = items.get(i);
+            JsonObject item = items.getJsonObject(i).values().iterator().next().asJsonObject();
             Operation operation = request.get(i);
-            int status = item.status();
+            int status = item.getInt("status");
             boolean done = status < 300
-                    || status == 404 && operation.source == null // deleting an entry that is not there
+                    || status == 404 && operation.isDelete() // deleting an entry that is not there
                     || status == 409; // external_gte: a newer version of this entry is already there
             if (done) {
                 continue;
             }
-            String reason = item.error() == null ? "status " + status
-                    : status + " " + item.error().type() + ": " + item.error().reason();
+            JsonObject error = item.getJsonObject("error");
+            String reason = error == null ? "status " + status
+                    : status + " " + error.getString("type", null) + ": " + error.getString("reason", null);
             if (Failures.isTransientStatus(status)) {
                 round.retry.add(operation);
                 round.lastFailure = reason;
@@ -146,13 +213,13 @@ final class BulkWriter {
         List<Operation> current = new ArrayList<>();
         long bytes = 0;
         for (Operation operation : operations) {
-            if (!current.isEmpty() && bytes + operation.bytes > maxBytes) {
+            if (!current.isEmpty() && bytes + operation.bytes() > maxBytes) {
                 requests.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
             current.add(operation);
-            bytes += operation.bytes;
+            bytes += operation.bytes();
         }
         if (!current.isEmpty()) {
             requests.add(current);
@@ -166,6 +233,10 @@ final class BulkWriter {
         operations.forEach(operation -> documents.add(operation.document));
         List<String> shown = documents.stream().limit(5).toList();
         return shown + (documents.size() > shown.size() ? " and " + (documents.size() - shown.size()) + " more" : "");
+    }
+
+    /** A bulk request's answer: its items, or the failure of the whole request. */
+    private record Answer(JsonArray items, boolean isTransient, String failure, Exception cause) {
     }
 
     private static final class Round {

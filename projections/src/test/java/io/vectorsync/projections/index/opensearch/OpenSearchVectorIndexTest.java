@@ -5,6 +5,7 @@ import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
 import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.IndexWriteException;
@@ -15,6 +16,7 @@ import io.vectorsync.projections.index.VectorIndexContract;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -253,10 +255,42 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
         }
 
         assertThatThrownBy(() -> index.apply(List.of(replace(TENANT, "too-many-fields", 1, manyKeys, unit(DIMENSION, 1)))))
-                .isInstanceOfSatisfying(IndexWriteException.class, e -> assertThat(e.isTransient()).isFalse())
+                .isInstanceOfSatisfying(IndexWriteException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.rejected()).containsOnlyKeys(TENANT + "/too-many-fields");
+                })
                 .hasMessageContaining("acme/too-many-fields")
                 .hasMessageContaining("total fields");
         assertThat(index.version(TENANT, "too-many-fields")).as("no state claims the version").isEmpty();
+    }
+
+    /** The bulk body is written by hand: ids that need escaping and floats in exponent form survive it. */
+    @Test
+    void oddIdsAndTinyFloatsSurviveTheBulkBody() throws IOException {
+        String documentId = "quote\" back\\slash tab\t line\n ctrl\u0001 é 🙂";
+        float[] vector = unit(DIMENSION, 3);
+        vector[0] = 1.0E-7f;
+        vector[1] = -3.4E-12f;
+        applyAndRefresh(List.of(replace(TENANT, documentId, 2, Map.of(), vector)));
+        // rewrites the chunk from the vector read back from its source
+        applyAndRefresh(List.of(new ChangeMetadata(TENANT, documentId, 3, Map.of("lang", "en"))));
+
+        assertThat(index.version(TENANT, documentId)).hasValue(3);
+        assertThat(ids(index.search(query(vector, 5)))).containsExactly(documentId);
+        // a path takes "+" literally: spaces as %20
+        String chunkId = URLEncoder.encode(Entries.chunkId(TENANT, documentId, 0), StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        JsonObject source = call("GET", "/" + openSearchIndex().layout().readAlias() + "/_doc/" + chunkId, null)
+                .getJsonObject("_source");
+        assertThat(source.getString("document_id")).isEqualTo(documentId);
+        List<Float> stored = source.getJsonArray("vector").getValuesAs(JsonNumber.class).stream()
+                .map(number -> Float.parseFloat(number.toString()))
+                .toList();
+        List<Float> written = new ArrayList<>();
+        for (float value : vector) {
+            written.add(value);
+        }
+        assertThat(stored).isEqualTo(written);
     }
 
     @Test
