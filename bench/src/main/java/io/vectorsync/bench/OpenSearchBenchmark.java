@@ -122,8 +122,10 @@ public final class OpenSearchBenchmark {
             System.out.println();
             System.out.println("| measure | system | baseline (same run) | ratio | goal |");
             System.out.println("|---|---|---|---|---|");
-            System.out.printf(Locale.ROOT, "| (a) projection into OpenSearch, %d docs (median of %d) | %.0f docs/s | bare bulk load of the same vectors: %.0f docs/s | %.2f | ≥ 0.8 |%n",
-                    docs, rounds, median(replay), median(bare), median(replay) / median(bare));
+            if (rounds > 0) { // --rounds 0 measures queries only, e.g. to profile them
+                System.out.printf(Locale.ROOT, "| (a) projection into OpenSearch, %d docs (median of %d) | %.0f docs/s | bare bulk load of the same vectors: %.0f docs/s | %.2f | ≥ 0.8 |%n",
+                        docs, rounds, median(replay), median(bare), median(replay) / median(bare));
+            }
             System.out.printf(Locale.ROOT, "| (b) query p50, k=10, %d queries | %.2f ms via the API | %.2f ms straight to OpenSearch | %.2f× | ≤ 1.2× |%n",
                     api.size(), percentile(api, 50), percentile(straight, 50), percentile(api, 50) / percentile(straight, 50));
             System.out.printf(Locale.ROOT, "| (b) query p99 | %.2f ms via the API | %.2f ms straight to OpenSearch | %.2f× | ≤ 1.5× |%n",

@@ -1,21 +1,26 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.DocumentHit;
-import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.IndexUnavailableException;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import org.opensearch.client.json.JsonData;
-import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.ErrorResponse;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+import org.apache.hc.core5.http.ContentType;
+import org.opensearch.client.json.JsonpMapper;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.core.MsearchResponse;
-import org.opensearch.client.opensearch.core.SearchResponse;
-import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
-import org.opensearch.client.opensearch.core.msearch.RequestItem;
-import org.opensearch.client.opensearch.core.search.Hit;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,19 +29,30 @@ import java.util.Map;
 /**
  * Searches chunk entries through the read alias and collapses them to documents. Several queries go
  * out in one multi-search, so a hybrid search costs one round trip.
+ * <p>
+ * The request bodies are JSON written here (filters through the client's mapper, the vector as the
+ * shortest decimal of each float) and travel over the {@link SearchTransport}; answers are read with
+ * JSON-P. The typed client would build a {@code Float} object per dimension, serialize it again and
+ * pass each request through its asynchronous transport — the largest costs of a query apart from
+ * OpenSearch itself.
  */
 final class ChunkSearcher {
 
     /** The k-NN plugin's largest k, and OpenSearch's default result window. */
     static final int MAX_CHUNKS = 10_000;
+    private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+    private static final String SOURCE = sourceFilter();
 
-    private final OpenSearchClient client;
+    private final SearchTransport transport;
+    private final JsonpMapper mapper;
     private final String index;
     private final SpaceSpec space;
     private final OpenSearchSettings.KnnMethod knn;
 
-    ChunkSearcher(OpenSearchClient client, String index, SpaceSpec space, OpenSearchSettings.KnnMethod knn) {
-        this.client = client;
+    ChunkSearcher(SearchTransport transport, JsonpMapper mapper, String index, SpaceSpec space,
+                  OpenSearchSettings.KnnMethod knn) {
+        this.transport = transport;
+        this.mapper = mapper;
         this.index = index;
         this.space = space;
         this.knn = knn;
@@ -47,46 +63,46 @@ final class ChunkSearcher {
      * the graph search itself (efficient filtering) instead of thinning out its results.
      */
     ChunkQuery knn(String tenant, float[] vector, MetadataFilter filter, int chunks) {
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float value : vector) {
-            values.add(value);
-        }
-        return new ChunkQuery(Query.of(q -> q.knn(k -> {
-            k.field(Entries.VECTOR).vector(values).k(chunks).filter(Filters.chunksOf(tenant, filter));
-            if (knn.engine() != OpenSearchSettings.Engine.NMSLIB) { // nmslib reads only the index setting
-                k.methodParameters("ef_search", JsonData.of(knn.efSearch()));
+        StringBuilder json = new StringBuilder(vector.length * 12 + 256)
+                .append("{\"knn\":{\"").append(Entries.VECTOR).append("\":{\"vector\":[");
+        for (int i = 0; i < vector.length; i++) {
+            if (i > 0) {
+                json.append(',');
             }
-            return k;
-        })), true);
+            json.append(vector[i]); // finite (checked by the index): Float.toString is a JSON number
+        }
+        json.append("],\"k\":").append(chunks).append(",\"filter\":").append(json(Filters.chunksOf(tenant, filter)));
+        if (knn.engine() != OpenSearchSettings.Engine.NMSLIB) { // nmslib reads only the index setting
+            json.append(",\"method_parameters\":{\"ef_search\":").append(knn.efSearch()).append('}');
+        }
+        return new ChunkQuery(json.append("}}}").toString(), true);
     }
 
     /** BM25 over the passages, under the same filter. */
     ChunkQuery bm25(String tenant, String text, MetadataFilter filter) {
-        return new ChunkQuery(Query.of(q -> q.bool(b -> b
+        return new ChunkQuery(json(Query.of(q -> q.bool(b -> b
                 .must(m -> m.match(t -> t.field(Entries.PASSAGE).query(v -> v.stringValue(text))))
-                .filter(Filters.chunksOf(tenant, filter)))), false);
+                .filter(Filters.chunksOf(tenant, filter))))), false);
     }
 
     /** Runs each query for its {@code size} best chunks, one multi-search for all. */
     List<Ranking> run(List<ChunkQuery> queries, int size, String what) {
-        List<RequestItem> searches = queries.stream()
-                .map(query -> RequestItem.of(item -> item
-                        .header(h -> h.index(index))
-                        .body(b -> b.query(query.query()).size(size).source(s -> s.filter(f -> f.includes(Entries.HIT_FIELDS))))))
-                .toList();
-        MsearchResponse<JsonData> response;
-        try {
-            response = client.msearch(m -> m.searches(searches), JsonData.class);
-        } catch (IOException | RuntimeException e) {
-            throw Failures.onRead(what, e);
+        StringBuilder body = new StringBuilder();
+        for (ChunkQuery query : queries) {
+            body.append("{}\n{\"size\":").append(size).append(",\"_source\":").append(SOURCE)
+                    .append(",\"query\":").append(query.json()).append("}\n");
+        }
+        JsonArray responses = send("/_msearch", body, NDJSON, what).getJsonArray("responses");
+        if (responses == null || responses.size() != queries.size()) {
+            throw new IllegalStateException("OpenSearch answered " + what + " without one response per query");
         }
         List<Ranking> rankings = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
-            MultiSearchResponseItem<JsonData> item = response.responses().get(i);
-            if (item.isFailure()) {
-                throw failed(what, item.failure());
+            JsonObject item = responses.getJsonObject(i);
+            if (item.containsKey("error")) {
+                throw failed(what, item.getInt("status", 500), item.get("error"));
             }
-            rankings.add(collapse(item.result().hits().hits(), queries.get(i).vectorScored()));
+            rankings.add(collapse(item.getJsonObject("hits").getJsonArray("hits"), queries.get(i).vectorScored()));
         }
         return rankings;
     }
@@ -97,47 +113,88 @@ final class ChunkSearcher {
      * number of chunks the query matched.
      */
     Ranking runCollapsed(ChunkQuery query, int size, String what) {
-        SearchResponse<JsonData> response;
-        try {
-            response = client.search(s -> s.index(index)
-                    .query(query.query())
-                    .size(size)
-                    .collapse(c -> c.field(Entries.DOCUMENT_ID))
-                    .trackTotalHits(t -> t.enabled(true))
-                    .source(src -> src.filter(f -> f.includes(Entries.HIT_FIELDS))), JsonData.class);
-        } catch (IOException | RuntimeException e) {
-            throw Failures.onRead(what, e);
-        }
-        Ranking collapsed = collapse(response.hits().hits(), query.vectorScored());
-        long matched = response.hits().total() == null ? collapsed.chunks() : response.hits().total().value();
+        StringBuilder body = new StringBuilder(query.json().length() + 256)
+                .append("{\"size\":").append(size)
+                .append(",\"track_total_hits\":true,\"collapse\":{\"field\":\"").append(Entries.DOCUMENT_ID)
+                .append("\"},\"_source\":").append(SOURCE)
+                .append(",\"query\":").append(query.json()).append('}');
+        JsonObject hits = send("/_search", body, ContentType.APPLICATION_JSON, what).getJsonObject("hits");
+        Ranking collapsed = collapse(hits.getJsonArray("hits"), query.vectorScored());
+        JsonObject total = hits.getJsonObject("total");
+        long matched = total == null ? collapsed.chunks() : total.getJsonNumber("value").longValue();
         return new Ranking(collapsed.documents(), (int) Math.min(Integer.MAX_VALUE, matched), collapsed.lowestScore());
     }
 
+    private JsonObject send(String endpoint, StringBuilder body, ContentType type, String what) {
+        SearchTransport.Answer answer;
+        try {
+            answer = transport.post("/" + index + endpoint, body.toString().getBytes(StandardCharsets.UTF_8), type);
+        } catch (IOException e) {
+            throw Failures.onRead(what, e);
+        }
+        JsonObject json;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(answer.body()))) {
+            json = reader.readObject();
+        } catch (JsonException e) {
+            throw answer.ok()
+                    ? new IllegalStateException("OpenSearch answered " + what + " with something other than JSON", e)
+                    : failed(what, answer.status(), Json.createValue(new String(answer.body(), StandardCharsets.UTF_8)));
+        }
+        if (!answer.ok()) {
+            throw failed(what, answer.status(), json.get("error"));
+        }
+        return json;
+    }
+
+    private String json(Query query) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator generator = mapper.jsonProvider().createGenerator(out)) {
+            query.serialize(generator, mapper);
+        }
+        return out.toString();
+    }
+
+    private static String sourceFilter() {
+        StringBuilder json = new StringBuilder("{\"includes\":[");
+        for (int i = 0; i < Entries.HIT_FIELDS.size(); i++) {
+            json.append(i > 0 ? "," : "").append(Json.createValue(Entries.HIT_FIELDS.get(i)));
+        }
+        return json.append("]}").toString();
+    }
+
     /** The documents of the chunks, in the order of their best chunk (hits come best first). */
-    private Ranking collapse(List<Hit<JsonData>> hits, boolean vectorScored) {
+    private Ranking collapse(JsonArray hits, boolean vectorScored) {
         Map<String, DocumentHit> documents = new LinkedHashMap<>();
         float lowest = Float.POSITIVE_INFINITY;
-        for (Hit<JsonData> hit : hits) {
-            float raw = hit.score() == null ? 0f : hit.score().floatValue();
+        for (JsonValue value : hits) {
+            JsonObject hit = value.asJsonObject();
+            float raw = hit.get("_score") instanceof JsonNumber number ? (float) number.doubleValue() : 0f;
             float score = vectorScored ? Scores.fromOpenSearch(space.metric(), raw) : raw;
             lowest = Math.min(lowest, score);
-            JsonObject source = hit.source().toJson().asJsonObject();
+            JsonObject source = hit.getJsonObject("_source");
             documents.putIfAbsent(source.getString(Entries.DOCUMENT_ID), Entries.hit(source, score));
         }
         return new Ranking(List.copyOf(documents.values()), hits.size(), lowest);
     }
 
-    private static RuntimeException failed(String what, ErrorResponse failure) {
-        String reason = failure.status() + " " + failure.error().type() + ": " + failure.error().reason();
-        if (Failures.isTransientStatus(failure.status()) || failure.status() == 404) {
-            return new IndexUnavailableException(
-                    "OpenSearch is unavailable for " + what + ": " + reason, null);
+    /** OpenSearch's error answer as an exception: unavailable when it may pass (the API answers 503). */
+    private static RuntimeException failed(String what, int status, JsonValue error) {
+        String reason = status + " " + describe(error);
+        if (Failures.isTransientStatus(status) || status == 404) {
+            return new IndexUnavailableException("OpenSearch is unavailable for " + what + ": " + reason, null);
         }
         return new IllegalStateException("OpenSearch rejected " + what + ": " + reason);
     }
 
-    /** A query over chunk entries; {@code vectorScored} when its scores are k-NN scores. */
-    record ChunkQuery(Query query, boolean vectorScored) {
+    private static String describe(JsonValue error) {
+        if (error instanceof JsonObject object) {
+            return object.getString("type", "error") + ": " + object.getString("reason", object.toString());
+        }
+        return error instanceof JsonString text ? text.getString() : String.valueOf(error);
+    }
+
+    /** A query over chunk entries as JSON; {@code vectorScored} when its scores are k-NN scores. */
+    record ChunkQuery(String json, boolean vectorScored) {
     }
 
     /**

@@ -38,7 +38,7 @@ public final class OpenSearchClients {
 
     public static OpenSearchClient create(OpenSearchSettings settings) {
         HttpHost[] hosts = settings.endpoints().stream().map(OpenSearchClients::host).toArray(HttpHost[]::new);
-        TlsStrategy tls = tlsStrategy(settings.tls());
+        TlsStrategy tls = tls(settings.tls()).buildAsync();
         ConnectionConfig connection = ConnectionConfig.custom()
                 .setConnectTimeout(timeout(settings.connectTimeout()))
                 .setSocketTimeout(timeout(settings.socketTimeout()))
@@ -80,11 +80,6 @@ public final class OpenSearchClients {
                 .build();
     }
 
-    private static HttpHost host(URI endpoint) {
-        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
-        return new HttpHost(endpoint.getScheme(), endpoint.getHost(), port);
-    }
-
     private static BasicCredentialsProvider credentials(OpenSearchSettings settings, HttpHost[] hosts) {
         BasicCredentialsProvider credentials = new BasicCredentialsProvider();
         if (settings.username() != null) {
@@ -96,7 +91,11 @@ public final class OpenSearchClients {
         return credentials;
     }
 
-    private static TlsStrategy tlsStrategy(OpenSearchSettings.Tls tls) {
+    /**
+     * TLS as configured, for either transport ({@code buildAsync()} for the client, {@code buildClassic()}
+     * for the {@link SearchTransport}).
+     */
+    static ClientTlsStrategyBuilder tls(OpenSearchSettings.Tls tls) {
         try {
             // BOTH: HttpClient checks the host name itself too; the JDK's check alone (the builder's
             // default) lets a certificate for another name pass when the endpoint is an IP address
@@ -109,17 +108,15 @@ public final class OpenSearchClients {
                 // CLIENT: only our (no-op) verifier checks the host name, not also the JDK's built-in one
                 return builder.setSslContext(trustingEverything)
                         .setHostVerificationPolicy(HostnameVerificationPolicy.CLIENT)
-                        .setHostnameVerifier(NoopHostnameVerifier.INSTANCE)
-                        .buildAsync();
+                        .setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
             }
             if (tls.truststore() != null) {
                 char[] password = tls.truststorePassword() == null ? null : tls.truststorePassword().toCharArray();
                 return builder.setSslContext(SSLContextBuilder.create()
-                                .loadTrustMaterial(tls.truststore().toFile(), password)
-                                .build())
-                        .buildAsync();
+                        .loadTrustMaterial(tls.truststore().toFile(), password)
+                        .build());
             }
-            return builder.setSslContext(SSLContexts.createSystemDefault()).buildAsync();
+            return builder.setSslContext(SSLContexts.createSystemDefault());
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot set up TLS for OpenSearch: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -127,7 +124,12 @@ public final class OpenSearchClients {
         }
     }
 
-    private static Timeout timeout(Duration duration) {
+    static HttpHost host(URI endpoint) {
+        int port = endpoint.getPort() != -1 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
+        return new HttpHost(endpoint.getScheme(), endpoint.getHost(), port);
+    }
+
+    static Timeout timeout(Duration duration) {
         return Timeout.ofMilliseconds(duration.toMillis());
     }
 }

@@ -70,28 +70,29 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, OpenSearchClient client,
+    private OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, Connection connection,
                                   Runnable releaseClient, IndexLayout layout, String physicalIndex) {
         this.space = space;
         this.settings = settings;
-        this.client = client;
+        this.client = connection.client();
         this.releaseClient = releaseClient;
         this.layout = layout;
         this.physicalIndex = physicalIndex;
         this.planner = new WritePlanner(client, layout.writeAlias(), settings.retry());
         this.writer = new BulkWriter(client, layout.writeAlias(), settings.bulkMaxBytes(), settings.retry());
-        this.searcher = new ChunkSearcher(client, layout.readAlias(), space, settings.knn());
+        this.searcher = new ChunkSearcher(connection.search(), client._transport().jsonpMapper(),
+                layout.readAlias(), space, settings.knn());
         this.hybrid = new ClientSideFusion(searcher);
     }
 
-    /** Opens the index of {@code space} with a client of its own, which {@link #close} closes. */
+    /** Opens the index of {@code space} with connections of its own, which {@link #close} closes. */
     public static OpenSearchVectorIndex open(SpaceSpec space, OpenSearchSettings settings) {
-        OpenSearchClient client = OpenSearchClients.create(settings);
-        return open(space, settings, client, () -> OpenSearchClients.close(client));
+        Connection connection = Connection.open(settings);
+        return open(space, settings, connection, connection::close);
     }
 
     /**
-     * Opens each space's index for {@code VectorIndexes.open}, all sharing one client; closing the last
+     * Opens each space's index for {@code VectorIndexes.open}, all sharing one connection; closing the last
      * of them closes it.
      */
     public static Function<SpaceSpec, VectorIndex> factory(OpenSearchSettings settings) {
@@ -103,12 +104,12 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
      * Finds the space's index through its write alias, or creates version 1 with both aliases when
      * there is none; refuses one built for another dimension or metric. Releases the client on failure.
      */
-    static OpenSearchVectorIndex open(SpaceSpec space, OpenSearchSettings settings, OpenSearchClient client,
+    static OpenSearchVectorIndex open(SpaceSpec space, OpenSearchSettings settings, Connection connection,
                                       Runnable releaseClient) {
         try {
             IndexLayout layout = IndexLayout.of(settings.indexPrefix(), space);
-            String physical = layout.openOrCreate(client, space, settings);
-            return new OpenSearchVectorIndex(space, settings, client, releaseClient, layout, physical);
+            String physical = layout.openOrCreate(connection.client(), space, settings);
+            return new OpenSearchVectorIndex(space, settings, connection, releaseClient, layout, physical);
         } catch (IOException e) {
             releaseClient.run();
             throw new IndexUnavailableException("cannot reach OpenSearch at " + settings.endpoints()

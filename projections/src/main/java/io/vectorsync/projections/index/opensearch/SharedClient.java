@@ -1,34 +1,33 @@
 package io.vectorsync.projections.index.opensearch;
 
-import org.opensearch.client.opensearch.OpenSearchClient;
-
 /**
- * One client for every space a factory opens (one connection pool per cluster, not per space). Each
- * index acquires it when it opens and releases it when it closes; the last release closes it.
+ * One {@link Connection} for every space a factory opens (one set of connection pools per cluster, not
+ * per space). Each index acquires it when it opens and releases it when it closes; the last release
+ * closes it.
  */
 final class SharedClient {
 
     private final OpenSearchSettings settings;
-    private OpenSearchClient client;
+    private Connection connection;
     private int users;
 
     SharedClient(OpenSearchSettings settings) {
         this.settings = settings;
     }
 
-    synchronized OpenSearchClient acquire() {
-        if (client == null) {
-            client = OpenSearchClients.create(settings);
+    synchronized Connection acquire() {
+        if (connection == null) {
+            connection = Connection.open(settings);
         }
         users++;
-        return client;
+        return connection;
     }
 
     synchronized void release() {
         if (users > 0 && --users == 0) {
-            OpenSearchClient closing = client;
-            client = null;
-            OpenSearchClients.close(closing);
+            Connection closing = connection;
+            connection = null;
+            closing.close();
         }
     }
 }

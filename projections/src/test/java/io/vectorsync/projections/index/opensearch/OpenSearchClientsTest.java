@@ -2,6 +2,7 @@ package io.vectorsync.projections.index.opensearch;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import org.apache.hc.core5.http.ContentType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * TLS and basic auth of the client against a local HTTPS endpoint with a self-signed certificate
- * (made with the JDK's keytool). The test node speaks plain HTTP, so this is where TLS is proven.
+ * TLS and basic auth of the client and of the {@link SearchTransport} against a local HTTPS endpoint
+ * with a self-signed certificate (made with the JDK's keytool). The test node speaks plain HTTP, so
+ * this is where TLS is proven.
  */
 class OpenSearchClientsTest {
 
@@ -113,6 +115,39 @@ class OpenSearchClientsTest {
     @Test
     void theJdksTrustStoreRejectsASelfSignedCertificate() {
         assertThatThrownBy(() -> get(settings("localhost", OpenSearchSettings.Tls.SYSTEM))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void theSearchTransportUsesTheSameTlsAndSendsBasicAuth() throws IOException {
+        assertThat(search(settings("127.0.0.1", OpenSearchSettings.Tls.TRUST_ALL))).isEqualTo(200);
+        assertThat(authorization.get()).isEqualTo("Basic "
+                + Base64.getEncoder().encodeToString("vectorsync:s3cret".getBytes(StandardCharsets.UTF_8)));
+        assertThat(search(settings("localhost", new OpenSearchSettings.Tls(false, keystore, PASSWORD)))).isEqualTo(200);
+        assertThatThrownBy(() -> search(settings("127.0.0.1", new OpenSearchSettings.Tls(false, keystore, PASSWORD))))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> search(settings("localhost", OpenSearchSettings.Tls.SYSTEM))).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void theSearchTransportMovesOnFromAnEndpointThatRefuses() throws IOException {
+        OpenSearchSettings twoEndpoints = settings("localhost", OpenSearchSettings.Tls.TRUST_ALL)
+                .withEndpoints(List.of(URI.create("https://127.0.0.1:1"),
+                        URI.create("https://localhost:" + server.getAddress().getPort())));
+        try (SearchTransport transport = new SearchTransport(twoEndpoints)) {
+            for (int i = 0; i < 4; i++) { // whichever endpoint a request starts with
+                assertThat(transport.post("/_search", "{}".getBytes(StandardCharsets.UTF_8),
+                        ContentType.APPLICATION_JSON).status()).isEqualTo(200);
+            }
+        }
+    }
+
+    private static int search(OpenSearchSettings settings) throws IOException {
+        try (SearchTransport transport = new SearchTransport(settings)) {
+            SearchTransport.Answer answer = transport.post("/_search", "{}".getBytes(StandardCharsets.UTF_8),
+                    ContentType.APPLICATION_JSON);
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
+            return answer.status();
+        }
     }
 
     private static int get(OpenSearchSettings settings) throws IOException {
