@@ -3,6 +3,7 @@ package io.vectorsync.upcasters;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.domain.RecordEmbeddings;
@@ -20,15 +21,18 @@ import org.axonframework.serialization.UnknownSerializedType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +84,80 @@ class JsonbSerializerTest {
         assertThat(read).isEqualTo(chunk); // Arrays.equals compares floats bit for bit, so -0.0 must stay -0.0
         assertThat(serializer.serialize(chunk, String.class).getData())
                 .contains("[0.1,-0.33333334,1E-8,1.4E-45,3.4028235E+38,-0.0,0,1,0.0004]");
+    }
+
+    @Test
+    void documentEmbeddedVectorsRoundTripToTheBitThroughEveryRepresentation() {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] edges = {-0.0f, 0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+                Math.nextDown(Float.MIN_NORMAL), Float.MAX_VALUE, -Float.MAX_VALUE, 1e-45f, 1e-5f, 100f, 16777216f};
+        List<EmbeddedChunk> chunks = new ArrayList<>();
+        for (int index = 0; index < 8; index++) {
+            float[] vector = new float[384];
+            for (int d = 0; d < vector.length; d++) {
+                float value;
+                do {
+                    value = index % 2 == 0
+                            ? Float.intBitsToFloat(random.nextInt())             // any finite float
+                            : (float) ((random.nextDouble() * 2 - 1) * 0.2);    // a unit vector's components
+                } while (!Float.isFinite(value));
+                vector[d] = value;
+            }
+            System.arraycopy(edges, 0, vector, index * 16, edges.length);
+            chunks.add(new EmbeddedChunk(index, index * 10, index * 10 + 9, "passage " + index, vector));
+        }
+        DocumentEmbedded event = new DocumentEmbedded("acme", "handbook-7", 3, "default", "all-minilm-l6-v2", 384,
+                                                      ChunkerSettings.CLIENT, "Employee handbook",
+                                                      Map.of("team", "people-ops"), chunks);
+
+        for (Class<?> representation : List.of(byte[].class, String.class)) {
+            DocumentEmbedded read = serializer.deserialize(serializer.serialize(event, representation));
+
+            assertThat(read).isEqualTo(event);
+            for (int index = 0; index < chunks.size(); index++) {
+                float[] written = chunks.get(index).vector();
+                float[] back = read.chunks().get(index).vector();
+                for (int d = 0; d < written.length; d++) {
+                    assertThat(Float.floatToRawIntBits(back[d])).as("chunk %d [%d]", index, d)
+                            .isEqualTo(Float.floatToRawIntBits(written[d]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNullVectorReadsAsNull() {
+        EmbeddedChunk chunk = new EmbeddedChunk(0, -1, -1, "passage", null);
+
+        assertThat(roundTrip(chunk)).isEqualTo(chunk);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[0.5,\"-0.25\"]", "[0.5,null]", "[0.5,[-0.25]]", "[0.5,{}]", "[true]", "\"0.5\"",
+            "0.5", "{\"x\":0.5}"})
+    void aVectorOfAnythingButNumbersIsASerializationException(String vector) {
+        String stored = serializer.serialize(embedded(new float[]{0.5f, -0.25f}), String.class).getData();
+        assertThat(stored).contains("\"vector\":[0.5,-0.25]");
+        SimpleSerializedObject<byte[]> bad = new SimpleSerializedObject<>(
+                stored.replace("[0.5,-0.25]", vector).getBytes(StandardCharsets.UTF_8), byte[].class,
+                DocumentEmbedded.class.getName(), "1");
+
+        assertThatThrownBy(() -> serializer.deserialize(bad))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("Cannot deserialize io.vectorsync.domain.DocumentEmbedded revision 1")
+                .hasMessageContaining("vector");
+    }
+
+    @Test
+    void aChunkPropertyTheEventDoesNotHaveIsStillAnError() {
+        String stored = serializer.serialize(embedded(new float[]{0.5f, -0.25f}), String.class).getData();
+        SimpleSerializedObject<String> renamed = new SimpleSerializedObject<>(
+                stored.replace("\"vector\":[0.5,-0.25]", "\"vector\":[0.5,-0.25],\"norm\":1"), String.class,
+                DocumentEmbedded.class.getName(), "1");
+
+        assertThatThrownBy(() -> serializer.deserialize(renamed))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("norm");
     }
 
     @Test
@@ -215,6 +293,12 @@ class JsonbSerializerTest {
         // Axon 4 silently defaults to XStream; excluding it here proves nothing in this module needs it
         assertThatThrownBy(() -> Class.forName("com.thoughtworks.xstream.XStream"))
                 .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    private static DocumentEmbedded embedded(float[] vector) {
+        return new DocumentEmbedded("acme", "handbook-7", 1, "default", "client-model", vector.length,
+                                    ChunkerSettings.CLIENT, "Employee handbook", Map.of(),
+                                    List.of(new EmbeddedChunk(0, 0, 12, "Remote work.", vector)));
     }
 
     @SuppressWarnings("unchecked")
