@@ -44,11 +44,24 @@ final class FloatParser {
         long mantissa = 0;
         int significantDigits = 0;
         long exponent = 0;
-        int integerStart = i;
+        int integerDigits = 0;
+        int fractionDigits = 0;
+        boolean fraction = false;
         for (; i < length; i++) {
-            int digit = text.charAt(i) - '0';
+            char c = text.charAt(i);
+            if (c == '.' && !fraction) {
+                fraction = true;
+                continue;
+            }
+            int digit = c - '0';
             if (digit < 0 || digit > 9) {
                 break;
+            }
+            if (fraction) {
+                fractionDigits++;
+                exponent--;
+            } else {
+                integerDigits++;
             }
             if (mantissa != 0 || digit != 0) {
                 if (++significantDigits > MAX_SIGNIFICANT_DIGITS) {
@@ -57,29 +70,9 @@ final class FloatParser {
                 mantissa = mantissa * 10 + digit;
             }
         }
-        boolean anyDigit = i > integerStart;
-        if (i < length && text.charAt(i) == '.') {
-            int fractionStart = ++i;
-            for (; i < length; i++) {
-                int digit = text.charAt(i) - '0';
-                if (digit < 0 || digit > 9) {
-                    break;
-                }
-                if (mantissa != 0 || digit != 0) {
-                    if (++significantDigits > MAX_SIGNIFICANT_DIGITS) {
-                        return Float.parseFloat(text);
-                    }
-                    mantissa = mantissa * 10 + digit;
-                }
-                exponent--;
-            }
-            if (i == fractionStart) {
-                return Float.parseFloat(text); // "1." is no JSON number; whatever parseFloat makes of it
-            }
-            anyDigit = true;
-        }
-        if (!anyDigit) {
-            return Float.parseFloat(text); // throws, or handles a form JSON never has
+        if (integerDigits == 0 || (fraction && fractionDigits == 0)) {
+            // ".5" and "1." are no JSON numbers, and "" or "-" none at all: whatever parseFloat makes of them
+            return Float.parseFloat(text);
         }
         if (i < length && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
             i++;
