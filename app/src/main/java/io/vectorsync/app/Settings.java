@@ -3,6 +3,7 @@ package io.vectorsync.app;
 import io.helidon.config.Config;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 
 import java.net.URI;
@@ -27,7 +28,22 @@ public record Settings(
         int hnswEfConstruction,
         OpenSearchSettings opensearch,
         int segments,
-        int batchSize) {
+        int batchSize,
+        HotCacheSettings cache) {
+
+    /** Without the hot-vector cache. */
+    public Settings(String host, int port, Path dataDir, String nodeId, long maxRequestBytes, String defaultSpace,
+                    List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
+                    OpenSearchSettings opensearch, int segments, int batchSize) {
+        this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
+                opensearch, segments, batchSize, null);
+    }
+
+    /** The same settings with the hot-vector cache as given ({@code null}: none). */
+    public Settings withCache(HotCacheSettings cache) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache);
+    }
 
     public static Settings from(Config config) {
         return from(config, System.getenv());
@@ -76,7 +92,30 @@ public record Settings(
                 hnswEfConstruction,
                 opensearch,
                 vs.get("processors.segments").asInt().orElse(2),
-                vs.get("processors.batch-size").asInt().orElse(200));
+                vs.get("processors.batch-size").asInt().orElse(200),
+                cache(vs.get("cache")));
+    }
+
+    /** The hot-vector cache, or null when {@code cache.enabled} is false. */
+    private static HotCacheSettings cache(Config cache) {
+        if (!cache.get("enabled").asBoolean().orElse(false)) {
+            return null;
+        }
+        String mode = cache.get("mode").asString().orElse("embedded").toUpperCase(Locale.ROOT);
+        List<String> members = Arrays.stream(cache.get("members").asString().orElse("").split(","))
+                .map(String::trim).filter(m -> !m.isEmpty()).toList();
+        try {
+            return new HotCacheSettings(HotCacheSettings.Mode.valueOf(mode),
+                    cache.get("cluster-name").asString().orElse("vectorsync"),
+                    members,
+                    cache.get("bind-address").asString().orElse("127.0.0.1"),
+                    cache.get("port").asInt().orElse(5701),
+                    cache.get("max-entries").asInt().orElse(10_000),
+                    cache.get("max-memory-mb").asInt().orElse(256));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vectorsync.cache: " + e.getMessage()
+                    + " (mode is embedded or client)", e);
+        }
     }
 
     private static OpenSearchSettings opensearch(Config os, int hnswM, int hnswEfConstruction) {

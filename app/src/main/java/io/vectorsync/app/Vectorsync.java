@@ -10,6 +10,8 @@ import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
+import io.vectorsync.projections.hotcache.HotVectorCache;
+import io.vectorsync.projections.hotcache.HotVectorCacheModule;
 import io.vectorsync.projections.index.lucene.HnswSettings;
 import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
@@ -46,14 +48,17 @@ public final class Vectorsync implements AutoCloseable {
     private final VectorIndexes indexes;
     private final EmbeddingSpaces spaces;
     private final Configuration axon;
+    /** Null when the hot-vector cache is off. */
+    private final HotVectorCache cache;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
-                       Configuration axon) {
+                       Configuration axon, HotVectorCache cache) {
         this.settings = settings;
         this.database = database;
         this.indexes = indexes;
         this.spaces = spaces;
         this.axon = axon;
+        this.cache = cache;
     }
 
     public static Vectorsync start(Settings settings) {
@@ -61,15 +66,21 @@ public final class Vectorsync implements AutoCloseable {
         Serializer serializer = JsonbSerializer.create();
         EventStoreDatabase database = EventStoreDatabase.openH2(settings.dataDir());
         VectorIndexes indexes = null;
+        HotVectorCache cache = null;
         try {
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, indexFactory(settings));
-            Configuration axon = configure(settings, serializer, database, indexes, spaces).buildConfiguration();
+            cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
+            Configuration axon = configure(settings, serializer, database, indexes, spaces, cache).buildConfiguration();
             axon.start();
-            LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings));
-            return new Vectorsync(settings, database, indexes, spaces, axon);
+            LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings)
+                    + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache);
         } catch (RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
             if (indexes != null) {
                 indexes.close();
             }
@@ -93,7 +104,7 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     private static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
-                                        VectorIndexes indexes, EmbeddingSpaces spaces) {
+                                        VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache) {
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
                 .configureSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
@@ -120,6 +131,21 @@ public final class Vectorsync implements AutoCloseable {
                         c -> database.deadLetterQueue(Encoder.PROCESSING_GROUP, serializer))
                 .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
                         c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer));
+        if (cache != null) {
+            List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
+            configurer.eventProcessing()
+                    // the cache holds only what the index has not made searchable yet: no history needed;
+                    // one segment and small batches, so each change lands as soon as it is stored
+                    .registerPooledStreamingEventProcessorConfiguration(HotVectorCacheModule.PROCESSING_GROUP,
+                            (c, builder) -> builder
+                                    .initialToken(source -> source.createHeadToken())
+                                    .initialSegmentCount(1)
+                                    .maxClaimedSegments(1)
+                                    .batchSize(100))
+                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()))
+                    .registerDeadLetterQueue(HotVectorCacheModule.PROCESSING_GROUP,
+                            c -> database.deadLetterQueue(HotVectorCacheModule.PROCESSING_GROUP, serializer));
+        }
         return configurer;
     }
 
@@ -158,6 +184,11 @@ public final class Vectorsync implements AutoCloseable {
         return spaces;
     }
 
+    /** The hot-vector cache, or empty when it is off. */
+    public java.util.Optional<HotVectorCache> cache() {
+        return java.util.Optional.ofNullable(cache);
+    }
+
     public Configuration axon() {
         return axon;
     }
@@ -193,9 +224,15 @@ public final class Vectorsync implements AutoCloseable {
             axon.shutdown();
         } finally {
             try {
-                indexes.close();
+                if (cache != null) {
+                    cache.close();
+                }
             } finally {
-                database.close();
+                try {
+                    indexes.close();
+                } finally {
+                    database.close();
+                }
             }
         }
     }

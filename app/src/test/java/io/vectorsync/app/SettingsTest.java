@@ -2,6 +2,7 @@ package io.vectorsync.app;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.vectorsync.projections.hotcache.HotCacheSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -47,6 +48,25 @@ class SettingsTest {
         Settings settings = Settings.from(config, Map.of());
         assertThat(settings.hnswM()).isEqualTo(32);
         assertThat(settings.batchSize()).isEqualTo(50);
+    }
+
+    @Test
+    void theHotVectorCacheIsOffByDefaultAndConfiguredFromItsKeys() {
+        assertThat(Settings.from(bundled(), Map.of()).cache()).isNull();
+
+        Settings settings = Settings.from(overridden(Map.of(
+                "vectorsync.cache.enabled", "true",
+                "vectorsync.cache.members", "10.0.0.1:5701, 10.0.0.2:5701",
+                "vectorsync.cache.max-entries", "500",
+                "vectorsync.cache.max-memory-mb", "64")), Map.of());
+
+        assertThat(settings.cache().mode()).isEqualTo(HotCacheSettings.Mode.EMBEDDED);
+        assertThat(settings.cache().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+        assertThat(settings.cache().maxEntries()).isEqualTo(500);
+        assertThat(settings.cache().maxMemoryMb()).isEqualTo(64);
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.cache.enabled", "true",
+                "vectorsync.cache.mode", "client")), Map.of()))
+                .hasMessageContaining("vectorsync.cache").hasMessageContaining("member");
     }
 
     @Test

@@ -1,0 +1,79 @@
+package io.vectorsync.app;
+
+import io.vectorsync.projections.hotcache.HotCacheSettings;
+import io.vectorsync.projections.hotcache.HotDocument;
+import io.vectorsync.projections.hotcache.HotVectorCache;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hot-vector cache projection in the running app, on an embedded Hazelcast member. */
+class HotVectorCacheProjectionTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyChangeOfADocumentReachesTheCache() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            HotVectorCache cache = app.app().cache().orElseThrow();
+
+            assertThat(app.put("/v1/tenants/acme/documents/doc-1", body("en", "[1, 0, 0, 0]")).status()).isBetween(200, 201);
+            HotDocument first = await(cache, "doc-1", document -> !document.deleted());
+            assertThat(first.title()).isEqualTo("Guide");
+            assertThat(first.metadata()).containsEntry("lang", "en");
+            assertThat(first.chunks()).hasSize(1);
+            assertThat(first.chunks().getFirst().vector()).containsExactly(1, 0, 0, 0);
+
+            assertThat(app.put("/v1/tenants/acme/documents/doc-1", body("de", "[1, 0, 0, 0]")).status()).isEqualTo(200);
+            HotDocument changed = await(cache, "doc-1", document -> "de".equals(document.metadata().get("lang")));
+            assertThat(changed.version()).isGreaterThan(first.version());
+            assertThat(changed.chunks().getFirst().vector()).containsExactly(1, 0, 0, 0);
+
+            assertThat(app.delete("/v1/tenants/acme/documents/doc-1").status()).isBetween(200, 204);
+            HotDocument deleted = await(cache, "doc-1", HotDocument::deleted);
+            assertThat(deleted.chunks()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMetadataChangeOfADocumentNoLongerCachedTakesItsVectorsFromTheEventStore() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            HotVectorCache cache = app.app().cache().orElseThrow();
+            app.put("/v1/tenants/acme/documents/doc-2", body("en", "[0, 1, 0, 0]"));
+            HotDocument hot = await(cache, "doc-2", document -> !document.deleted());
+            assertThat(cache.removeIfUnchanged("tiny", hot)).isTrue(); // as once the index has it
+
+            app.put("/v1/tenants/acme/documents/doc-2", body("fr", "[0, 1, 0, 0]"));
+
+            HotDocument again = await(cache, "doc-2", document -> "fr".equals(document.metadata().get("lang")));
+            assertThat(again.chunks().getFirst().vector()).containsExactly(0, 1, 0, 0);
+            assertThat(again.title()).isEqualTo("Guide");
+        }
+    }
+
+    private static String body(String lang, String vector) {
+        return "{\"title\": \"Guide\", \"body\": \"how to\", \"metadata\": {\"lang\": \"" + lang + "\"}, "
+                + "\"vectors\": {\"space\": \"tiny\", \"vector\": " + vector + "}}";
+    }
+
+    /** The cached document once it satisfies {@code condition}; a write should land within milliseconds. */
+    private static HotDocument await(HotVectorCache cache, String documentId, Predicate<HotDocument> condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Optional<HotDocument> document = cache.get("tiny", "acme", documentId);
+            if (document.isPresent() && condition.test(document.get())) {
+                return document.get();
+            }
+            assertThat(System.nanoTime()).as("%s in the cache in time: %s", documentId, document).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.vectorsync.projections.hotcache;
+
+import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentIds;
+import io.vectorsync.domain.DocumentMetadataChanged;
+import io.vectorsync.domain.DocumentRestored;
+import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.projections.index.IndexChunk;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes every change of a document into the hot-vector cache as soon as its event is stored: new
+ * vectors, a metadata change, a delete. Versions are the index's (sequence number plus one), so the
+ * cache and the index can be compared document by document.
+ * <p>
+ * A metadata change of a document the cache does not hold needs its vectors: they are folded from
+ * the document's own events in the event store (its last embedding in each space).
+ */
+@ProcessingGroup(HotVectorCacheModule.PROCESSING_GROUP)
+class HotVectorCacheProjection {
+
+    private final HotVectorCache cache;
+    private final Collection<String> spaces;
+    private final EventStore events;
+    private final Clock clock;
+
+    HotVectorCacheProjection(HotVectorCache cache, Collection<String> spaces, EventStore events, Clock clock) {
+        this.cache = cache;
+        this.spaces = List.copyOf(spaces);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @EventHandler
+    void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
+        cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata()));
+    }
+
+    @EventHandler
+    void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
+        long version = sequenceNumber + 1;
+        Map<String, DocumentEmbedded> cold = null;
+        for (String space : spaces) {
+            HotDocument hot = cache.get(space, event.tenant(), event.documentId()).orElse(null);
+            if (hot != null) {
+                if (!hot.deleted() && hot.version() < version) {
+                    cache.offer(space, hot.withMetadata(version, event.metadata(), clock.millis()));
+                }
+                continue;
+            }
+            if (cold == null) {
+                cold = lastEmbeddings(event.tenant(), event.documentId(), sequenceNumber);
+            }
+            DocumentEmbedded embedded = cold.get(space);
+            if (embedded != null) {
+                cache.offer(space, document(embedded, version, event.metadata()));
+            }
+        }
+    }
+
+    @EventHandler
+    void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
+        for (String space : spaces) {
+            cache.offer(space, HotDocument.tombstone(event.tenant(), event.documentId(), sequenceNumber + 1, clock.millis()));
+        }
+    }
+
+    /** A restored document is searchable again with its next embedding, in the cache as in the index. */
+    @EventHandler
+    void on(DocumentRestored event) {
+        // nothing to write: the tombstone stays until the embedding that follows the restore replaces it
+    }
+
+    private HotDocument document(DocumentEmbedded event, long version, Map<String, Object> metadata) {
+        List<IndexChunk> chunks = event.chunks().stream().map(HotVectorCacheProjection::chunk).toList();
+        return new HotDocument(event.tenant(), event.documentId(), version, false, event.contentRevision(),
+                event.title(), metadata, chunks, clock.millis());
+    }
+
+    private static IndexChunk chunk(EmbeddedChunk chunk) {
+        return new IndexChunk(chunk.index(), chunk.text(), chunk.start(), chunk.end(), chunk.vector());
+    }
+
+    /** The document's last embedding per space up to {@code sequenceNumber}, none after a delete. */
+    private Map<String, DocumentEmbedded> lastEmbeddings(String tenant, String documentId, long sequenceNumber) {
+        Map<String, DocumentEmbedded> last = new LinkedHashMap<>();
+        DomainEventStream stream = events.readEvents(DocumentIds.aggregateId(tenant, documentId));
+        while (stream.hasNext()) {
+            DomainEventMessage<?> message = stream.next();
+            if (message.getSequenceNumber() > sequenceNumber) {
+                break;
+            }
+            switch (message.getPayload()) {
+                case DocumentEmbedded embedded -> last.put(embedded.space(), embedded);
+                case DocumentDeleted ignored -> last.clear();
+                default -> {
+                }
+            }
+        }
+        return last;
+    }
+}
