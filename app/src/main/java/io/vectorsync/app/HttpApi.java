@@ -12,6 +12,7 @@ import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -31,7 +32,8 @@ public final class HttpApi {
                         new DocumentService(app.eventStore()),
                         new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
-                                app.indexes().all().stream().map(VectorIndex::space).toList()))
+                                app.indexes().all().stream().map(VectorIndex::space).toList(),
+                                app.cache().<HotLookup>map(cache -> cache::ofTenant).orElse(HotLookup.NONE)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))
                 .any((req, res) -> {

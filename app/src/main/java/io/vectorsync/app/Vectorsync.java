@@ -134,17 +134,9 @@ public final class Vectorsync implements AutoCloseable {
         if (cache != null) {
             List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
             configurer.eventProcessing()
-                    // the cache holds only what the index has not made searchable yet: no history needed;
-                    // one segment and small batches, so each change lands as soon as it is stored
-                    .registerPooledStreamingEventProcessorConfiguration(HotVectorCacheModule.PROCESSING_GROUP,
-                            (c, builder) -> builder
-                                    .initialToken(source -> source.createHeadToken())
-                                    .initialSegmentCount(1)
-                                    .maxClaimedSegments(1)
-                                    .batchSize(100))
-                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()))
-                    .registerDeadLetterQueue(HotVectorCacheModule.PROCESSING_GROUP,
-                            c -> database.deadLetterQueue(HotVectorCacheModule.PROCESSING_GROUP, serializer));
+                    // in the unit of work that stores each event: the cache has a change before its ack
+                    .registerSubscribingEventProcessor(HotVectorCacheModule.PROCESSING_GROUP)
+                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()));
         }
         return configurer;
     }

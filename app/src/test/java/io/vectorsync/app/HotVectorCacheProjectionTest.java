@@ -6,8 +6,12 @@ import io.vectorsync.projections.hotcache.HotVectorCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vectorsync.json.Json;
+
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -55,6 +59,48 @@ class HotVectorCacheProjectionTest {
             HotDocument again = await(cache, "doc-2", document -> "fr".equals(document.metadata().get("lang")));
             assertThat(again.chunks().getFirst().vector()).containsExactly(0, 1, 0, 0);
             assertThat(again.title()).isEqualTo("Guide");
+        }
+    }
+
+    @Test
+    void searchesSeeWritesTheIndexHasNotTakenYet() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            app.put("/v1/tenants/acme/documents/indexed", body("en", "[1, 0.2, 0, 0]"));
+            awaitSearch(app, "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5}", "indexed");
+            // from now on only the cache can explain what searches find; it has each write before its
+            // acknowledgement, so every search below is asked once, right after the write
+            app.app().axon().eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
+                    .orElseThrow().shutDown();
+
+            app.put("/v1/tenants/acme/documents/fresh", body("de", "[1, 0, 0, 0]"));
+            String near = "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5}";
+            assertThat(search(app, "acme", near)).containsExactly("fresh", "indexed");
+            String english = "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5, \"filter\": {\"lang\": \"en\"}}";
+            assertThat(search(app, "acme", english)).containsExactly("indexed");
+
+            app.put("/v1/tenants/acme/documents/indexed", body("en", "[0, 0, 1, 0]")); // moved away
+            String moved = app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"space\": \"tiny\", \"vector\": [0, 0, 1, 0], \"k\": 1}").body();
+            assertThat(moved).contains("\"documentId\":\"indexed\"").contains("\"score\":1.0");
+
+            app.delete("/v1/tenants/acme/documents/fresh");
+            assertThat(search(app, "acme", near)).containsExactly("indexed");
+            assertThat(search(app, "globex", near)).isEmpty();
+        }
+    }
+
+    /** The ids a search answers, asked once. */
+    private static List<String> search(TestApp app, String tenant, String search) {
+        String answer = app.post("/v1/tenants/" + tenant + "/search", "application/json", search).body();
+        return Json.createReader(new StringReader(answer)).readObject().getJsonArray("hits").stream()
+                .map(hit -> hit.asJsonObject().getString("documentId")).toList();
+    }
+
+    private static void awaitSearch(TestApp app, String search, String documentId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!search(app, "acme", search).contains(documentId)) {
+            assertThat(System.nanoTime()).as("%s searchable in time", documentId).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 

@@ -41,6 +41,7 @@ public final class HotVectorCache implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final HotCacheSettings settings;
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+    private final LongAdder failures = new LongAdder();
 
     private HotVectorCache(HazelcastInstance hazelcast, HotCacheSettings settings) {
         this.hazelcast = hazelcast;
@@ -174,6 +175,11 @@ public final class HotVectorCache implements AutoCloseable {
         return removed;
     }
 
+    /** A write the projection could not make (Hazelcast unreachable, say); reported in stats. */
+    public void countFailure() {
+        failures.increment();
+    }
+
     /** Size, memory, hit ratio and what left or was refused, for one space. */
     public Stats stats(String space) {
         IMap<String, HotDocument> map = map(space);
@@ -183,17 +189,18 @@ public final class HotVectorCache implements AutoCloseable {
         return new Stats(map.size(), map.getLocalMapStats().getOwnedEntryMemoryCost(), settings.maxEntries(),
                 (long) settings.maxMemoryMb() * 1024 * 1024, hits, misses,
                 hits + misses == 0 ? 0 : (double) hits / (hits + misses), count.written.sum(), count.stale.sum(),
-                count.evicted.sum(), count.refusedForMemory.sum(), count.madeSearchable.sum());
+                count.evicted.sum(), count.refusedForMemory.sum(), count.madeSearchable.sum(), failures.sum());
     }
 
     /**
      * One space's cache: entries and their memory on this member against the limits; lookups that
      * found a document ({@code hits}) or not; documents written, refused as not newer ({@code stale}),
-     * evicted as least recently used, refused for memory, and removed once searchable in the index.
+     * evicted as least recently used, refused for memory, and removed once searchable in the index;
+     * writes that failed (for every space).
      */
     public record Stats(int entries, long memoryBytes, int maxEntries, long maxMemoryBytes, long hits, long misses,
                         double hitRatio, long written, long stale, long evicted, long refusedForMemory,
-                        long madeSearchable) {
+                        long madeSearchable, long failedWrites) {
     }
 
     /** The cluster's members as {@code host:port}, the form {@link HotCacheSettings#members()} takes. */

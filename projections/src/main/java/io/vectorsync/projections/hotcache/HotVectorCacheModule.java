@@ -6,10 +6,11 @@ import java.time.Clock;
 import java.util.Collection;
 
 /**
- * Entry point of the hot-vector cache projection. Register {@link #projection} as an event handler of
- * a pooled streaming processor named {@link #PROCESSING_GROUP} that starts at the head of the log: the
- * cache only has to hold what the index has not made searchable yet, so a new installation needs no
- * history in it, and a restarted one resumes from its token.
+ * Entry point of the hot-vector cache projection. Register {@link #projection} as the event handler of
+ * a subscribing processor named {@link #PROCESSING_GROUP}: it sees each event in the unit of work that
+ * stores it and writes the cache once that commits, before the command is acknowledged. A streaming
+ * processor would lag: Axon's embedded event store offers no availability callback, so it polls
+ * every 500 ms. The cache needs no history: it only holds what the index has not made searchable yet.
  */
 public final class HotVectorCacheModule {
 

@@ -14,7 +14,11 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+
 import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +29,20 @@ import java.util.Map;
  * vectors, a metadata change, a delete. Versions are the index's (sequence number plus one), so the
  * cache and the index can be compared document by document.
  * <p>
+ * It runs in a subscribing processor, in the unit of work that stores the event, and defers each
+ * cache write to after that unit of work commits: the cache never holds a change the event store
+ * rolled back, and holds every committed one before the command is acknowledged. Every process
+ * writes the events of the commands it handles, so in a cluster each event reaches the shared cache
+ * once. A cache write that fails is logged and counted, never failing the command: the index shows
+ * the change after its next refresh.
+ * <p>
  * A metadata change of a document the cache does not hold needs its vectors: they are folded from
  * the document's own events in the event store (its last embedding in each space).
  */
 @ProcessingGroup(HotVectorCacheModule.PROCESSING_GROUP)
 class HotVectorCacheProjection {
+
+    private static final Logger LOG = Logger.getLogger(HotVectorCacheProjection.class.getName());
 
     private final HotVectorCache cache;
     private final Collection<String> spaces;
@@ -45,11 +58,15 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
-        cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata()));
+        afterCommit(() -> cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata())));
     }
 
     @EventHandler
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
+        afterCommit(() -> changeMetadata(event, sequenceNumber));
+    }
+
+    private void changeMetadata(DocumentMetadataChanged event, long sequenceNumber) {
         long version = sequenceNumber + 1;
         Map<String, DocumentEmbedded> cold = null;
         for (String space : spaces) {
@@ -72,8 +89,29 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
-        for (String space : spaces) {
-            cache.offer(space, HotDocument.tombstone(event.tenant(), event.documentId(), sequenceNumber + 1, clock.millis()));
+        afterCommit(() -> {
+            for (String space : spaces) {
+                cache.offer(space, HotDocument.tombstone(event.tenant(), event.documentId(), sequenceNumber + 1,
+                        clock.millis()));
+            }
+        });
+    }
+
+    /** Runs the write once the event is committed (at once outside a unit of work); never throws. */
+    private void afterCommit(Runnable write) {
+        Runnable guarded = () -> {
+            try {
+                write.run();
+            } catch (RuntimeException e) {
+                cache.countFailure();
+                LOG.log(Level.WARNING, "the hot-vector cache missed a change (the index shows it after its next "
+                        + "refresh): " + e.getMessage(), e);
+            }
+        };
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().root().afterCommit(unitOfWork -> guarded.run());
+        } else {
+            guarded.run();
         }
     }
 

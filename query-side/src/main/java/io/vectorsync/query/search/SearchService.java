@@ -10,6 +10,9 @@ import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.projections.hotcache.HotDocument;
+import io.vectorsync.projections.hotcache.HotMerge;
 import io.vectorsync.json.Bodies;
 import io.vectorsync.query.TextEmbedder;
 
@@ -31,6 +34,7 @@ public final class SearchService implements HttpService {
     private final IndexLookup indexes;
     private final TextEmbedder embedder;
     private final SearchRequestParser parser;
+    private final HotLookup hot;
 
     /**
      * @param indexes      the live index of each space
@@ -39,9 +43,19 @@ public final class SearchService implements HttpService {
      * @param spaces       every searchable space, for validating names and vector dimensions
      */
     public SearchService(IndexLookup indexes, TextEmbedder embedder, String defaultSpace, Collection<SpaceSpec> spaces) {
+        this(indexes, embedder, defaultSpace, spaces, HotLookup.NONE);
+    }
+
+    /**
+     * @param hot what the hot-vector cache holds; k-NN searches merge it into the index's answer, so a
+     *            document is found as it was last written even before the index shows it
+     */
+    public SearchService(IndexLookup indexes, TextEmbedder embedder, String defaultSpace, Collection<SpaceSpec> spaces,
+                         HotLookup hot) {
         this.indexes = Objects.requireNonNull(indexes, "indexes");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.parser = new SearchRequestParser(defaultSpace, spaces);
+        this.hot = Objects.requireNonNull(hot, "hot");
     }
 
     @Override
@@ -60,11 +74,22 @@ public final class SearchService implements HttpService {
         long started = System.nanoTime();
         List<DocumentHit> hits = hybrid != null
                 ? hybrid.hybridSearch(request.toHybridQuery(embedder))
-                : index.search(request.toQuery(embedder));
+                : knn(index, request.toQuery(embedder));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(SearchJson.response(request, hits, tookMs));
+    }
+
+    /** The index's k nearest, merged with the cache's recent changes of the tenant when it has any. */
+    private List<DocumentHit> knn(VectorIndex index, VectorQuery query) {
+        Collection<HotDocument> recent = hot.ofTenant(index.space().name(), query.tenant());
+        if (recent.isEmpty()) {
+            return index.search(query);
+        }
+        List<DocumentHit> indexHits = index.search(new VectorQuery(query.tenant(), query.vector(),
+                HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()));
+        return HotMerge.merge(index.space(), query, indexHits, recent);
     }
 
     /** Refused before the text is embedded: an index that cannot rank by words makes it a bad request. */

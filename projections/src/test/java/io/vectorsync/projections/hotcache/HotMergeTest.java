@@ -1,0 +1,105 @@
+package io.vectorsync.projections.hotcache;
+
+import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.MetadataFilter;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorQuery;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HotMergeTest {
+
+    private static final SpaceSpec SPACE = new SpaceSpec("tiny", 2, SpaceSpec.Metric.COSINE);
+    private static final float[] QUERY = {1, 0};
+
+    @Test
+    void aCachedNewerVersionReplacesTheIndexHitAndIsScoredExactly() {
+        List<DocumentHit> index = List.of(hit("a", 0.9f, 2), hit("b", 0.8f, 1));
+        HotDocument newerA = live("a", 3, Map.of(), new float[]{0, 1}); // moved away from the query
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(2, MetadataFilter.NONE), index, List.of(newerA));
+
+        assertThat(merged).extracting(DocumentHit::documentId).containsExactly("b", "a");
+        assertThat(merged.get(1).score()).isEqualTo(0.5f); // (1 + cos 90°) / 2
+        assertThat(merged.get(1).version()).isEqualTo(3);
+    }
+
+    @Test
+    void aCachedDeleteHidesTheIndexHitAndAFreshDocumentAppears() {
+        List<DocumentHit> index = List.of(hit("a", 0.9f, 2), hit("b", 0.8f, 1));
+        HotDocument deletedA = HotDocument.tombstone("acme", "a", 3, 0);
+        HotDocument freshC = live("c", 1, Map.of(), new float[]{1, 0});
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(deletedA, freshC));
+
+        assertThat(merged).extracting(DocumentHit::documentId).containsExactly("c", "b");
+        assertThat(merged.getFirst().score()).isEqualTo(1.0f);
+    }
+
+    @Test
+    void theIndexWinsWhenItHoldsANewerVersionThanTheCache() {
+        List<DocumentHit> index = List.of(hit("a", 0.6f, 5));
+        HotDocument olderA = live("a", 4, Map.of(), new float[]{1, 0});
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(olderA));
+
+        assertThat(merged).singleElement().satisfies(hit -> {
+            assertThat(hit.version()).isEqualTo(5);
+            assertThat(hit.score()).isEqualTo(0.6f);
+        });
+    }
+
+    @Test
+    void cachedDocumentsObeyTheFilterTheTenantAndTheMinimumScore() {
+        HotDocument english = live("en", 1, Map.of("lang", "en", "year", new BigDecimal("2024")), new float[]{1, 0});
+        HotDocument german = live("de", 1, Map.of("lang", "de", "year", new BigDecimal("2024")), new float[]{1, 0});
+        HotDocument far = live("far", 1, Map.of("lang", "en", "year", new BigDecimal("2024")), new float[]{-1, 0});
+        HotDocument otherTenant = new HotDocument("globex", "x", 1, false, 0, "x", Map.of("lang", "en"),
+                List.of(new IndexChunk(0, "x", 0, 1, new float[]{1, 0})), 0);
+        MetadataFilter english2024 = new MetadataFilter(List.of(new MetadataFilter.Equals("lang", "en"),
+                new MetadataFilter.Range("year", null, new BigDecimal("2024"), null, null)));
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, new VectorQuery("acme", QUERY, 10, english2024, 0.25f),
+                List.of(), List.of(english, german, far, otherTenant));
+
+        assertThat(merged).extracting(DocumentHit::documentId).containsExactly("en");
+    }
+
+    @Test
+    void theBestChunkGivesTheScoreAndThePassage() {
+        HotDocument twoChunks = new HotDocument("acme", "doc", 1, false, 0, "Doc", Map.of(), List.of(
+                new IndexChunk(0, "far", 0, 3, new float[]{0, 1}),
+                new IndexChunk(1, "near", 4, 8, new float[]{1, 0.1f})), 0);
+
+        DocumentHit hit = HotMerge.merge(SPACE, query(1, MetadataFilter.NONE), List.of(), List.of(twoChunks)).getFirst();
+
+        assertThat(hit.passage()).isEqualTo("near");
+        assertThat(hit.chunkIndex()).isEqualTo(1);
+        assertThat(hit.start()).isEqualTo(4);
+    }
+
+    @Test
+    void theIndexIsAskedForEnoughDocumentsToFillKAfterCachedOnesLeave() {
+        assertThat(HotMerge.indexK(10, List.of())).isEqualTo(10);
+        assertThat(HotMerge.indexK(10, List.of(live("a", 1, Map.of(), QUERY), live("b", 1, Map.of(), QUERY)))).isEqualTo(12);
+    }
+
+    private static VectorQuery query(int k, MetadataFilter filter) {
+        return new VectorQuery("acme", QUERY, k, filter, null);
+    }
+
+    private static DocumentHit hit(String id, float score, long version) {
+        return new DocumentHit(id, score, id, 0, "passage of " + id, 0, 10, Map.of(), version, version - 1);
+    }
+
+    private static HotDocument live(String id, long version, Map<String, Object> metadata, float[] vector) {
+        return new HotDocument("acme", id, version, false, version - 1, id, metadata,
+                List.of(new IndexChunk(0, "passage of " + id, 0, 10, vector)), 0);
+    }
+}
