@@ -10,6 +10,7 @@ import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
+import io.vectorsync.projections.hotcache.HotCacheSweeper;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.hotcache.HotVectorCacheModule;
 import io.vectorsync.projections.index.lucene.HnswSettings;
@@ -28,6 +29,7 @@ import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.Serializer;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +52,7 @@ public final class Vectorsync implements AutoCloseable {
     private final Configuration axon;
     /** Null when the hot-vector cache is off. */
     private final HotVectorCache cache;
+    private final HotCacheSweeper sweeper;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache) {
@@ -59,6 +62,8 @@ public final class Vectorsync implements AutoCloseable {
         this.spaces = spaces;
         this.axon = axon;
         this.cache = cache;
+        // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
+        this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
     }
 
     public static Vectorsync start(Settings settings) {
@@ -217,6 +222,7 @@ public final class Vectorsync implements AutoCloseable {
         } finally {
             try {
                 if (cache != null) {
+                    sweeper.close();
                     cache.close();
                 }
             } finally {

@@ -27,6 +27,7 @@ class HotVectorCacheProjectionTest {
     void everyChangeOfADocumentReachesTheCache() throws Exception {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
             HotVectorCache cache = app.app().cache().orElseThrow();
+            pauseIndexing(app); // so no entry leaves because the index has it
 
             assertThat(app.put("/v1/tenants/acme/documents/doc-1", body("en", "[1, 0, 0, 0]")).status()).isBetween(200, 201);
             HotDocument first = await(cache, "doc-1", document -> !document.deleted());
@@ -50,6 +51,7 @@ class HotVectorCacheProjectionTest {
     void aMetadataChangeOfADocumentNoLongerCachedTakesItsVectorsFromTheEventStore() throws Exception {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
             HotVectorCache cache = app.app().cache().orElseThrow();
+            pauseIndexing(app);
             app.put("/v1/tenants/acme/documents/doc-2", body("en", "[0, 1, 0, 0]"));
             HotDocument hot = await(cache, "doc-2", document -> !document.deleted());
             assertThat(cache.removeIfUnchanged("tiny", hot)).isTrue(); // as once the index has it
@@ -69,8 +71,7 @@ class HotVectorCacheProjectionTest {
             awaitSearch(app, "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5}", "indexed");
             // from now on only the cache can explain what searches find; it has each write before its
             // acknowledgement, so every search below is asked once, right after the write
-            app.app().axon().eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
-                    .orElseThrow().shutDown();
+            pauseIndexing(app);
 
             app.put("/v1/tenants/acme/documents/fresh", body("de", "[1, 0, 0, 0]"));
             String near = "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5}";
@@ -87,6 +88,31 @@ class HotVectorCacheProjectionTest {
             assertThat(search(app, "acme", near)).containsExactly("indexed");
             assertThat(search(app, "globex", near)).isEmpty();
         }
+    }
+
+    @Test
+    void anEntryLeavesOnceTheIndexShowsItsVersion() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            HotVectorCache cache = app.app().cache().orElseThrow();
+            app.put("/v1/tenants/acme/documents/doc-3", body("en", "[0, 0, 0, 1]"));
+            app.delete("/v1/tenants/acme/documents/doc-4"); // never existed: nothing to cache
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (cache.stats("tiny").entries() > 0) {
+                assertThat(System.nanoTime()).as("entries left: %s", cache.stats("tiny")).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(cache.stats("tiny").madeSearchable()).isEqualTo(1);
+            assertThat(app.app().indexes().forSpace("tiny").version("acme", "doc-3")).isPresent();
+            // and the search, now from the index alone, still finds it
+            assertThat(search(app, "acme", "{\"space\": \"tiny\", \"vector\": [0, 0, 0, 1], \"k\": 1}"))
+                    .containsExactly("doc-3");
+        }
+    }
+
+    private static void pauseIndexing(TestApp app) {
+        app.app().axon().eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
+                .orElseThrow().shutDown();
     }
 
     /** The ids a search answers, asked once. */

@@ -42,10 +42,12 @@ public final class HotVectorCache implements AutoCloseable {
     private final HotCacheSettings settings;
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
+    private final boolean isMember;
 
     private HotVectorCache(HazelcastInstance hazelcast, HotCacheSettings settings) {
         this.hazelcast = hazelcast;
         this.settings = settings;
+        this.isMember = settings.mode() == HotCacheSettings.Mode.EMBEDDED;
     }
 
     /** Starts an embedded member or connects a client, as the settings say. */
@@ -158,9 +160,16 @@ public final class HotVectorCache implements AutoCloseable {
         return map(space).values(Predicates.equal("tenant", tenant));
     }
 
-    /** Every cached document of a space, for the sweep that drops what the index has made searchable. */
-    public Collection<HotDocument> all(String space) {
-        return map(space).values();
+    /**
+     * The documents of a space whose entries this member owns, for the sweep that drops what the index
+     * has made searchable: each member sweeps its own partitions; a client owns none.
+     */
+    public Collection<HotDocument> owned(String space) {
+        if (!isMember) {
+            return List.of();
+        }
+        IMap<String, HotDocument> map = map(space);
+        return map.getAll(map.localKeySet()).values();
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.vectorsync.projections.index;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -53,6 +57,20 @@ public interface VectorIndex extends AutoCloseable {
 
     /** The version the index holds for a document, tombstones included; empty when never written. */
     OptionalLong version(String tenant, String documentId);
+
+    /**
+     * The versions searches see now, tombstones included, of those of {@code documentIds} the index
+     * holds: what the hot-vector cache compares with to let entries go. The default asks
+     * {@link #version}, right for an index whose writes are searchable on return; an index that
+     * refreshes later answers from what its last refresh made visible.
+     */
+    default Map<String, Long> searchableVersions(String tenant, Collection<String> documentIds) {
+        Map<String, Long> versions = new HashMap<>();
+        for (String documentId : documentIds) {
+            version(tenant, documentId).ifPresent(version -> versions.put(documentId, version));
+        }
+        return versions;
+    }
 
     /** Live documents of a tenant that have at least one chunk. */
     long countDocuments(String tenant);

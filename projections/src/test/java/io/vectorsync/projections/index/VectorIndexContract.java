@@ -433,6 +433,19 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void searchableVersionsIncludeTombstonesAndOnlyTheTenantsDocuments() {
+        index.apply(List.of(replace(TENANT, "seen", 3, Map.of(), unit(DIMENSION, 1)),
+                replace(TENANT, "gone", 2, Map.of(), unit(DIMENSION, 2)),
+                new IndexWrite.Delete(TENANT, "gone", 4)));
+        makeSearchable(index);
+
+        assertThat(index.searchableVersions(TENANT, List.of("seen", "gone", "never")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("seen", 3L, "gone", 4L));
+        assertThat(index.searchableVersions("globex", List.of("seen"))).isEmpty();
+        assertThat(index.searchableVersions(TENANT, List.of())).isEmpty();
+    }
+
+    @Test
     void concurrentBatchesAndSearchesAllLand() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {

@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +129,32 @@ final class ChunkSearcher {
         JsonObject total = answer.containsKey("hits") ? answer.getJsonObject("hits").getJsonObject("total") : null;
         long matched = total == null ? collapsed.chunks() : total.getJsonNumber("value").longValue();
         return new Ranking(collapsed.documents(), (int) Math.min(Integer.MAX_VALUE, matched), collapsed.lowestScore());
+    }
+
+    /**
+     * The versions of the documents' state entries as searches see them (a search, not a real-time
+     * get: only what the last refresh made visible).
+     */
+    Map<String, Long> searchableVersions(String tenant, Collection<String> documentIds, String what) {
+        if (documentIds.isEmpty()) {
+            return Map.of();
+        }
+        StringBuilder ids = new StringBuilder();
+        for (String id : documentIds) {
+            ids.append(ids.isEmpty() ? "" : ",").append(Json.createValue(id));
+        }
+        StringBuilder body = new StringBuilder("{\"size\":").append(documentIds.size())
+                .append(",\"_source\":[\"").append(Entries.DOCUMENT_ID).append("\",\"").append(Entries.VERSION)
+                .append("\"],\"query\":{\"bool\":{\"filter\":[")
+                .append("{\"term\":{\"").append(Entries.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
+                .append("{\"term\":{\"").append(Entries.KIND).append("\":\"").append(Entries.KIND_STATE).append("\"}},")
+                .append("{\"terms\":{\"").append(Entries.DOCUMENT_ID).append("\":[").append(ids).append("]}}]}}}");
+        Map<String, Long> versions = new HashMap<>();
+        for (JsonValue hit : hitsOf(send("/_search?" + FILTER_PATH_SEARCH, body, ContentType.APPLICATION_JSON, what))) {
+            JsonObject source = hit.asJsonObject().getJsonObject("_source");
+            versions.put(source.getString(Entries.DOCUMENT_ID), source.getJsonNumber(Entries.VERSION).longValue());
+        }
+        return versions;
     }
 
     /** The hits of a search answer; filter_path leaves out an empty list altogether. */

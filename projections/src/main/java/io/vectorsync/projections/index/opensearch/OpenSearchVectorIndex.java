@@ -27,6 +27,7 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Options;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -288,6 +289,15 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
         return OptionalLong.of(item.result().source().toJson().asJsonObject().getJsonNumber(Entries.VERSION)
                 .longValue());
+    }
+
+    /** What the last refresh made visible, unlike {@link #version}, which reads in real time. */
+    @Override
+    public Map<String, Long> searchableVersions(String tenant, Collection<String> documentIds) {
+        requireTenant(tenant);
+        requireOpen();
+        return searcher.searchableVersions(tenant, documentIds, "the searchable versions of " + documentIds.size()
+                + " documents of " + tenant);
     }
 
     /** Searchable state: counts what the last refresh made visible. */
