@@ -98,7 +98,7 @@ public record Settings(
 
     /** The hot-vector cache, or null when {@code cache.enabled} is false. */
     private static HotCacheSettings cache(Config cache) {
-        if (!cache.get("enabled").asBoolean().orElse(false)) {
+        if (!cache.get("enabled").asBoolean().orElse(true)) {
             return null;
         }
         String mode = cache.get("mode").asString().orElse("embedded").toUpperCase(Locale.ROOT);

@@ -51,8 +51,9 @@ class SettingsTest {
     }
 
     @Test
-    void theHotVectorCacheIsOffByDefaultAndConfiguredFromItsKeys() {
-        assertThat(Settings.from(bundled(), Map.of()).cache()).isNull();
+    void theHotVectorCacheIsAnEmbeddedMemberByDefaultAndConfiguredFromItsKeys() {
+        assertThat(Settings.from(bundled(), Map.of()).cache()).isEqualTo(HotCacheSettings.embedded());
+        assertThat(Settings.from(overridden(Map.of("vectorsync.cache.enabled", "false")), Map.of()).cache()).isNull();
 
         Settings settings = Settings.from(overridden(Map.of(
                 "vectorsync.cache.enabled", "true",
