@@ -30,7 +30,7 @@ import java.util.Map;
  * cache and the index can be compared document by document.
  * <p>
  * It runs in a subscribing processor, in the unit of work that stores the event, and defers each
- * cache write to after that unit of work commits: the cache never holds a change the event store
+ * cache write to after that unit of work's transaction commits: the cache never holds a change the event store
  * rolled back, and holds every committed one before the command is acknowledged. Every process
  * writes the events of the commands it handles, so in a cluster each event reaches the shared cache
  * once. A cache write that fails is logged and counted, never failing the command: the index shows
@@ -97,7 +97,13 @@ class HotVectorCacheProjection {
         });
     }
 
-    /** Runs the write once the event is committed (at once outside a unit of work); never throws. */
+    /**
+     * Runs the write once the event is committed (at once outside a unit of work); never throws. It is
+     * an on-commit handler of the root unit of work, so it runs right after the transaction commits
+     * (the transaction's own handler comes first) and before after-commit handlers — among them the
+     * one that advances a streaming processor's position: when the encoder's position has passed an
+     * event, the embeddings it recorded for it are in the cache.
+     */
     private void afterCommit(Runnable write) {
         Runnable guarded = () -> {
             try {
@@ -109,7 +115,7 @@ class HotVectorCacheProjection {
             }
         };
         if (CurrentUnitOfWork.isStarted()) {
-            CurrentUnitOfWork.get().root().afterCommit(unitOfWork -> guarded.run());
+            CurrentUnitOfWork.get().root().onCommit(unitOfWork -> guarded.run());
         } else {
             guarded.run();
         }
