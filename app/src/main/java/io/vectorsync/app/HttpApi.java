@@ -12,6 +12,7 @@ import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.query.ProjectionLagException;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.json.Json;
@@ -33,7 +34,8 @@ public final class HttpApi {
                         new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
-                                app.cache().<HotLookup>map(cache -> cache::ofTenant).orElse(HotLookup.NONE)))
+                                app.cache().<HotLookup>map(cache -> cache::ofTenant).orElse(HotLookup.NONE),
+                                app::awaitPosition))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))
                 .any((req, res) -> {
@@ -77,12 +79,15 @@ public final class HttpApi {
     }
 
     private static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
-        Problem problem = failure instanceof IndexUnavailableException unavailable
-                ? Problem.of(503, "index-unavailable", "Index unavailable", unavailable.getMessage()
-                        + "; retry shortly", null)
-                : Problems.from(failure);
+        Problem problem = switch (failure) {
+            case IndexUnavailableException unavailable -> Problem.of(503, "index-unavailable", "Index unavailable",
+                    unavailable.getMessage() + "; retry shortly", null);
+            case ProjectionLagException lag -> Problem.of(503, "projection-lagging", "Projection lagging",
+                    lag.getMessage() + "; retry, or ask without consistentWith", "consistentWith");
+            default -> Problems.from(failure);
+        };
         if (problem.status() == 503) {
-            res.header(HeaderNames.RETRY_AFTER, "2");
+            res.header(HeaderNames.RETRY_AFTER, failure instanceof ProjectionLagException ? "1" : "2");
         }
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);

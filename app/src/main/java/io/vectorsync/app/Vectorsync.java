@@ -11,6 +11,7 @@ import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.hotcache.HotCacheSweeper;
+import io.vectorsync.query.ProjectionLagException;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.hotcache.HotVectorCacheModule;
 import io.vectorsync.projections.index.lucene.HnswSettings;
@@ -44,6 +45,8 @@ public final class Vectorsync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Vectorsync.class.getName());
     public static final String VECTOR_INDEX_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
+    /** The longest a read waits for its consistentWith position before answering 503. */
+    public static final Duration MAX_POSITION_WAIT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final EventStoreDatabase database;
@@ -203,6 +206,52 @@ public final class Vectorsync implements AutoCloseable {
             result.put(entry.getKey().toLowerCase(Locale.ROOT), running);
         }
         return result;
+    }
+
+    /**
+     * Read-your-writes for searches: returns once what a search reads reflects {@code position}, or
+     * throws {@link ProjectionLagException} naming the projection that lags after {@link #MAX_POSITION_WAIT}.
+     * With the hot-vector cache, the encoder is all there is to wait for: every change it (or a
+     * command) commits is in the cache before its position is passed. Without it, the vector index
+     * must also have taken the log as far as it reached by then (Lucene shows what it took; OpenSearch
+     * only after its next refresh, which this does not wait for).
+     */
+    public void awaitPosition(long position) {
+        long started = System.nanoTime();
+        long deadline = started + MAX_POSITION_WAIT.toNanos();
+        await(Encoder.PROCESSING_GROUP, position, started, deadline);
+        if (cache == null) {
+            await(VECTOR_INDEX_GROUP, Math.max(position, database.headPosition()), started, deadline);
+        }
+    }
+
+    private void await(String group, long position, long started, long deadline) {
+        while (true) {
+            long reached = position(group);
+            if (reached >= position) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ProjectionLagException(group, reached, position, (System.nanoTime() - started) / 1_000_000);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProjectionLagException(group, reached, position, (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+    }
+
+    /** How far a streaming processor has got: the lowest position of its segments, -1 before it starts. */
+    long position(String group) {
+        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow();
+        if (!(processor instanceof PooledStreamingEventProcessor pooled) || pooled.processingStatus().isEmpty()) {
+            return -1;
+        }
+        return pooled.processingStatus().values().stream()
+                .mapToLong(status -> status.getCurrentPosition().orElse(-1))
+                .min().orElse(-1);
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */

@@ -110,6 +110,32 @@ class HotVectorCacheProjectionTest {
         }
     }
 
+    @Test
+    void aSearchConsistentWithAWritesPositionFindsItsTextOnTheFirstAsk() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            pauseIndexing(app); // only the encoder and the cache stand between the write and the search
+            TestApp.Response written = app.put("/v1/tenants/acme/documents/refunds", """
+                    {"title": "Refund policy", "body": "Customers can return items within 30 days for a full refund."}""");
+            long position = Json.createReader(new StringReader(written.body())).readObject().getJsonNumber("position").longValue();
+
+            String search = "{\"text\": \"how do I get my money back\", \"k\": 3, \"consistentWith\": " + position + "}";
+            assertThat(search(app, "acme", search)).containsExactly("refunds");
+
+            long started = System.nanoTime();
+            TestApp.Response lagging = app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"text\": \"refund\", \"consistentWith\": " + (position + 1_000) + "}");
+            assertThat(lagging.status()).isEqualTo(503);
+            assertThat(lagging.contentType()).startsWith("application/problem+json");
+            assertThat(lagging.body()).contains("projection-lagging").contains("'encoder'");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+            TestApp.Response negative = app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"text\": \"refund\", \"consistentWith\": -1}");
+            assertThat(negative.status()).isEqualTo(400);
+            assertThat(negative.body()).contains("consistentWith");
+        }
+    }
+
     private static void pauseIndexing(TestApp app) {
         app.app().axon().eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow().shutDown();

@@ -130,6 +130,18 @@ public final class EventStoreDatabase implements AutoCloseable {
         }
     }
 
+    /** The position of the newest event in the log, or -1 when it is empty. */
+    public long headPosition() {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT MAX(globalIndex) FROM DomainEventEntry");
+             ResultSet rs = statement.executeQuery()) {
+            long head = rs.next() ? rs.getLong(1) : -1;
+            return rs.wasNull() ? -1 : head;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the head of the event log", e);
+        }
+    }
+
     @Override
     public void close() {
         pool.dispose();

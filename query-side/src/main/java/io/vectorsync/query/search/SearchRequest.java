@@ -10,6 +10,7 @@ import io.vectorsync.query.TextEmbedder;
  * A validated search request. In {@code KNN} mode exactly one of {@code text} and {@code vector} is
  * set; in {@code HYBRID} mode {@code text} is set, {@code vector} may be too, and {@code minScore} is
  * null. A vector has the space's dimension, and {@code minScore} is null or within [0, 1].
+ * {@code consistentWith}, when set, is the log position the answer must reflect.
  */
 record SearchRequest(
         String tenant,
@@ -19,7 +20,8 @@ record SearchRequest(
         float[] vector,
         int k,
         MetadataFilter filter,
-        Float minScore) {
+        Float minScore,
+        Long consistentWith) {
 
     /** The k-NN query; a text is embedded here, after validation, so a bad request costs no inference. */
     VectorQuery toQuery(TextEmbedder embedder) {

@@ -41,7 +41,8 @@ final class SearchRequestParser {
     static final int MAX_CONDITIONS = 32;
     static final int MAX_ANY_OF_VALUES = 100;
 
-    private static final Set<String> FIELDS = Set.of("text", "vector", "space", "mode", "k", "filter", "minScore");
+    private static final Set<String> FIELDS = Set.of("text", "vector", "space", "mode", "k", "filter", "minScore",
+            "consistentWith");
     private static final List<String> RANGE_OPERATORS = List.of("gt", "gte", "lt", "lte");
     private static final Set<JsonValue.ValueType> SCALARS =
             EnumSet.of(JsonValue.ValueType.STRING, JsonValue.ValueType.NUMBER, JsonValue.ValueType.TRUE, JsonValue.ValueType.FALSE);
@@ -88,7 +89,8 @@ final class SearchRequestParser {
             throw new InvalidInputException("text", "is required unless a vector is sent");
         }
         return new SearchRequest(tenant, space, mode, text, vector, k(input.optionalInt("k")),
-                filter(input.optionalObject("filter")), minScore(input.optionalNumber("minScore")));
+                filter(input.optionalObject("filter")), minScore(input.optionalNumber("minScore")),
+                consistentWith(input.optionalLong("consistentWith")));
     }
 
     private static SearchMode mode(String mode) {
@@ -154,6 +156,14 @@ final class SearchRequestParser {
             throw new InvalidInputException("k", "must be between 1 and " + MAX_K);
         }
         return k;
+    }
+
+    private static Long consistentWith(Long position) {
+        if (position != null && position < 0) {
+            throw new InvalidInputException("consistentWith", "must be a position of the event log (0 or more), "
+                    + "as a write's answer gives it");
+        }
+        return position;
     }
 
     private static Float minScore(Double minScore) {

@@ -14,6 +14,7 @@ import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotMerge;
 import io.vectorsync.json.Bodies;
+import io.vectorsync.query.PositionWait;
 import io.vectorsync.query.TextEmbedder;
 
 import java.util.Collection;
@@ -35,6 +36,7 @@ public final class SearchService implements HttpService {
     private final TextEmbedder embedder;
     private final SearchRequestParser parser;
     private final HotLookup hot;
+    private final PositionWait positions;
 
     /**
      * @param indexes      the live index of each space
@@ -43,19 +45,22 @@ public final class SearchService implements HttpService {
      * @param spaces       every searchable space, for validating names and vector dimensions
      */
     public SearchService(IndexLookup indexes, TextEmbedder embedder, String defaultSpace, Collection<SpaceSpec> spaces) {
-        this(indexes, embedder, defaultSpace, spaces, HotLookup.NONE);
+        this(indexes, embedder, defaultSpace, spaces, HotLookup.NONE, position -> {
+        });
     }
 
     /**
      * @param hot what the hot-vector cache holds; k-NN searches merge it into the index's answer, so a
      *            document is found as it was last written even before the index shows it
+     * @param positions waits for a request's {@code consistentWith} position
      */
     public SearchService(IndexLookup indexes, TextEmbedder embedder, String defaultSpace, Collection<SpaceSpec> spaces,
-                         HotLookup hot) {
+                         HotLookup hot, PositionWait positions) {
         this.indexes = Objects.requireNonNull(indexes, "indexes");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.parser = new SearchRequestParser(defaultSpace, spaces);
         this.hot = Objects.requireNonNull(hot, "hot");
+        this.positions = Objects.requireNonNull(positions, "positions");
     }
 
     @Override
@@ -70,8 +75,11 @@ public final class SearchService implements HttpService {
         VectorIndex index = indexes.forSpace(request.space().name());
         HybridSearch hybrid = request.mode() == SearchMode.HYBRID ? hybrid(index) : null;
 
-        // timed from here so tookMs covers embedding the text as well as the index search
+        // timed from here so tookMs covers waiting for consistentWith and embedding the text too
         long started = System.nanoTime();
+        if (request.consistentWith() != null) {
+            positions.await(request.consistentWith());
+        }
         List<DocumentHit> hits = hybrid != null
                 ? hybrid.hybridSearch(request.toHybridQuery(embedder))
                 : knn(index, request.toQuery(embedder));
