@@ -1,5 +1,8 @@
 package io.vectorsync.app;
 
+import java.util.Collection;
+import java.util.Optional;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -12,6 +15,8 @@ import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.hotcache.HotDocument;
+import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.query.ProjectionLagException;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.SearchService;
@@ -34,7 +39,7 @@ public final class HttpApi {
                         new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
-                                app.cache().<HotLookup>map(cache -> cache::ofTenant).orElse(HotLookup.NONE),
+                                app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))
@@ -70,6 +75,20 @@ public final class HttpApi {
         }
         checks.add("processors", processors);
         json(res, up ? 200 : 503, Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks));
+    }
+
+    private static HotLookup lookup(HotVectorCache cache) {
+        return new HotLookup() {
+            @Override
+            public Collection<HotDocument> ofTenant(String space, String tenant) {
+                return cache.ofTenant(space, tenant);
+            }
+
+            @Override
+            public Optional<HotDocument> get(String space, String tenant, String documentId) {
+                return cache.get(space, tenant, documentId);
+            }
+        };
     }
 
     private static void json(ServerResponse res, int status, JsonObjectBuilder body) {

@@ -136,6 +136,42 @@ class HotVectorCacheProjectionTest {
         }
     }
 
+    @Test
+    void similarDocumentsTakeTheVectorFromTheIndexOrTheCache() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            HotVectorCache cache = app.app().cache().orElseThrow();
+            app.put("/v1/tenants/acme/documents/a", body("en", "[1, 0, 0, 0]"));
+            app.put("/v1/tenants/acme/documents/b", body("en", "[0.9, 0.2, 0, 0]"));
+            app.put("/v1/tenants/acme/documents/c", body("de", "[0, 0, 1, 0]"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (cache.stats("tiny").entries() > 0) { // all in the index: the vector of a comes from there
+                assertThat(System.nanoTime()).as("the index took the documents").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(similar(app, "a", "{\"space\": \"tiny\", \"k\": 2}")).containsExactly("b", "c");
+            assertThat(similar(app, "a", "{\"space\": \"tiny\", \"filter\": {\"lang\": \"de\"}}")).containsExactly("c");
+
+            pauseIndexing(app);
+            app.put("/v1/tenants/acme/documents/c", body("de", "[1, 0, 0, 0.1]")); // only the cache knows
+            assertThat(similar(app, "c", "{\"space\": \"tiny\", \"k\": 2}")).containsExactly("a", "b");
+
+            TestApp.Response unknown = app.post("/v1/tenants/acme/documents/nope/similar", "application/json",
+                    "{\"space\": \"tiny\"}");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.contentType()).startsWith("application/problem+json");
+            app.delete("/v1/tenants/acme/documents/a");
+            assertThat(app.post("/v1/tenants/acme/documents/a/similar", "application/json", "{\"space\": \"tiny\"}")
+                    .status()).isEqualTo(404);
+        }
+    }
+
+    private static List<String> similar(TestApp app, String documentId, String options) {
+        TestApp.Response answer = app.post("/v1/tenants/acme/documents/" + documentId + "/similar", "application/json", options);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return Json.createReader(new StringReader(answer.body())).readObject().getJsonArray("hits").stream()
+                .map(hit -> hit.asJsonObject().getString("documentId")).toList();
+    }
+
     private static void pauseIndexing(TestApp app) {
         app.app().axon().eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow().shutDown();

@@ -3,6 +3,7 @@ package io.vectorsync.projections.index;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import java.util.List;
 import java.util.OptionalLong;
@@ -71,6 +72,12 @@ public interface VectorIndex extends AutoCloseable {
         }
         return versions;
     }
+
+    /**
+     * A live document's entries — its chunks with their vectors, title and metadata — as the index
+     * holds them now; empty when it holds none (never written, deleted, or not embedded yet).
+     */
+    Optional<IndexWrite.ReplaceChunks> content(String tenant, String documentId);
 
     /** Live documents of a tenant that have at least one chunk. */
     long countDocuments(String tenant);

@@ -446,6 +446,25 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void contentGivesALiveDocumentsChunksWithTheirVectors() {
+        float[] first = unit(DIMENSION, 1);
+        float[] second = unit(DIMENSION, 2);
+        index.apply(List.of(replace(TENANT, "doc", 2, Map.of("lang", "en"), first, second),
+                replace(TENANT, "gone", 1, Map.of(), first),
+                new IndexWrite.Delete(TENANT, "gone", 2)));
+
+        ReplaceChunks content = index.content(TENANT, "doc").orElseThrow();
+        assertThat(content.title()).isEqualTo("Title of doc");
+        assertThat(content.metadata()).containsEntry("lang", "en");
+        assertThat(content.chunks()).hasSize(2);
+        assertThat(content.chunks().get(0).vector()).containsExactly(first);
+        assertThat(content.chunks().get(1).vector()).containsExactly(second);
+        assertThat(index.content(TENANT, "gone")).isEmpty();
+        assertThat(index.content(TENANT, "never")).isEmpty();
+        assertThat(index.content("globex", "doc")).isEmpty();
+    }
+
+    @Test
     void concurrentBatchesAndSearchesAllLand() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {

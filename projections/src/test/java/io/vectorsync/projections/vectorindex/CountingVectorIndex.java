@@ -47,6 +47,11 @@ final class CountingVectorIndex implements VectorIndex {
     }
 
     @Override
+    public java.util.Optional<io.vectorsync.projections.index.IndexWrite.ReplaceChunks> content(String tenant, String documentId) {
+        return delegate.content(tenant, documentId);
+    }
+
+    @Override
     public long countDocuments(String tenant) {
         return delegate.countDocuments(tenant);
     }

@@ -58,6 +58,20 @@ final class SearchRequestParser {
         this.defaultSpace = defaultSpace;
     }
 
+    private static final Set<String> SIMILAR_FIELDS = Set.of("space", "k", "filter", "minScore", "consistentWith");
+
+    /**
+     * The options of "similar to a document" (all optional, an empty body is fine): the vector comes
+     * from the document, so the request has neither text nor vector.
+     */
+    SearchRequest parseSimilar(String tenant, String body) {
+        DocumentIds.requireValidTenant(tenant);
+        JsonInput input = JsonInput.parse(body == null || body.isBlank() ? "{}" : body, "body").allowOnly(SIMILAR_FIELDS);
+        return new SearchRequest(tenant, space(input.optionalString("space")), SearchMode.KNN, null, null,
+                k(input.optionalInt("k")), filter(input.optionalObject("filter")),
+                minScore(input.optionalNumber("minScore")), consistentWith(input.optionalLong("consistentWith")));
+    }
+
     SearchRequest parse(String tenant, String body) {
         DocumentIds.requireValidTenant(tenant);
         JsonInput input = JsonInput.parse(body, "body").allowOnly(FIELDS);

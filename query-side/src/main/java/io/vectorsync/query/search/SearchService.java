@@ -9,6 +9,9 @@ import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.SpaceSpec;
+import io.helidon.http.NotFoundException;
+import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.hotcache.HotDocument;
@@ -66,6 +69,7 @@ public final class SearchService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/{tenant}/search", this::search);
+        rules.post("/{tenant}/documents/{documentId}/similar", this::similar);
     }
 
     private void search(ServerRequest req, ServerResponse res) {
@@ -87,6 +91,50 @@ public final class SearchService implements HttpService {
 
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(SearchJson.response(request, hits, tookMs));
+    }
+
+    /**
+     * {@code POST /{tenant}/documents/{documentId}/similar}: the k documents nearest to this one, not
+     * itself. Its vector is the mean of its chunks' vectors, taken from the hot-vector cache when the
+     * document is there, else from the index; 404 when neither holds it live.
+     */
+    private void similar(ServerRequest req, ServerResponse res) {
+        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
+        String tenant = req.path().pathParameters().get("tenant");
+        String documentId = req.path().pathParameters().get("documentId");
+        SearchRequest request = parser.parseSimilar(tenant, body);
+        long started = System.nanoTime();
+        if (request.consistentWith() != null) {
+            positions.await(request.consistentWith());
+        }
+        String space = request.space().name();
+        VectorIndex index = indexes.forSpace(space);
+        List<IndexChunk> chunks = hot.get(space, tenant, documentId)
+                .map(document -> document.deleted() ? List.<IndexChunk>of() : document.chunks())
+                .orElseGet(() -> index.content(tenant, documentId).map(ReplaceChunks::chunks).orElse(List.of()));
+        if (chunks.isEmpty()) {
+            throw new NotFoundException("document '" + documentId + "' of tenant '" + tenant
+                    + "' has no vectors in space '" + space + "' (unknown, deleted or not embedded yet)");
+        }
+        VectorQuery query = new VectorQuery(tenant, mean(chunks), request.k() + 1, request.filter(), request.minScore());
+        List<DocumentHit> hits = knn(index, query).stream()
+                .filter(hit -> !hit.documentId().equals(documentId))
+                .limit(request.k())
+                .toList();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(SearchJson.response(request, hits, tookMs));
+    }
+
+    /** The mean of the chunk vectors: one direction for the whole document. */
+    private static float[] mean(List<IndexChunk> chunks) {
+        float[] mean = new float[chunks.getFirst().vector().length];
+        for (IndexChunk chunk : chunks) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += chunk.vector()[i] / chunks.size();
+            }
+        }
+        return mean;
     }
 
     /** The index's k nearest, merged with the cache's recent changes of the tenant when it has any. */

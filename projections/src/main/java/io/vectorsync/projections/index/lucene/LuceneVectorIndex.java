@@ -45,6 +45,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -264,6 +265,22 @@ public final class LuceneVectorIndex implements VectorIndex {
             return documents.values().stream().filter(document -> document.changed).toList();
         } finally {
             searchers.release(searcher);
+        }
+    }
+
+    @Override
+    public Optional<ReplaceChunks> content(String tenant, String documentId) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                DocumentState state = readState(searcher, tenant, documentId);
+                return state.deleted ? Optional.empty() : Optional.ofNullable(readContent(searcher, tenant, documentId));
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tenant + "/" + documentId + " from the index of space '"
+                    + space.name() + "'", e);
         }
     }
 

@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -289,6 +290,17 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
         return OptionalLong.of(item.result().source().toJson().asJsonObject().getJsonNumber(Entries.VERSION)
                 .longValue());
+    }
+
+    @Override
+    public Optional<ReplaceChunks> content(String tenant, String documentId) {
+        requireTenant(tenant);
+        requireOpen();
+        try {
+            return Optional.ofNullable(planner.content(tenant, documentId));
+        } catch (IndexWriteException e) {
+            throw new IndexUnavailableException("cannot read " + tenant + "/" + documentId + ": " + e.getMessage(), e);
+        }
     }
 
     /** What the last refresh made visible, unlike {@link #version}, which reads in real time. */

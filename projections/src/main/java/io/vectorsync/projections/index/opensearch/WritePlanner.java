@@ -79,6 +79,14 @@ final class WritePlanner {
         return new WritePlan(entries, states);
     }
 
+    /** A live document's chunk entries as the index holds them now (real time), or null. */
+    ReplaceChunks content(String tenant, String documentId) {
+        Map<String, DocumentState> documents = new LinkedHashMap<>();
+        documents.put(Entries.stateId(tenant, documentId), new DocumentState(tenant, documentId));
+        DocumentState document = readStates(documents).values().iterator().next();
+        return document.deleted ? null : readContent(document);
+    }
+
     /** The state of every document the batch touches, in one real-time multi-get. */
     private Map<String, DocumentState> readStates(List<IndexWrite> writes) {
         Map<String, DocumentState> documents = new LinkedHashMap<>();
@@ -86,6 +94,10 @@ final class WritePlanner {
             documents.putIfAbsent(Entries.stateId(write.tenant(), write.documentId()),
                     new DocumentState(write.tenant(), write.documentId()));
         }
+        return readStates(documents);
+    }
+
+    private Map<String, DocumentState> readStates(Map<String, DocumentState> documents) {
         List<String> ids = List.copyOf(documents.keySet());
         MgetResponse<JsonData> response = Failures.withRetries(retry, "reading document states",
                 () -> client.mget(m -> m.index(index).ids(ids).sourceIncludes(Entries.STATE_FIELDS),
