@@ -126,15 +126,22 @@ public final class SearchService implements HttpService {
         res.send(SearchJson.response(request, hits, tookMs));
     }
 
-    /** The mean of the chunk vectors: one direction for the whole document. */
+    /**
+     * The mean of the chunk vectors: one direction for the whole document; the first chunk's vector
+     * when the chunks cancel out (a zero vector has no cosine to anything).
+     */
     private static float[] mean(List<IndexChunk> chunks) {
         float[] mean = new float[chunks.getFirst().vector().length];
+        boolean zero = true;
         for (IndexChunk chunk : chunks) {
             for (int i = 0; i < mean.length; i++) {
                 mean[i] += chunk.vector()[i] / chunks.size();
             }
         }
-        return mean;
+        for (float value : mean) {
+            zero &= value == 0;
+        }
+        return zero ? chunks.getFirst().vector() : mean;
     }
 
     /** The index's k nearest, merged with the cache's recent changes of the tenant when it has any. */
