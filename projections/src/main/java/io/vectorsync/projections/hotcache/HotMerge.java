@@ -5,6 +5,7 @@ import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.MetadataMatcher;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 import java.util.ArrayList;
@@ -47,22 +48,23 @@ public final class HotMerge {
         }
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
         List<DocumentHit> merged = new ArrayList<>();
+        Map<String, Long> indexVersions = new HashMap<>();
         for (DocumentHit hit : indexHits) {
+            indexVersions.put(hit.documentId(), hit.version());
             HotDocument cached = byId.get(hit.documentId());
             if (cached == null || cached.version() < hit.version()) {
                 merged.add(hit);
             }
         }
-        VectorSimilarityFunction similarity = similarity(space.metric());
+        VectorSimilarityFunction similarity = LuceneVectorIndex.similarity(space.metric());
         for (HotDocument document : byId.values()) {
             if (document.deleted() || document.chunks().isEmpty()
                     || !MetadataMatcher.matches(query.filter(), document.metadata())) {
                 continue;
             }
             DocumentHit best = best(document, query.vector(), similarity);
-            boolean olderInIndex = indexHits.stream().anyMatch(hit -> hit.documentId().equals(document.documentId())
-                    && hit.version() > document.version());
-            if (best.score() >= minScore && !olderInIndex) {
+            boolean newerInIndex = indexVersions.getOrDefault(document.documentId(), -1L) > document.version();
+            if (best.score() >= minScore && !newerInIndex) {
                 merged.add(best);
             }
         }
@@ -84,13 +86,5 @@ public final class HotMerge {
         }
         return new DocumentHit(document.documentId(), bestScore, document.title(), best.index(), best.passage(),
                 best.start(), best.end(), document.metadata(), document.version(), document.contentRevision());
-    }
-
-    private static VectorSimilarityFunction similarity(SpaceSpec.Metric metric) {
-        return switch (metric) {
-            case COSINE -> VectorSimilarityFunction.COSINE;
-            case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;
-            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
-        };
     }
 }

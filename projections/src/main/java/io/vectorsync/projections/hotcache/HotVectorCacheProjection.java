@@ -4,7 +4,6 @@ import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.DocumentMetadataChanged;
-import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.projections.index.IndexChunk;
 import org.axonframework.config.ProcessingGroup;
@@ -35,6 +34,9 @@ import java.util.Map;
  * writes the events of the commands it handles, so in a cluster each event reaches the shared cache
  * once. A cache write that fails is logged and counted, never failing the command: the index shows
  * the change after its next refresh.
+ * <p>
+ * A restored document needs no write: its tombstone stays until the embedding that follows the
+ * restore replaces it, as in the index.
  * <p>
  * A metadata change of a document the cache does not hold needs its vectors: they are folded from
  * the document's own events in the event store (its last embedding in each space).
@@ -119,12 +121,6 @@ class HotVectorCacheProjection {
         } else {
             guarded.run();
         }
-    }
-
-    /** A restored document is searchable again with its next embedding, in the cache as in the index. */
-    @EventHandler
-    void on(DocumentRestored event) {
-        // nothing to write: the tombstone stays until the embedding that follows the restore replaces it
     }
 
     private HotDocument document(DocumentEmbedded event, long version, Map<String, Object> metadata) {

@@ -159,7 +159,8 @@ public final class LuceneVectorIndex implements VectorIndex {
         writer.commit();
     }
 
-    private static VectorSimilarityFunction similarity(SpaceSpec.Metric metric) {
+    /** The Lucene similarity of a metric: how this index scores, and how the hot-vector cache scores alike. */
+    public static VectorSimilarityFunction similarity(SpaceSpec.Metric metric) {
         return switch (metric) {
             case COSINE -> VectorSimilarityFunction.COSINE;
             case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;

@@ -1,5 +1,6 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.json.FloatFormat;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.MetadataFilter;
@@ -75,7 +76,7 @@ final class ChunkSearcher {
             if (i > 0) {
                 json.append(',');
             }
-            json.append(vector[i]); // finite (checked by the index): Float.toString is a JSON number
+            FloatFormat.append(json, vector[i]); // finite: checked by the index
         }
         json.append("],\"k\":").append(chunks).append(",\"filter\":").append(json(Filters.chunksOf(tenant, filter)));
         if (knn.engine() != OpenSearchSettings.Engine.NMSLIB) { // nmslib reads only the index setting
