@@ -35,12 +35,13 @@ public final class HttpApi {
         routing.register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
-                        new DocumentService(app.eventStore()),
+                        new DocumentService(app.eventStore(), app::awaitEncoded),
                         new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
+                .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))
                 .any((req, res) -> {
@@ -75,6 +76,36 @@ public final class HttpApi {
         }
         checks.add("processors", processors);
         json(res, up ? 200 : 503, Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks));
+    }
+
+    /** The hot-vector cache's members and, per space, its size, hit ratio, evictions and failures. */
+    private static JsonObjectBuilder cacheStats(Vectorsync app) {
+        Optional<HotVectorCache> cache = app.cache();
+        JsonObjectBuilder body = Json.createObjectBuilder().add("enabled", cache.isPresent());
+        if (cache.isEmpty()) {
+            return body;
+        }
+        JsonObjectBuilder spaces = Json.createObjectBuilder();
+        for (VectorIndex index : app.indexes().all()) {
+            HotVectorCache.Stats stats = cache.get().stats(index.space().name());
+            spaces.add(index.space().name(), Json.createObjectBuilder()
+                    .add("entries", stats.entries())
+                    .add("maxEntries", stats.maxEntries())
+                    .add("memoryBytes", stats.memoryBytes())
+                    .add("maxMemoryBytes", stats.maxMemoryBytes())
+                    .add("hits", stats.hits())
+                    .add("misses", stats.misses())
+                    .add("hitRatio", stats.hitRatio())
+                    .add("written", stats.written())
+                    .add("stale", stats.stale())
+                    .add("evicted", stats.evicted())
+                    .add("refusedForMemory", stats.refusedForMemory())
+                    .add("madeSearchable", stats.madeSearchable())
+                    .add("failedWrites", stats.failedWrites()));
+        }
+        return body.add("mode", app.settings().cache().mode().name().toLowerCase(java.util.Locale.ROOT))
+                .add("members", Json.createArrayBuilder(cache.get().members()))
+                .add("spaces", spaces);
     }
 
     private static HotLookup lookup(HotVectorCache cache) {

@@ -8,6 +8,7 @@ import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,20 +30,36 @@ public record Settings(
         OpenSearchSettings opensearch,
         int segments,
         int batchSize,
-        HotCacheSettings cache) {
+        HotCacheSettings cache,
+        Duration consistencyWait) {
 
-    /** Without the hot-vector cache. */
+    /** How long a read waits for its {@code consistentWith} position by default. */
+    public static final Duration DEFAULT_CONSISTENCY_WAIT = Duration.ofSeconds(2);
+
+    public Settings {
+        if (consistencyWait == null || consistencyWait.isNegative()) {
+            throw new IllegalArgumentException("consistency wait must be zero or more, got " + consistencyWait);
+        }
+    }
+
+    /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
     public Settings(String host, int port, Path dataDir, String nodeId, long maxRequestBytes, String defaultSpace,
                     List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
                     OpenSearchSettings opensearch, int segments, int batchSize) {
         this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, null);
+                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT);
     }
 
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait);
+    }
+
+    /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
+    public Settings withConsistencyWait(Duration consistencyWait) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait);
     }
 
     public static Settings from(Config config) {
@@ -93,7 +110,8 @@ public record Settings(
                 opensearch,
                 vs.get("processors.segments").asInt().orElse(2),
                 vs.get("processors.batch-size").asInt().orElse(200),
-                cache(vs.get("cache")));
+                cache(vs.get("cache")),
+                Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())));
     }
 
     /** The hot-vector cache, or null when {@code cache.enabled} is false. */
@@ -141,6 +159,14 @@ public record Settings(
                 .withShards(os.get("shards").asInt().orElse(1), os.get("replicas").asInt().orElse(1))
                 .withKnn(knn)
                 .withBulkMaxBytes(os.get("bulk-max-bytes").asLong().orElse(5L * 1024 * 1024));
+        long refreshMs = os.get("refresh-interval-ms").asLong().orElse(0L);
+        if (refreshMs < 0) {
+            throw new IllegalArgumentException("vectorsync.index.opensearch.refresh-interval-ms must be 0 (the cluster's "
+                    + "default, one second) or more, got " + refreshMs);
+        }
+        if (refreshMs > 0) {
+            settings = settings.withRefreshInterval(Duration.ofMillis(refreshMs));
+        }
         String username = os.get("username").asString().filter(u -> !u.isBlank()).orElse(null);
         return username == null ? settings : settings.withCredentials(username, os.get("password").asString().orElse(""));
     }

@@ -45,8 +45,6 @@ public final class Vectorsync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Vectorsync.class.getName());
     public static final String VECTOR_INDEX_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
-    /** The longest a read waits for its consistentWith position before answering 503. */
-    public static final Duration MAX_POSITION_WAIT = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final EventStoreDatabase database;
@@ -210,19 +208,29 @@ public final class Vectorsync implements AutoCloseable {
 
     /**
      * Read-your-writes for searches: returns once what a search reads reflects {@code position}, or
-     * throws {@link ProjectionLagException} naming the projection that lags after {@link #MAX_POSITION_WAIT}.
-     * With the hot-vector cache, the encoder is all there is to wait for: every change it (or a
-     * command) commits is in the cache before its position is passed. Without it, the vector index
-     * must also have taken the log as far as it reached by then (Lucene shows what it took; OpenSearch
-     * only after its next refresh, which this does not wait for).
+     * throws {@link ProjectionLagException} naming the projection that lags after the configured
+     * consistency wait. With the hot-vector cache, the encoder is all there is to wait for: every change
+     * it (or a command) commits is in the cache before its position is passed. Without it, the vector
+     * index must also have taken the log as far as it reached by then, and made it searchable (an
+     * OpenSearch refresh, only when a consistent read needs one).
      */
     public void awaitPosition(long position) {
         long started = System.nanoTime();
-        long deadline = started + MAX_POSITION_WAIT.toNanos();
+        long deadline = started + settings.consistencyWait().toNanos();
         await(Encoder.PROCESSING_GROUP, position, started, deadline);
         if (cache == null) {
             await(VECTOR_INDEX_GROUP, Math.max(position, database.headPosition()), started, deadline);
+            indexes.all().forEach(VectorIndex::makeSearchable);
         }
+    }
+
+    /**
+     * Read-your-writes for document reads: the store has every acknowledged event, so only what the
+     * encoder adds (the embeddings of a written text) can lag behind {@code position}.
+     */
+    public void awaitEncoded(long position) {
+        long started = System.nanoTime();
+        await(Encoder.PROCESSING_GROUP, position, started, started + settings.consistencyWait().toNanos());
     }
 
     private void await(String group, long position, long started, long deadline) {

@@ -137,6 +137,65 @@ class HotVectorCacheProjectionTest {
     }
 
     @Test
+    void aDocumentReadConsistentWithAWriteShowsItsEmbeddingsOrAnswers503() throws Exception {
+        Settings settings = TestApp.settings(dataDir).withCache(HotCacheSettings.embedded())
+                .withConsistencyWait(Duration.ofMillis(1200));
+        try (TestApp app = TestApp.start(settings)) {
+            app.put("/v1/tenants/acme/documents/warm-up", "{\"title\": \"Warm-up\", \"body\": \"The model's first run is slow.\"}");
+            TestApp.await("the model warmed up", Duration.ofSeconds(60), () -> "embedded".equals(
+                    app.get("/v1/tenants/acme/documents/warm-up").json().getString("embeddingStatus")));
+            TestApp.Response written = app.put("/v1/tenants/acme/documents/refunds", """
+                    {"title": "Refund policy", "body": "Customers can return items within 30 days for a full refund."}""");
+            long position = written.json().getJsonNumber("position").longValue();
+
+            TestApp.Response read = app.get("/v1/tenants/acme/documents/refunds?consistentWith=" + position);
+            assertThat(read.status()).as(read.body()).isEqualTo(200);
+            assertThat(read.json().getString("embeddingStatus")).as("the encoder's embedding is in").isEqualTo("embedded");
+
+            long started = System.nanoTime();
+            TestApp.Response lagging = app.get("/v1/tenants/acme/documents/refunds?consistentWith=" + (position + 1_000));
+            assertThat(lagging.status()).isEqualTo(503);
+            assertThat(lagging.contentType()).startsWith("application/problem+json");
+            assertThat(lagging.body()).contains("projection-lagging").contains("'encoder'");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the configured wait, not the default 2 s")
+                    .isBetween(Duration.ofMillis(1200), Duration.ofMillis(1900));
+
+            for (String bad : List.of("-1", "soon", "")) {
+                TestApp.Response refused = app.get("/v1/tenants/acme/documents/refunds?consistentWith=" + bad);
+                assertThat(refused.status()).as(bad).isEqualTo(400);
+                assertThat(refused.contentType()).startsWith("application/problem+json");
+                assertThat(refused.body()).contains("consistentWith");
+            }
+        }
+    }
+
+    @Test
+    void theCacheReportsItsSizeHitsAndMembersOverHttp() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+            pauseIndexing(app);
+            app.put("/v1/tenants/acme/documents/a", body("en", "[1, 0, 0, 0]"));
+            app.put("/v1/tenants/acme/documents/b", body("en", "[0, 1, 0, 0]"));
+            app.post("/v1/tenants/acme/documents/a/similar", "application/json", "{\"space\": \"tiny\"}"); // a hit
+
+            TestApp.Response answer = app.get("/v1/admin/cache");
+            assertThat(answer.status()).isEqualTo(200);
+            var body = answer.json();
+            assertThat(body.getBoolean("enabled")).isTrue();
+            assertThat(body.getString("mode")).isEqualTo("embedded");
+            assertThat(body.getJsonArray("members")).hasSize(1);
+            var tiny = body.getJsonObject("spaces").getJsonObject("tiny");
+            assertThat(tiny.getInt("entries")).isEqualTo(2);
+            assertThat(tiny.getInt("written")).isEqualTo(2);
+            assertThat(tiny.getInt("hits")).isEqualTo(1);
+            assertThat(tiny.getJsonNumber("memoryBytes").longValue()).isPositive();
+            assertThat(tiny.getInt("maxEntries")).isEqualTo(10_000);
+        }
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            assertThat(app.get("/v1/admin/cache").json().getBoolean("enabled")).isFalse();
+        }
+    }
+
+    @Test
     void similarDocumentsTakeTheVectorFromTheIndexOrTheCache() throws Exception {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
             HotVectorCache cache = app.app().cache().orElseThrow();

@@ -6,6 +6,7 @@ import io.vectorsync.projections.hotcache.HotCacheSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +72,20 @@ class SettingsTest {
     }
 
     @Test
+    void theConsistencyWaitAndTheRefreshIntervalHaveDefaultsAndBounds() {
+        Settings defaults = Settings.from(overridden(Map.of("vectorsync.index.kind", "opensearch")), Map.of());
+        assertThat(defaults.consistencyWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.opensearch().refreshInterval()).as("the cluster's default").isNull();
+        assertThat(Settings.from(overridden(Map.of("vectorsync.consistency-wait-ms", "250")), Map.of()).consistencyWait())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.consistency-wait-ms", "-1")), Map.of()))
+                .hasMessageContaining("consistency wait");
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.index.kind", "opensearch",
+                "vectorsync.index.opensearch.refresh-interval-ms", "-5")), Map.of()))
+                .hasMessageContaining("refresh-interval-ms");
+    }
+
+    @Test
     void anUnknownIndexKindIsRefused() {
         assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.index.kind", "elasticsearch")), Map.of()))
                 .hasMessageContaining("vectorsync.index.kind");
@@ -86,8 +101,10 @@ class SettingsTest {
                 "vectorsync.index.opensearch.password", "secret",
                 "vectorsync.index.opensearch.replicas", "0",
                 "vectorsync.index.opensearch.ef-search", "256",
-                "vectorsync.index.opensearch.quantization", "sq")), Map.of());
+                "vectorsync.index.opensearch.quantization", "sq",
+                "vectorsync.index.opensearch.refresh-interval-ms", "30000")), Map.of());
         var os = settings.opensearch();
+        assertThat(os.refreshInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(os.endpoints()).hasSize(2);
         assertThat(os.username()).isEqualTo("admin");
         assertThat(os.replicas()).isZero();

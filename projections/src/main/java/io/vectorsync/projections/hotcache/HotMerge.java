@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges an index's k-NN answer with what the hot-vector cache knows of the same tenant: index hits of
@@ -38,8 +40,23 @@ public final class HotMerge {
         return k + Math.min(hot.size(), MAX_OVER_FETCH);
     }
 
+    /**
+     * The index's current versions of some documents of a tenant, as searches see them:
+     * {@link io.vectorsync.projections.index.VectorIndex#searchableVersions}.
+     */
+    @FunctionalInterface
+    public interface IndexVersions {
+        Map<String, Long> of(String tenant, Collection<String> documentIds);
+    }
+
+    /**
+     * The top {@code query.k()} of the index hits and the cached documents. A cached document that
+     * makes the top without an index hit of its own is checked against the index's version before it
+     * is served (one lookup for all of them, rarely a second): the cache never serves an entry older
+     * than the index's, even one that missed a write.
+     */
     public static List<DocumentHit> merge(SpaceSpec space, VectorQuery query, List<DocumentHit> indexHits,
-                                          Collection<HotDocument> hot) {
+                                          Collection<HotDocument> hot, IndexVersions indexVersions) {
         Map<String, HotDocument> byId = new HashMap<>();
         for (HotDocument document : hot) {
             if (document.tenant().equals(query.tenant())) {
@@ -48,14 +65,15 @@ public final class HotMerge {
         }
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
         List<DocumentHit> merged = new ArrayList<>();
-        Map<String, Long> indexVersions = new HashMap<>();
+        Map<String, Long> versionsInHits = new HashMap<>();
         for (DocumentHit hit : indexHits) {
-            indexVersions.put(hit.documentId(), hit.version());
+            versionsInHits.put(hit.documentId(), hit.version());
             HotDocument cached = byId.get(hit.documentId());
             if (cached == null || cached.version() < hit.version()) {
                 merged.add(hit);
             }
         }
+        Set<String> unchecked = new HashSet<>(); // cached and served, with no index hit to compare with
         VectorSimilarityFunction similarity = LuceneVectorIndex.similarity(space.metric());
         for (HotDocument document : byId.values()) {
             if (document.deleted() || document.chunks().isEmpty()
@@ -63,15 +81,26 @@ public final class HotMerge {
                 continue;
             }
             DocumentHit best = best(document, query.vector(), similarity);
-            boolean newerInIndex = indexVersions.getOrDefault(document.documentId(), -1L) > document.version();
-            if (best.score() >= minScore && !newerInIndex) {
+            Long indexed = versionsInHits.get(document.documentId());
+            if (best.score() >= minScore && (indexed == null || indexed <= document.version())) {
                 merged.add(best);
+                if (indexed == null) {
+                    unchecked.add(document.documentId());
+                }
             }
         }
-        return merged.stream()
-                .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score()).thenComparing(DocumentHit::documentId))
-                .limit(query.k())
-                .toList();
+        merged.sort(Comparator.comparingDouble((DocumentHit hit) -> -hit.score()).thenComparing(DocumentHit::documentId));
+        while (true) {
+            List<DocumentHit> top = merged.subList(0, Math.min(query.k(), merged.size()));
+            List<String> toCheck = top.stream().map(DocumentHit::documentId).filter(unchecked::contains).toList();
+            if (toCheck.isEmpty()) {
+                return List.copyOf(top);
+            }
+            Map<String, Long> versions = indexVersions.of(query.tenant(), toCheck);
+            unchecked.removeAll(toCheck);
+            merged.removeIf(hit -> toCheck.contains(hit.documentId())
+                    && versions.getOrDefault(hit.documentId(), -1L) > byId.get(hit.documentId()).version());
+        }
     }
 
     private static DocumentHit best(HotDocument document, float[] query, VectorSimilarityFunction similarity) {

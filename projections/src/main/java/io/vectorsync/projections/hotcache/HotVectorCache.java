@@ -147,6 +147,11 @@ public final class HotVectorCache implements AutoCloseable {
         return map.getLocalMapStats().getOwnedEntryMemoryCost() > (long) settings.maxMemoryMb() * 1024 * 1024;
     }
 
+    /** Drops a document's entry, whatever its version: after a write of it failed. */
+    public void forget(String space, String tenant, String documentId) {
+        map(space).delete(HotDocument.key(tenant, documentId));
+    }
+
     /** The cached document, counting a hit or a miss. */
     public Optional<HotDocument> get(String space, String tenant, String documentId) {
         HotDocument document = map(space).get(HotDocument.key(tenant, documentId));

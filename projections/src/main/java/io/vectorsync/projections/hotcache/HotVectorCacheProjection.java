@@ -60,12 +60,13 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
-        afterCommit(() -> cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata())));
+        afterCommit(event.tenant(), event.documentId(),
+                () -> cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata())));
     }
 
     @EventHandler
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
-        afterCommit(() -> changeMetadata(event, sequenceNumber));
+        afterCommit(event.tenant(), event.documentId(), () -> changeMetadata(event, sequenceNumber));
     }
 
     private void changeMetadata(DocumentMetadataChanged event, long sequenceNumber) {
@@ -91,12 +92,24 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
-        afterCommit(() -> {
+        afterCommit(event.tenant(), event.documentId(), () -> {
             for (String space : spaces) {
                 cache.offer(space, HotDocument.tombstone(event.tenant(), event.documentId(), sequenceNumber + 1,
                         clock.millis()));
             }
         });
+    }
+
+    private void forget(String tenant, String documentId) {
+        for (String space : spaces) {
+            try {
+                cache.forget(space, tenant, documentId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not drop " + tenant + "/" + documentId + " from the hot-vector cache "
+                        + "of space '" + space + "' either; searches drop it once the index shows a newer version: "
+                        + e.getMessage());
+            }
+        }
     }
 
     /**
@@ -105,15 +118,19 @@ class HotVectorCacheProjection {
      * (the transaction's own handler comes first) and before after-commit handlers — among them the
      * one that advances a streaming processor's position: when the encoder's position has passed an
      * event, the embeddings it recorded for it are in the cache.
+     * <p>
+     * When a write fails, the document's entries are dropped if the cache still answers: an entry that
+     * missed a change must not be served as the document's latest state.
      */
-    private void afterCommit(Runnable write) {
+    private void afterCommit(String tenant, String documentId, Runnable write) {
         Runnable guarded = () -> {
             try {
                 write.run();
             } catch (RuntimeException e) {
                 cache.countFailure();
-                LOG.log(Level.WARNING, "the hot-vector cache missed a change (the index shows it after its next "
-                        + "refresh): " + e.getMessage(), e);
+                LOG.log(Level.WARNING, "the hot-vector cache missed a change of " + tenant + "/" + documentId
+                        + " (the index shows it after its next refresh): " + e.getMessage(), e);
+                forget(tenant, documentId);
             }
         };
         if (CurrentUnitOfWork.isStarted()) {

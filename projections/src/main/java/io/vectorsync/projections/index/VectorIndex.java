@@ -79,6 +79,14 @@ public interface VectorIndex extends AutoCloseable {
      */
     Optional<IndexWrite.ReplaceChunks> content(String tenant, String documentId);
 
+    /**
+     * Makes every write applied so far visible to searches before it returns. Nothing to do for an
+     * index whose writes are searchable on return (the default); an index that refreshes periodically
+     * refreshes now, which costs, so only reads that asked for consistency call it.
+     */
+    default void makeSearchable() {
+    }
+
     /** Live documents of a tenant that have at least one chunk. */
     long countDocuments(String tenant);
 

@@ -8,6 +8,8 @@ import io.vectorsync.projections.index.VectorQuery;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -17,13 +19,15 @@ class HotMergeTest {
 
     private static final SpaceSpec SPACE = new SpaceSpec("tiny", 2, SpaceSpec.Metric.COSINE);
     private static final float[] QUERY = {1, 0};
+    /** An index that holds none of the cached documents. */
+    private static final HotMerge.IndexVersions NOT_INDEXED = (tenant, ids) -> Map.of();
 
     @Test
     void aCachedNewerVersionReplacesTheIndexHitAndIsScoredExactly() {
         List<DocumentHit> index = List.of(hit("a", 0.9f, 2), hit("b", 0.8f, 1));
         HotDocument newerA = live("a", 3, Map.of(), new float[]{0, 1}); // moved away from the query
 
-        List<DocumentHit> merged = HotMerge.merge(SPACE, query(2, MetadataFilter.NONE), index, List.of(newerA));
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(2, MetadataFilter.NONE), index, List.of(newerA), NOT_INDEXED);
 
         assertThat(merged).extracting(DocumentHit::documentId).containsExactly("b", "a");
         assertThat(merged.get(1).score()).isEqualTo(0.5f); // (1 + cos 90°) / 2
@@ -36,7 +40,7 @@ class HotMergeTest {
         HotDocument deletedA = HotDocument.tombstone("acme", "a", 3, 0);
         HotDocument freshC = live("c", 1, Map.of(), new float[]{1, 0});
 
-        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(deletedA, freshC));
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(deletedA, freshC), NOT_INDEXED);
 
         assertThat(merged).extracting(DocumentHit::documentId).containsExactly("c", "b");
         assertThat(merged.getFirst().score()).isEqualTo(1.0f);
@@ -47,12 +51,47 @@ class HotMergeTest {
         List<DocumentHit> index = List.of(hit("a", 0.6f, 5));
         HotDocument olderA = live("a", 4, Map.of(), new float[]{1, 0});
 
-        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(olderA));
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(10, MetadataFilter.NONE), index, List.of(olderA), NOT_INDEXED);
 
         assertThat(merged).singleElement().satisfies(hit -> {
             assertThat(hit.version()).isEqualTo(5);
             assertThat(hit.score()).isEqualTo(0.6f);
         });
+    }
+
+    @Test
+    void aCachedEntryOlderThanTheIndexIsNotServedEvenWhenTheIndexVersionIsNotAHit() {
+        // the cache missed a's version 5, which moved a away from the query: no index hit to compare with
+        HotDocument staleA = live("a", 4, Map.of(), new float[]{1, 0});
+        HotDocument freshC = live("c", 1, Map.of(), new float[]{1, 0.1f});
+        List<DocumentHit> index = List.of(hit("b", 0.8f, 1));
+        List<Collection<String>> asked = new ArrayList<>();
+        HotMerge.IndexVersions versions = (tenant, ids) -> {
+            asked.add(List.copyOf(ids));
+            return Map.of("a", 5L);
+        };
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(2, MetadataFilter.NONE), index, List.of(staleA, freshC), versions);
+
+        assertThat(merged).extracting(DocumentHit::documentId).containsExactly("c", "b");
+        assertThat(asked).as("one lookup, for the cached documents in the top k only").hasSize(1);
+        assertThat(asked.getFirst()).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
+    void cachedDocumentsThatDoNotMakeTheTopAreNotLookedUp() {
+        List<DocumentHit> index = List.of(hit("a", 0.99f, 1), hit("b", 0.98f, 1));
+        HotDocument far = live("far", 1, Map.of(), new float[]{-1, 0});
+        List<Collection<String>> asked = new ArrayList<>();
+
+        List<DocumentHit> merged = HotMerge.merge(SPACE, query(2, MetadataFilter.NONE), index, List.of(far),
+                (tenant, ids) -> {
+                    asked.add(List.copyOf(ids));
+                    return Map.of();
+                });
+
+        assertThat(merged).extracting(DocumentHit::documentId).containsExactly("a", "b");
+        assertThat(asked).isEmpty();
     }
 
     @Test
@@ -66,7 +105,7 @@ class HotMergeTest {
                 new MetadataFilter.Range("year", null, new BigDecimal("2024"), null, null)));
 
         List<DocumentHit> merged = HotMerge.merge(SPACE, new VectorQuery("acme", QUERY, 10, english2024, 0.25f),
-                List.of(), List.of(english, german, far, otherTenant));
+                List.of(), List.of(english, german, far, otherTenant), NOT_INDEXED);
 
         assertThat(merged).extracting(DocumentHit::documentId).containsExactly("en");
     }
@@ -77,7 +116,7 @@ class HotMergeTest {
                 new IndexChunk(0, "far", 0, 3, new float[]{0, 1}),
                 new IndexChunk(1, "near", 4, 8, new float[]{1, 0.1f})), 0);
 
-        DocumentHit hit = HotMerge.merge(SPACE, query(1, MetadataFilter.NONE), List.of(), List.of(twoChunks)).getFirst();
+        DocumentHit hit = HotMerge.merge(SPACE, query(1, MetadataFilter.NONE), List.of(), List.of(twoChunks), NOT_INDEXED).getFirst();
 
         assertThat(hit.passage()).isEqualTo("near");
         assertThat(hit.chunkIndex()).isEqualTo(1);

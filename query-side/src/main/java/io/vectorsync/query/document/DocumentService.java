@@ -7,23 +7,39 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.domain.DocumentIds;
+import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.query.PositionWait;
 import jakarta.json.JsonObject;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@code GET /{tenant}/documents/{documentId}} and {@code .../history}: a document as its events in the
  * event store leave it. Read from the store rather than a projection, so the answer reflects every
- * acknowledged write. A deleted document is still returned, with {@code deleted: true}.
+ * acknowledged write; {@code ?consistentWith=<position>} also waits for the embeddings of that write.
+ * A deleted document is still returned, with {@code deleted: true}.
  */
 public final class DocumentService implements HttpService {
 
     private final EventStore eventStore;
+    private final PositionWait positions;
 
     public DocumentService(EventStore eventStore) {
+        this(eventStore, position -> {
+        });
+    }
+
+    /**
+     * @param positions waits until what a read shows reflects a {@code consistentWith} position: the
+     *                  store has every acknowledged event, the embeddings of a text come later
+     */
+    public DocumentService(EventStore eventStore, PositionWait positions) {
         this.eventStore = Objects.requireNonNull(eventStore, "eventStore");
+        this.positions = Objects.requireNonNull(positions, "positions");
     }
 
     @Override
@@ -35,6 +51,8 @@ public final class DocumentService implements HttpService {
     private void document(ServerRequest req, ServerResponse res) {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
+        OptionalLong consistentWith = consistentWith(req);
+        consistentWith.ifPresent(positions::await);
         List<RecordedEvent> events = events(tenant, documentId);
         DocumentState state = DocumentFolder.fold(tenant, documentId, events).orElseThrow();
         send(res, DocumentJson.document(state));
@@ -45,6 +63,24 @@ public final class DocumentService implements HttpService {
         String documentId = req.path().pathParameters().get("documentId");
         List<HistoryEntry> entries = events(tenant, documentId).stream().map(HistoryEntry::of).toList();
         send(res, DocumentJson.history(entries));
+    }
+
+    /** {@code ?consistentWith=<position>}: a write's position, a whole number of at least 0. */
+    private static OptionalLong consistentWith(ServerRequest req) {
+        Optional<String> value = req.query().first("consistentWith").asOptional();
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long position = Long.parseLong(value.get().trim());
+            if (position >= 0) {
+                return OptionalLong.of(position);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidInputException("consistentWith", "must be the position of a write's answer, a whole number"
+                + " of at least 0; got '" + value.get() + "'");
     }
 
     /** The document's events, oldest first; a document without any does not exist. */

@@ -152,7 +152,7 @@ public final class SearchService implements HttpService {
         }
         List<DocumentHit> indexHits = index.search(new VectorQuery(query.tenant(), query.vector(),
                 HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()));
-        return HotMerge.merge(index.space(), query, indexHits, recent);
+        return HotMerge.merge(index.space(), query, indexHits, recent, index::searchableVersions);
     }
 
     /** Refused before the text is embedded: an index that cannot rank by words makes it a bad request. */

@@ -44,13 +44,17 @@ public final class Mappings {
     }
 
     private static JsonObjectBuilder settings(OpenSearchSettings settings) {
-        return Json.createObjectBuilder().add("index", Json.createObjectBuilder()
+        JsonObjectBuilder index = Json.createObjectBuilder()
                 .add("number_of_shards", settings.shards())
                 .add("number_of_replicas", settings.replicas())
                 .add("knn", true)
                 // read by the native engines; the lucene engine takes ef_search per query (method_parameters)
                 .add("knn.algo_param.ef_search", settings.knn().efSearch())
-                .add("gc_deletes", GC_DELETES));
+                .add("gc_deletes", GC_DELETES);
+        if (settings.refreshInterval() != null) {
+            index.add("refresh_interval", settings.refreshInterval().toMillis() + "ms");
+        }
+        return Json.createObjectBuilder().add("index", index);
     }
 
     static JsonObject mappings(SpaceSpec space, OpenSearchSettings.KnnMethod knn) {

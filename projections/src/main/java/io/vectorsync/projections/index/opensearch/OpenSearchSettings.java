@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param connectTimeout  time to open a connection
  * @param socketTimeout   time to wait for a response (and between its bytes)
  * @param retry        how writes retry transient failures
+ * @param refreshInterval how often a new index makes writes searchable ({@code index.refresh_interval}),
+ *                     or null for the cluster's default (one second); the hot-vector cache covers the gap
  */
 public record OpenSearchSettings(
         List<URI> endpoints,
@@ -37,7 +39,8 @@ public record OpenSearchSettings(
         long bulkMaxBytes,
         Duration connectTimeout,
         Duration socketTimeout,
-        Retry retry) {
+        Retry retry,
+        Duration refreshInterval) {
 
     /** Index names must be lower case; the prefix may not start with characters OpenSearch reserves. */
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]*");
@@ -76,6 +79,12 @@ public record OpenSearchSettings(
         }
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(socketTimeout, "socketTimeout");
+        if (refreshInterval != null) {
+            requirePositive(refreshInterval, "refreshInterval");
+            if (refreshInterval.toNanosPart() % 1_000_000 != 0) {
+                throw new IllegalArgumentException("refreshInterval is set in whole milliseconds, got " + refreshInterval);
+            }
+        }
     }
 
     /**
@@ -84,52 +93,57 @@ public record OpenSearchSettings(
      */
     public static OpenSearchSettings defaults(List<URI> endpoints) {
         return new OpenSearchSettings(endpoints, null, null, Tls.SYSTEM, "vectorsync", 1, 1, KnnMethod.DEFAULT,
-                5L * 1024 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(10), Retry.DEFAULT);
+                5L * 1024 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(10), Retry.DEFAULT, null);
     }
 
     public OpenSearchSettings withEndpoints(List<URI> endpoints) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withCredentials(String username, String password) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withTls(Tls tls) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withIndexPrefix(String indexPrefix) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withShards(int shards, int replicas) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withKnn(KnnMethod knn) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withBulkMaxBytes(long bulkMaxBytes) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withTimeouts(Duration connectTimeout, Duration socketTimeout) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     public OpenSearchSettings withRetry(Retry retry) {
         return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
-                bulkMaxBytes, connectTimeout, socketTimeout, retry);
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
+    }
+
+    public OpenSearchSettings withRefreshInterval(Duration refreshInterval) {
+        return new OpenSearchSettings(endpoints, username, password, tls, indexPrefix, shards, replicas, knn,
+                bulkMaxBytes, connectTimeout, socketTimeout, retry, refreshInterval);
     }
 
     /** Never prints the password. */
@@ -138,7 +152,8 @@ public record OpenSearchSettings(
         return "OpenSearchSettings[endpoints=" + endpoints + ", username=" + username
                 + ", password=" + (password == null ? null : "***") + ", tls=" + tls + ", indexPrefix=" + indexPrefix
                 + ", shards=" + shards + ", replicas=" + replicas + ", knn=" + knn + ", bulkMaxBytes=" + bulkMaxBytes
-                + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry + "]";
+                + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry
+                + ", refreshInterval=" + refreshInterval + "]";
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -333,7 +333,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
     }
 
-    /** Makes everything applied so far searchable now. For tests and benchmarks; never per batch. */
+    /** A refresh: for consistent reads without the hot-vector cache, tests and benchmarks; never per batch. */
+    @Override
+    public void makeSearchable() {
+        refresh();
+    }
+
+    /** Makes everything applied so far searchable now. */
     public void refresh() {
         requireOpen();
         try {
