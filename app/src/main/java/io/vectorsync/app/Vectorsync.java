@@ -119,10 +119,17 @@ public final class Vectorsync implements AutoCloseable {
                 .configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Document.class)
                         // a document's next command need not re-read its history from the store
-                        .configureCache(c -> new WeakReferenceCache()));
+                        .configureCache(c -> new WeakReferenceCache()))
+                .registerComponent(WakingEventSource.class, c -> {
+                    WakingEventSource source = new WakingEventSource(c.eventStore());
+                    c.onShutdown(source::close);
+                    return source;
+                });
         configurer.eventProcessing()
                 .registerTokenStore(c -> database.tokenStore(serializer, settings.nodeId()))
                 .usingPooledStreamingEventProcessors((c, builder) -> builder
+                        // woken by each commit instead of looking every 500 ms
+                        .messageSource(c.getComponent(WakingEventSource.class))
                         .initialSegmentCount(settings.segments())
                         .batchSize(settings.batchSize())
                         .maxClaimedSegments(settings.segments()))
