@@ -88,6 +88,27 @@ class ReadYourWritesOpenSearchTest {
     }
 
     @Test
+    void hybridSearchesRightAfterTheAckFindTheWordsOfAFreshDocumentAndNotADeletedOne() throws Exception {
+        app = TestApp.start(settingsWithHourlyRefresh().withCache(HotCacheSettings.embedded()));
+        HotVectorCache cache = app.app().cache().orElseThrow();
+        OpenSearchVectorIndex index = tinyIndex();
+        put("gasket", "Gaskets", "Replacement gaskets for every pump model.", "[0, 1, 0, 0]");
+        put("retired", "Old part", "Part XK-4471 was retired last year.", "[0, 0, 1, 0]");
+        awaitIndexApplied();
+        index.refresh();
+        TestApp.await("the cache let the indexed documents go", PATIENCE, () -> cache.stats("tiny").entries() == 0);
+        String hybrid = "{\"space\": \"tiny\", \"mode\": \"hybrid\", \"text\": \"XK-4471\", \"vector\": [0, 1, 0, 0], \"k\": 3}";
+        // fused: retired is second by meaning and first by words, gasket first by meaning only
+        assertThat(ids(search(hybrid))).containsExactly("retired", "gasket");
+
+        put("stock", "Stock note", "Item XK-4471 ships from Leipzig.", "[0, 0, 0, 1]");
+        assertThat(app.delete("/v1/tenants/acme/documents/retired").status()).isBetween(200, 204);
+
+        // only the cache knows: stock has the words and is second by meaning; retired is gone
+        assertThat(ids(search(hybrid))).containsExactly("stock", "gasket");
+    }
+
+    @Test
     void theCacheNeverServesAnEntryOlderThanTheIndexs() throws Exception {
         app = TestApp.start(settingsWithHourlyRefresh().withCache(HotCacheSettings.embedded()));
         HotVectorCache cache = app.app().cache().orElseThrow();

@@ -33,6 +33,10 @@ import java.util.Random;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
+import static io.vectorsync.bench.BenchSupport.intArg;
+import static io.vectorsync.bench.BenchSupport.median;
+import static io.vectorsync.bench.BenchSupport.seconds;
+
 /**
  * Documents per second from upsert to searchable, through the real app over HTTP, next to a baseline
  * measured in the same run on the same data: (a) text embedded in process vs. bare embedding of the
@@ -219,27 +223,8 @@ public final class IngestBenchmark {
         return vectors;
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     private static double last(List<Double> values) {
         return values.getLast();
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 
     private static void deleteRecursively(Path dir) {

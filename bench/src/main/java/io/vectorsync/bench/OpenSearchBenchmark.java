@@ -33,6 +33,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.vectorsync.bench.BenchSupport.intArg;
+import static io.vectorsync.bench.BenchSupport.json;
+import static io.vectorsync.bench.BenchSupport.median;
+import static io.vectorsync.bench.BenchSupport.percentile;
+import static io.vectorsync.bench.BenchSupport.seconds;
+import static io.vectorsync.bench.BenchSupport.stringArg;
+
 /**
  * OpenSearch side by side with the system, in one run, on one node: (a) the vector-index projection
  * replaying the log into a fresh index vs. a bare bulk load of the same vectors with the same mapping;
@@ -323,17 +330,6 @@ public final class OpenSearchBenchmark {
         }
     }
 
-    private static String json(float[] vector) {
-        StringBuilder out = new StringBuilder(vector.length * 12).append('[');
-        for (int d = 0; d < vector.length; d++) {
-            if (d > 0) {
-                out.append(',');
-            }
-            out.append(vector[d]);
-        }
-        return out.append(']').toString();
-    }
-
     private static List<String> indices(String url, String pattern) throws Exception {
         String response = send(HttpRequest.newBuilder(URI.create(url + "/_cat/indices/" + pattern + "?h=index&format=json")).GET());
         return Json.createReader(new StringReader(response)).readArray().stream()
@@ -352,34 +348,5 @@ public final class OpenSearchBenchmark {
 
     private static String send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static double percentile(List<Double> values, int percentile) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
-    }
-
-    private static String stringArg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

@@ -1,8 +1,11 @@
 package io.vectorsync.projections.hotcache;
 
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridRankings;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.MetadataMatcher;
+import io.vectorsync.projections.index.RankFusion;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
@@ -14,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,12 +61,7 @@ public final class HotMerge {
      */
     public static List<DocumentHit> merge(SpaceSpec space, VectorQuery query, List<DocumentHit> indexHits,
                                           Collection<HotDocument> hot, IndexVersions indexVersions) {
-        Map<String, HotDocument> byId = new HashMap<>();
-        for (HotDocument document : hot) {
-            if (document.tenant().equals(query.tenant())) {
-                byId.merge(document.documentId(), document, (a, b) -> a.version() >= b.version() ? a : b);
-            }
-        }
+        Map<String, HotDocument> byId = latest(query.tenant(), hot);
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
         List<DocumentHit> merged = new ArrayList<>();
         Map<String, Long> versionsInHits = new HashMap<>();
@@ -103,6 +102,102 @@ public final class HotMerge {
         }
     }
 
+    /**
+     * A hybrid answer with the cache merged into both rankings before they are fused: by meaning as
+     * {@link #merge} does; by words, index hits of documents the cache holds newer (or deleted) leave,
+     * and cached documents of which one passage contains every word of the text come first, those with
+     * more occurrences ahead. The index's BM25 cannot score a document it has not seen, so this is the
+     * one place where a merged answer only approximates the refreshed index's.
+     */
+    public static List<DocumentHit> mergeHybrid(SpaceSpec space, HybridQuery query, HybridRankings rankings,
+                                                Collection<HotDocument> hot, IndexVersions indexVersions) {
+        VectorQuery meaning = new VectorQuery(query.tenant(), query.vector(),
+                Math.max(query.k(), rankings.byMeaning().size()), query.filter(), null);
+        List<DocumentHit> byMeaning = merge(space, meaning, rankings.byMeaning(), hot, indexVersions);
+        List<DocumentHit> byWords = mergeWords(query, rankings.byWords(), latest(query.tenant(), hot), indexVersions);
+        return RankFusion.fuse(List.of(byMeaning, byWords), query.k());
+    }
+
+    private static List<DocumentHit> mergeWords(HybridQuery query, List<DocumentHit> indexHits,
+                                                Map<String, HotDocument> byId, IndexVersions indexVersions) {
+        Map<String, Long> versionsInHits = new HashMap<>();
+        indexHits.forEach(hit -> versionsInHits.put(hit.documentId(), hit.version()));
+        List<String> terms = terms(query.text());
+        List<DocumentHit> cached = new ArrayList<>();
+        for (HotDocument document : byId.values()) {
+            Long indexed = versionsInHits.get(document.documentId());
+            if (document.deleted() || (indexed != null && indexed >= document.version())
+                    || !MetadataMatcher.matches(query.filter(), document.metadata())) {
+                continue; // an index hit of the same version keeps its own rank
+            }
+            DocumentHit match = wordMatch(document, terms);
+            if (match != null) {
+                cached.add(match);
+            }
+        }
+        List<String> unchecked = cached.stream().map(DocumentHit::documentId)
+                .filter(id -> !versionsInHits.containsKey(id)).toList();
+        Map<String, Long> versions = unchecked.isEmpty() ? Map.of() : indexVersions.of(query.tenant(), unchecked);
+        cached.removeIf(hit -> versions.getOrDefault(hit.documentId(), -1L) > byId.get(hit.documentId()).version());
+        cached.sort(Comparator.comparingDouble((DocumentHit hit) -> -hit.score()).thenComparing(DocumentHit::documentId));
+        List<DocumentHit> ranking = new ArrayList<>(cached);
+        for (DocumentHit hit : indexHits) {
+            HotDocument known = byId.get(hit.documentId());
+            if (known == null || known.version() <= hit.version()) {
+                ranking.add(hit);
+            }
+        }
+        return ranking;
+    }
+
+    /** The passage that holds every term most often, scored by its occurrences; null when none holds them all. */
+    private static DocumentHit wordMatch(HotDocument document, List<String> terms) {
+        if (terms.isEmpty()) {
+            return null;
+        }
+        IndexChunk best = null;
+        int bestCount = 0;
+        for (IndexChunk chunk : document.chunks()) {
+            Map<String, Integer> counts = new HashMap<>();
+            terms(chunk.passage()).forEach(term -> counts.merge(term, 1, Integer::sum));
+            int occurrences = 0;
+            for (String term : terms) {
+                int count = counts.getOrDefault(term, 0);
+                if (count == 0) {
+                    occurrences = 0;
+                    break;
+                }
+                occurrences += count;
+            }
+            if (occurrences > bestCount) {
+                bestCount = occurrences;
+                best = chunk;
+            }
+        }
+        return best == null ? null : hit(document, best, bestCount);
+    }
+
+    /** Lower-case runs of letters and digits: how the index's standard analyzer splits words, near enough. */
+    static List<String> terms(String text) {
+        List<String> terms = new ArrayList<>();
+        for (String term : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!term.isEmpty()) {
+                terms.add(term);
+            }
+        }
+        return terms;
+    }
+
+    private static Map<String, HotDocument> latest(String tenant, Collection<HotDocument> hot) {
+        Map<String, HotDocument> byId = new HashMap<>();
+        for (HotDocument document : hot) {
+            if (document.tenant().equals(tenant)) {
+                byId.merge(document.documentId(), document, (a, b) -> a.version() >= b.version() ? a : b);
+            }
+        }
+        return byId;
+    }
+
     private static DocumentHit best(HotDocument document, float[] query, VectorSimilarityFunction similarity) {
         IndexChunk best = null;
         float bestScore = Float.NEGATIVE_INFINITY;
@@ -113,7 +208,11 @@ public final class HotMerge {
                 best = chunk;
             }
         }
-        return new DocumentHit(document.documentId(), bestScore, document.title(), best.index(), best.passage(),
-                best.start(), best.end(), document.metadata(), document.version(), document.contentRevision());
+        return hit(document, best, bestScore);
+    }
+
+    private static DocumentHit hit(HotDocument document, IndexChunk chunk, float score) {
+        return new DocumentHit(document.documentId(), score, document.title(), chunk.index(), chunk.passage(),
+                chunk.start(), chunk.end(), document.metadata(), document.version(), document.contentRevision());
     }
 }

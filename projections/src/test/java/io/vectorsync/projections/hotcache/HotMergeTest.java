@@ -1,6 +1,8 @@
 package io.vectorsync.projections.hotcache;
 
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridRankings;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
@@ -92,6 +94,46 @@ class HotMergeTest {
 
         assertThat(merged).extracting(DocumentHit::documentId).containsExactly("a", "b");
         assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void hybridMergesTheCacheIntoBothRankingsBeforeFusingThem() {
+        // the index ranks a then b by meaning, and b then a by words; the cache holds a fresh document
+        // with the part number, a deletion of b and a newer a without the words
+        HybridRankings index = new HybridRankings(
+                List.of(hit("a", 0.9f, 2), hit("b", 0.8f, 1)),
+                List.of(hit("b", 7.5f, 1), hit("a", 3.1f, 2)));
+        HotDocument fresh = new HotDocument("acme", "fresh", 1, false, 1, "Stock", Map.of(), List.of(
+                new IndexChunk(0, "Item XK-4471 ships from Leipzig; xk-4471 is in stock.", 0, 50, new float[]{0, 1})), 0);
+        HotDocument deletedB = HotDocument.tombstone("acme", "b", 2, 0);
+        HotDocument newerA = new HotDocument("acme", "a", 3, false, 3, "A", Map.of(), List.of(
+                new IndexChunk(0, "nothing about parts", 0, 19, new float[]{1, 0})), 0);
+        HybridQuery query = new HybridQuery("acme", "XK-4471", QUERY, 10, MetadataFilter.NONE);
+
+        List<DocumentHit> fused = HotMerge.mergeHybrid(SPACE, query, index, List.of(fresh, deletedB, newerA), NOT_INDEXED);
+
+        // a: first by meaning (exact score 1.0), not in words; fresh: second by meaning, first by words
+        assertThat(fused).extracting(DocumentHit::documentId).containsExactly("fresh", "a");
+        assertThat(fused.get(0).score()).isEqualTo((float) (1.0 / 62 + 1.0 / 61));
+        assertThat(fused.get(1).score()).isEqualTo((float) (1.0 / 61));
+        assertThat(fused.get(1).version()).isEqualTo(3);
+    }
+
+    @Test
+    void aCachedDocumentEntersTheWordRankingOnlyWithEveryWordAndNotWhenTheIndexIsNewer() {
+        HybridRankings index = new HybridRankings(List.of(), List.of(hit("x", 2f, 1)));
+        HotDocument some = live("some", 1, Map.of(), new float[]{0, 1}); // passage "passage of some"
+        HotDocument stale = new HotDocument("acme", "stale", 2, false, 2, "Stale", Map.of(), List.of(
+                new IndexChunk(0, "passage of stale", 0, 16, new float[]{0, -1})), 0);
+        HybridQuery query = new HybridQuery("acme", "Passage of STALE", new float[]{-1, 0}, 10, MetadataFilter.NONE);
+
+        List<DocumentHit> fused = HotMerge.mergeHybrid(SPACE, query, index, List.of(some, stale),
+                (tenant, ids) -> Map.of("stale", 3L));
+
+        // stale is older than the index in both rankings; some is found by meaning only, lacking 'stale'
+        assertThat(fused).extracting(DocumentHit::documentId).containsExactly("some", "x");
+        assertThat(fused.getFirst().score()).isEqualTo((float) (1.0 / 61));
+        assertThat(HotMerge.terms("XK-4471, the Café!")).containsExactly("xk", "4471", "the", "café");
     }
 
     @Test

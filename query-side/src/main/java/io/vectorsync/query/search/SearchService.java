@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.helidon.http.NotFoundException;
@@ -85,7 +86,7 @@ public final class SearchService implements HttpService {
             positions.await(request.consistentWith());
         }
         List<DocumentHit> hits = hybrid != null
-                ? hybrid.hybridSearch(request.toHybridQuery(embedder))
+                ? hybridSearch(hybrid, index, request.toHybridQuery(embedder))
                 : knn(index, request.toQuery(embedder));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
@@ -153,6 +154,15 @@ public final class SearchService implements HttpService {
         List<DocumentHit> indexHits = index.search(new VectorQuery(query.tenant(), query.vector(),
                 HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()));
         return HotMerge.merge(index.space(), query, indexHits, recent, index::searchableVersions);
+    }
+
+    /** The index's hybrid answer, with the cache's recent changes of the tenant merged into both rankings. */
+    private List<DocumentHit> hybridSearch(HybridSearch hybrid, VectorIndex index, HybridQuery query) {
+        Collection<HotDocument> recent = hot.ofTenant(index.space().name(), query.tenant());
+        if (recent.isEmpty()) {
+            return hybrid.hybridSearch(query);
+        }
+        return HotMerge.mergeHybrid(index.space(), query, hybrid.hybridRankings(query), recent, index::searchableVersions);
     }
 
     /** Refused before the text is embedded: an index that cannot rank by words makes it a bad request. */

@@ -2,6 +2,7 @@ package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridRankings;
 
 import java.util.List;
 
@@ -15,4 +16,7 @@ interface HybridStrategy {
 
     /** The query is valid (checked by the index); answers up to k documents, best first. */
     List<DocumentHit> search(HybridQuery query);
+
+    /** The rankings {@link #search} fuses, for a caller that merges documents of its own into them. */
+    HybridRankings rankings(HybridQuery query);
 }

@@ -2,6 +2,7 @@ package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridRankings;
 import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
@@ -228,6 +229,17 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
      */
     @Override
     public List<DocumentHit> hybridSearch(HybridQuery query) {
+        requireValid(query);
+        return hybrid.search(query);
+    }
+
+    @Override
+    public HybridRankings hybridRankings(HybridQuery query) {
+        requireValid(query);
+        return hybrid.rankings(query);
+    }
+
+    private void requireValid(HybridQuery query) {
         requireTenant(query.tenant());
         requireK(query.k());
         if (query.text() == null || query.text().isBlank()) {
@@ -235,7 +247,6 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
         requireQueryVector(query.vector());
         requireOpen();
-        return hybrid.search(query);
     }
 
     private static void requireTenant(String tenant) {

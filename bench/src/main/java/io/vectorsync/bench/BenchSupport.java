@@ -1,0 +1,56 @@
+package io.vectorsync.bench;
+
+import java.util.List;
+
+/** Arguments, statistics and JSON shared by the benchmarks. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** The value at {@code percentile} (nearest rank) of the values. */
+    static double percentile(List<Double> values, double percentile) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    static double millis(long startNanos, long endNanos) {
+        return (endNanos - startNanos) / 1e6;
+    }
+
+    static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
+    }
+
+    static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    /** A vector as a JSON array. */
+    static String json(float[] vector) {
+        StringBuilder out = new StringBuilder(vector.length * 12).append('[');
+        for (int d = 0; d < vector.length; d++) {
+            if (d > 0) {
+                out.append(',');
+            }
+            out.append(vector[d]);
+        }
+        return out.append(']').toString();
+    }
+}

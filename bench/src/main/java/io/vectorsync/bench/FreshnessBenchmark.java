@@ -1,0 +1,275 @@
+package io.vectorsync.bench;
+
+import io.vectorsync.app.Main;
+import io.vectorsync.app.Settings;
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
+import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.json.Json;
+import io.vectorsync.projections.hotcache.HotCacheSettings;
+import io.vectorsync.projections.hotcache.HotVectorCache;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
+import jakarta.json.JsonObject;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static io.vectorsync.bench.BenchSupport.intArg;
+import static io.vectorsync.bench.BenchSupport.json;
+import static io.vectorsync.bench.BenchSupport.millis;
+import static io.vectorsync.bench.BenchSupport.percentile;
+import static io.vectorsync.bench.BenchSupport.stringArg;
+
+/**
+ * Write-acknowledged-to-visible latency through the query API, on OpenSearch with its default one-second
+ * refresh, side by side in one run: (a) client vectors with the hot-vector cache; (b) client vectors
+ * without it (the index only); (c) texts of up to 1 KB embedded in process, with the cache.
+ * <p>
+ * Each measured write is a new document with a metadata value of its own ({@code probe}); from the
+ * moment its acknowledgement arrives, searches filtered to that value ask through the API whether it
+ * is visible: the first one at once, then one every {@code --poll-ms}. In (b) the writes go in waves
+ * (one filter value per wave), so that waiting about a second per write does not take an hour; each
+ * write's latency still runs from its own acknowledgement. Every app gets a fresh data directory and
+ * index prefix and a preloaded corpus, so searches have an index to merge with.
+ * <p>
+ * Usage (bench/freshness starts the node): FreshnessBenchmark URL [--writes 1000] [--preload 2000]
+ * [--wave 25] [--poll-ms 5] [--scenarios a,b,c]
+ */
+public final class FreshnessBenchmark {
+
+    private static final int DIMENSION = 384;
+    private static final String TENANT = "bench";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final float[] ANY_QUERY = unit(0);
+    /** The server's own time of every search ({@code tookMs}), to tell it from the HTTP round trip. */
+    private static final List<Double> TOOK = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        int writes = intArg(args, "--writes", 1000);
+        int preload = intArg(args, "--preload", 2000);
+        int wave = intArg(args, "--wave", 25);
+        int pollMs = intArg(args, "--poll-ms", 5);
+        System.out.printf(Locale.ROOT, "%d writes per scenario, %d preloaded documents, node %s, a search every %d ms%n",
+                writes, preload, url, pollMs);
+
+        String scenarios = stringArg(args, "--scenarios", "a,b,c");
+        List<Result> results = new ArrayList<>();
+        if (scenarios.contains("a")) {
+            results.add(measure("(a) client vectors, with the cache", url, vectorSpace(), true, preload, writes, 1, pollMs, false));
+        }
+        if (scenarios.contains("b")) {
+            results.add(measure("(b) client vectors, index only", url, vectorSpace(), false, preload, writes, wave, pollMs, false));
+        }
+        if (scenarios.contains("c")) {
+            results.add(measure("(c) text embedded in process, with the cache", url, textSpace(), true,
+                    Math.min(preload, 300), writes, 1, pollMs, true));
+        }
+
+        System.out.println();
+        System.out.println("| scenario | writes | ack p50 | visible p50 | visible p90 | visible p99 | max | found by the first search |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Result result : results) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f %% |%n",
+                    result.name, result.visible.size(), percentile(result.acks, 50), percentile(result.visible, 50),
+                    percentile(result.visible, 90), percentile(result.visible, 99),
+                    result.visible.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                    100.0 * result.firstSearch / result.visible.size());
+        }
+    }
+
+    private record Result(String name, List<Double> acks, List<Double> visible, int firstSearch) {
+    }
+
+    private static Result measure(String name, String url, EmbeddingSpace space, boolean cache, int preload, int writes,
+                                  int wave, int pollMs, boolean text) throws Exception {
+        Path dataDir = Files.createTempDirectory("vectorsync-bench-fresh");
+        String prefix = "fresh-" + Long.toString(System.nanoTime(), 36);
+        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
+                .withIndexPrefix(prefix).withShards(1, 0);
+        Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, space.name(),
+                List.of(space), "opensearch", 16, 100, opensearch, 2, 200)
+                .withCache(cache ? HotCacheSettings.embedded() : null);
+        Main.Running running = Main.start(settings);
+        try {
+            preload(running, space, preload, text);
+            TOOK.clear();
+            List<Double> acks = new ArrayList<>();
+            List<Double> visible = new ArrayList<>();
+            int firstSearch = 0;
+            // the first waves warm up the JIT, the connection and the model; they are not counted
+            int warmUp = Math.max(wave, 20);
+            List<IngestBenchmark.Doc> texts = text ? Corpus.documents(warmUp + writes, 77) : List.of();
+            for (int from = -warmUp; from < writes; from += wave) {
+                int to = Math.min(writes, from + wave);
+                String probe = "p" + (from + warmUp);
+                long[] acked = new long[to - from];
+                long[] seen = new long[to - from];
+                boolean[] first = new boolean[to - from];
+                Set<String> pending = new HashSet<>();
+                for (int i = from; i < to; i++) {
+                    String id = "w" + (i + warmUp);
+                    long sent = System.nanoTime();
+                    put(running, id, body(space, probe, i + warmUp, texts));
+                    long ack = System.nanoTime();
+                    acked[i - from] = ack;
+                    pending.add(id);
+                    if (i >= 0) {
+                        acks.add(millis(sent, ack));
+                    }
+                    // the first search, at once after the acknowledgement
+                    Set<String> found = search(running, space, probe, wave);
+                    long now = System.nanoTime();
+                    for (int j = from; j <= i; j++) {
+                        if (found.contains("w" + (j + warmUp)) && pending.remove("w" + (j + warmUp))) {
+                            seen[j - from] = now;
+                            first[j - from] = j == i;
+                        }
+                    }
+                }
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!pending.isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
+                    }
+                    Thread.sleep(pollMs);
+                    Set<String> found = search(running, space, probe, wave);
+                    long now = System.nanoTime();
+                    for (int j = from; j < to; j++) {
+                        String id = "w" + (j + warmUp);
+                        if (found.contains(id) && pending.remove(id)) {
+                            seen[j - from] = now;
+                        }
+                    }
+                }
+                for (int j = Math.max(0, from); j < to; j++) {
+                    visible.add(millis(acked[j - from], seen[j - from]));
+                    firstSearch += first[j - from] ? 1 : 0;
+                }
+            }
+            Result result = new Result(name, acks, visible, firstSearch);
+            System.out.printf(Locale.ROOT, "%s: visible p50 %.1f ms, p99 %.1f ms over %d writes; server time of "
+                            + "%d searches p50 %.0f ms, p99 %.0f ms%s%n", name,
+                    percentile(visible, 50), percentile(visible, 99), visible.size(), TOOK.size(),
+                    percentile(TOOK, 50), percentile(TOOK, 99),
+                    running.app().cache().map(c -> "; cache " + c.stats(space.name())).orElse(""));
+            return result;
+        } finally {
+            running.stop();
+            dropIndexes(url, prefix);
+        }
+    }
+
+    /** A corpus for searches to merge with, indexed and refreshed, and the cache emptied by it. */
+    private static void preload(Main.Running running, EmbeddingSpace space, int count, boolean text) throws Exception {
+        StringBuilder ndjson = new StringBuilder();
+        List<IngestBenchmark.Doc> texts = text ? Corpus.documents(count, 5) : List.of();
+        float[][] vectors = text ? new float[0][] : OpenSearchBenchmark.clustered(count, 21);
+        for (int i = 0; i < count; i++) {
+            ndjson.append("{\"documentId\":\"pre").append(i).append("\",")
+                    .append(text ? textFields(texts.get(i)) : vectorFields(space, "pre", vectors[i])).append("}\n");
+        }
+        send(running, "POST", "/v1/tenants/" + TENANT + "/documents:batch", "application/x-ndjson", ndjson.toString());
+        OpenSearchVectorIndex index = (OpenSearchVectorIndex) running.app().indexes().forSpace(space.name());
+        long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000;
+        while (true) {
+            index.refresh();
+            boolean cacheEmpty = running.app().cache().map(c -> c.stats(space.name()).entries() == 0).orElse(true);
+            if (index.countDocuments(TENANT) >= count && cacheEmpty) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the preload did not become searchable");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String body(EmbeddingSpace space, String probe, int i, List<IngestBenchmark.Doc> texts) {
+        if (texts.isEmpty()) {
+            return "{" + vectorFields(space, probe, unit(i + 1)) + "}";
+        }
+        return "{" + textFields(texts.get(i)) + ",\"metadata\":{\"probe\":\"" + probe + "\"}}";
+    }
+
+    private static String vectorFields(EmbeddingSpace space, String probe, float[] vector) {
+        return "\"title\":\"Vector\",\"body\":\"a document with a vector\",\"metadata\":{\"probe\":\"" + probe
+                + "\"},\"vectors\":{\"space\":\"" + space.name() + "\",\"vector\":" + json(vector) + "}";
+    }
+
+    /** The title and a body of at most 1 KB, cut at a sentence. */
+    private static String textFields(IngestBenchmark.Doc doc) {
+        String body = doc.body();
+        if (body.length() > 1000) {
+            body = body.substring(0, body.lastIndexOf(". ", 999) + 1);
+        }
+        return "\"title\":\"" + doc.title() + "\",\"body\":\"" + body + "\"";
+    }
+
+    private static Set<String> search(Main.Running running, EmbeddingSpace space, String probe, int k) throws Exception {
+        String answer = send(running, "POST", "/v1/tenants/" + TENANT + "/search", "application/json",
+                "{\"space\":\"" + space.name() + "\",\"k\":" + Math.max(k, 1) + ",\"vector\":" + json(ANY_QUERY)
+                        + ",\"filter\":{\"probe\":\"" + probe + "\"}}");
+        JsonObject body = Json.createReader(new StringReader(answer)).readObject();
+        TOOK.add(body.getJsonNumber("tookMs").doubleValue());
+        Set<String> ids = new HashSet<>();
+        body.getJsonArray("hits").forEach(hit -> ids.add(hit.asJsonObject().getString("documentId")));
+        return ids;
+    }
+
+    private static void put(Main.Running running, String id, String body) throws Exception {
+        send(running, "PUT", "/v1/tenants/" + TENANT + "/documents/" + id, "application/json", body);
+    }
+
+    private static String send(Main.Running running, String method, String path, String contentType, String body)
+            throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + running.port() + path))
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static void dropIndexes(String url, String prefix) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(url + "/" + prefix + "-*")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    private static EmbeddingSpace vectorSpace() {
+        return new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine", ChunkerSettings.CLIENT);
+    }
+
+    private static EmbeddingSpace textSpace() {
+        return new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
+                new ChunkerSettings("recursive", 200, 20));
+    }
+
+    /** A random unit vector of its own for every seed. */
+    private static float[] unit(int seed) {
+        java.util.Random random = new java.util.Random(1_000_003L * seed + 17);
+        float[] vector = new float[DIMENSION];
+        double norm = 0;
+        for (int d = 0; d < DIMENSION; d++) {
+            vector[d] = (float) random.nextGaussian();
+            norm += vector[d] * vector[d];
+        }
+        for (int d = 0; d < DIMENSION; d++) {
+            vector[d] /= (float) Math.sqrt(norm);
+        }
+        return vector;
+    }
+}
