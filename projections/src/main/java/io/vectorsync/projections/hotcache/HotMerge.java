@@ -51,6 +51,51 @@ public final class HotMerge {
     @FunctionalInterface
     public interface IndexVersions {
         Map<String, Long> of(String tenant, Collection<String> documentIds);
+
+        /**
+         * Answers from {@code versions}, looked up already for {@code documentIds} (a document without
+         * a version there is not in the index), and asks this for any other document.
+         */
+        default IndexVersions knowing(Collection<String> documentIds, Map<String, Long> versions) {
+            Set<String> known = Set.copyOf(documentIds);
+            return (tenant, ids) -> {
+                Map<String, Long> answer = new HashMap<>();
+                List<String> unknown = new ArrayList<>();
+                for (String id : ids) {
+                    if (known.contains(id)) {
+                        Long version = versions.get(id);
+                        if (version != null) {
+                            answer.put(id, version);
+                        }
+                    } else {
+                        unknown.add(id);
+                    }
+                }
+                if (!unknown.isEmpty()) {
+                    answer.putAll(of(tenant, unknown));
+                }
+                return answer;
+            };
+        }
+    }
+
+    /**
+     * The cached documents of the query's tenant that make its top k on their own: the ones
+     * {@link #merge} checks against the index first, so a caller can look their versions up together
+     * with the index's search.
+     */
+    public static List<String> contenders(SpaceSpec space, VectorQuery query, Collection<HotDocument> hot) {
+        VectorSimilarityFunction similarity = LuceneVectorIndex.similarity(space.metric());
+        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+        return latest(query.tenant(), hot).values().stream()
+                .filter(document -> !document.deleted() && !document.chunks().isEmpty()
+                        && MetadataMatcher.matches(query.filter(), document.metadata()))
+                .map(document -> best(document, query.vector(), similarity))
+                .filter(hit -> hit.score() >= minScore)
+                .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score()).thenComparing(DocumentHit::documentId))
+                .limit(query.k())
+                .map(DocumentHit::documentId)
+                .toList();
     }
 
     /**

@@ -74,6 +74,20 @@ public interface VectorIndex extends AutoCloseable {
     }
 
     /**
+     * {@link #search} and {@link #searchableVersions} of some documents of the query's tenant, in one
+     * round trip where the index can: the hot-vector cache checks the documents it may add to the
+     * answer against the index.
+     */
+    default SearchWithVersions searchWithVersions(VectorQuery query, Collection<String> documentIds) {
+        return new SearchWithVersions(search(query),
+                documentIds.isEmpty() ? Map.of() : searchableVersions(query.tenant(), documentIds));
+    }
+
+    /** What {@link #searchWithVersions} answers. */
+    record SearchWithVersions(List<DocumentHit> hits, Map<String, Long> versions) {
+    }
+
+    /**
      * A live document's entries — its chunks with their vectors, title and metadata — as the index
      * holds them now; empty when it holds none (never written, deleted, or not embedded yet).
      */

@@ -46,10 +46,11 @@ public abstract class VectorIndexContract {
     protected abstract VectorIndex openIndex(SpaceSpec space);
 
     /**
-     * Makes everything applied so far visible to searches and counts, which the cases expect right
-     * after each apply. Nothing to do where apply is searchable on return (Lucene); OpenSearch refreshes.
+     * Makes everything applied so far visible to searches and counts, through the port: nothing to do
+     * where apply is searchable on return (Lucene); OpenSearch refreshes.
      */
-    protected void makeSearchable(VectorIndex index) {
+    private static void makeSearchable(VectorIndex index) {
+        index.makeSearchable();
     }
 
     @BeforeEach
@@ -443,6 +444,23 @@ public abstract class VectorIndexContract {
                 .containsExactlyInAnyOrderEntriesOf(Map.of("seen", 3L, "gone", 4L));
         assertThat(index.searchableVersions("globex", List.of("seen"))).isEmpty();
         assertThat(index.searchableVersions(TENANT, List.of())).isEmpty();
+    }
+
+    @Test
+    void aSearchWithVersionsAnswersBothAsTheSeparateCallsDo() {
+        index.apply(List.of(replace(TENANT, "near", 3, Map.of(), unit(DIMENSION, 1)),
+                replace(TENANT, "far", 2, Map.of(), unit(DIMENSION, 2)),
+                replace(TENANT, "gone", 2, Map.of(), unit(DIMENSION, 1)),
+                new IndexWrite.Delete(TENANT, "gone", 5)));
+        makeSearchable(index);
+        VectorQuery query = new VectorQuery(TENANT, unit(DIMENSION, 1), 2, MetadataFilter.NONE, null);
+
+        VectorIndex.SearchWithVersions both = index.searchWithVersions(query, List.of("near", "gone", "never"));
+
+        assertThat(both.hits()).extracting(DocumentHit::documentId).containsExactly("near", "far");
+        assertThat(both.hits()).usingRecursiveFieldByFieldElementComparator().isEqualTo(index.search(query));
+        assertThat(both.versions()).containsExactlyInAnyOrderEntriesOf(Map.of("near", 3L, "gone", 5L));
+        assertThat(index.searchWithVersions(query, List.of()).versions()).isEmpty();
     }
 
     @Test

@@ -151,9 +151,12 @@ public final class SearchService implements HttpService {
         if (recent.isEmpty()) {
             return index.search(query);
         }
-        List<DocumentHit> indexHits = index.search(new VectorQuery(query.tenant(), query.vector(),
-                HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()));
-        return HotMerge.merge(index.space(), query, indexHits, recent, index::searchableVersions);
+        // the cached documents most likely served are checked against the index in the same round trip
+        List<String> contenders = HotMerge.contenders(index.space(), query, recent);
+        VectorIndex.SearchWithVersions answer = index.searchWithVersions(new VectorQuery(query.tenant(), query.vector(),
+                HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()), contenders);
+        HotMerge.IndexVersions versions = index::searchableVersions;
+        return HotMerge.merge(index.space(), query, answer.hits(), recent, versions.knowing(contenders, answer.versions()));
     }
 
     /** The index's hybrid answer, with the cache's recent changes of the tenant merged into both rankings. */

@@ -49,6 +49,7 @@ final class ChunkSearcher {
     private static final String FILTER_PATH_SEARCH = "filter_path=hits.total.value,hits.hits._score,hits.hits._source,error,status";
     private static final String FILTER_PATH_MSEARCH = "filter_path=responses.hits.hits._score,responses.hits.hits._source,"
             + "responses.error,responses.status,error,status";
+    private static final String FILTER_PATH_MSEARCH_TOTAL = FILTER_PATH_MSEARCH + ",responses.hits.total.value";
 
     private final SearchTransport transport;
     private final JsonpMapper mapper;
@@ -120,12 +121,44 @@ final class ChunkSearcher {
      * number of chunks the query matched.
      */
     Ranking runCollapsed(ChunkQuery query, int size, String what) {
-        StringBuilder body = new StringBuilder(query.json().length() + 256)
+        JsonObject answer = send("/_search?" + FILTER_PATH_SEARCH, collapsedBody(query, size), ContentType.APPLICATION_JSON, what);
+        return collapsedRanking(answer, query);
+    }
+
+    /**
+     * {@link #runCollapsed} and {@link #searchableVersions} in one multi-search: one round trip for a
+     * search that the hot-vector cache merges into.
+     */
+    CollapsedWithVersions runCollapsedWithVersions(ChunkQuery query, int size, String tenant,
+                                                   Collection<String> documentIds, String what) {
+        StringBuilder body = new StringBuilder("{}\n").append(collapsedBody(query, size)).append("\n{}\n")
+                .append(versionsBody(tenant, documentIds)).append('\n');
+        JsonArray responses = send("/_msearch?" + FILTER_PATH_MSEARCH_TOTAL, body, NDJSON, what).getJsonArray("responses");
+        if (responses == null || responses.size() != 2) {
+            throw new IllegalStateException("OpenSearch answered " + what + " without one response per query");
+        }
+        for (int i = 0; i < 2; i++) {
+            JsonObject item = responses.getJsonObject(i);
+            if (item.containsKey("error")) {
+                throw failed(what, item.getInt("status", 500), item.get("error"));
+            }
+        }
+        return new CollapsedWithVersions(collapsedRanking(responses.getJsonObject(0), query),
+                versionsOf(responses.getJsonObject(1)));
+    }
+
+    record CollapsedWithVersions(Ranking ranking, Map<String, Long> versions) {
+    }
+
+    private static StringBuilder collapsedBody(ChunkQuery query, int size) {
+        return new StringBuilder(query.json().length() + 256)
                 .append("{\"size\":").append(size)
                 .append(",\"track_total_hits\":true,\"collapse\":{\"field\":\"").append(Entries.DOCUMENT_ID)
                 .append("\"},\"_source\":").append(SOURCE)
                 .append(",\"query\":").append(query.json()).append('}');
-        JsonObject answer = send("/_search?" + FILTER_PATH_SEARCH, body, ContentType.APPLICATION_JSON, what);
+    }
+
+    private Ranking collapsedRanking(JsonObject answer, ChunkQuery query) {
         Ranking collapsed = collapse(hitsOf(answer), query.vectorScored());
         JsonObject total = answer.containsKey("hits") ? answer.getJsonObject("hits").getJsonObject("total") : null;
         long matched = total == null ? collapsed.chunks() : total.getJsonNumber("value").longValue();
@@ -140,18 +173,27 @@ final class ChunkSearcher {
         if (documentIds.isEmpty()) {
             return Map.of();
         }
+        return versionsOf(send("/_search?" + FILTER_PATH_SEARCH, versionsBody(tenant, documentIds),
+                ContentType.APPLICATION_JSON, what));
+    }
+
+    /** The state entries of the documents (none for an empty list). */
+    private static StringBuilder versionsBody(String tenant, Collection<String> documentIds) {
         StringBuilder ids = new StringBuilder();
         for (String id : documentIds) {
             ids.append(ids.isEmpty() ? "" : ",").append(Json.createValue(id));
         }
-        StringBuilder body = new StringBuilder("{\"size\":").append(documentIds.size())
+        return new StringBuilder("{\"size\":").append(documentIds.size())
                 .append(",\"_source\":[\"").append(Entries.DOCUMENT_ID).append("\",\"").append(Entries.VERSION)
                 .append("\"],\"query\":{\"bool\":{\"filter\":[")
                 .append("{\"term\":{\"").append(Entries.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
                 .append("{\"term\":{\"").append(Entries.KIND).append("\":\"").append(Entries.KIND_STATE).append("\"}},")
                 .append("{\"terms\":{\"").append(Entries.DOCUMENT_ID).append("\":[").append(ids).append("]}}]}}}");
+    }
+
+    private static Map<String, Long> versionsOf(JsonObject answer) {
         Map<String, Long> versions = new HashMap<>();
-        for (JsonValue hit : hitsOf(send("/_search?" + FILTER_PATH_SEARCH, body, ContentType.APPLICATION_JSON, what))) {
+        for (JsonValue hit : hitsOf(answer)) {
             JsonObject source = hit.asJsonObject().getJsonObject("_source");
             versions.put(source.getString(Entries.DOCUMENT_ID), source.getJsonNumber(Entries.VERSION).longValue());
         }

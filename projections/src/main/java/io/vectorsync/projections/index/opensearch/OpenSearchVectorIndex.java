@@ -14,6 +14,7 @@ import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
+import io.vectorsync.projections.index.opensearch.ChunkSearcher.ChunkQuery;
 import io.vectorsync.projections.index.opensearch.ChunkSearcher.Ranking;
 import io.vectorsync.projections.index.opensearch.WritePlanner.WritePlan;
 import org.opensearch.client.json.JsonData;
@@ -195,29 +196,57 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
 
     @Override
     public List<DocumentHit> search(VectorQuery query) {
+        requireValid(query);
+        return search(query, null).hits();
+    }
+
+    /** One multi-search for the k-NN query and the versions. */
+    @Override
+    public SearchWithVersions searchWithVersions(VectorQuery query, Collection<String> documentIds) {
+        requireValid(query);
+        return search(query, documentIds);
+    }
+
+    private void requireValid(VectorQuery query) {
         requireTenant(query.tenant());
         requireK(query.k());
         requireQueryVector(query.vector());
         requireOpen();
+    }
+
+    /**
+     * The search, and in its first round trip the searchable versions of the documents when asked for.
+     * The graph search over-fetches chunks so that k distinct documents are among them; OpenSearch
+     * collapses them by document and returns only the k best, so only k sources travel back.
+     */
+    private SearchWithVersions search(VectorQuery query, Collection<String> versionsOf) {
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
-        // The graph search over-fetches chunks so that k distinct documents are among them; OpenSearch
-        // collapses them by document and returns only the k best, so only k sources travel back.
+        String what = "a k-NN search in space '" + space.name() + "'";
+        Map<String, Long> versions = Map.of();
         int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, ChunkSearcher.MAX_CHUNKS);
         while (true) {
-            Ranking ranking = searcher.runCollapsed(
-                    searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted),
-                    query.k(), "a k-NN search in space '" + space.name() + "'");
+            ChunkQuery knn = searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted);
+            Ranking ranking;
+            if (versionsOf == null || versionsOf.isEmpty()) {
+                ranking = searcher.runCollapsed(knn, query.k(), what);
+            } else {
+                ChunkSearcher.CollapsedWithVersions both =
+                        searcher.runCollapsedWithVersions(knn, query.k(), query.tenant(), versionsOf, what);
+                ranking = both.ranking();
+                versions = both.versions();
+                versionsOf = null;
+            }
             List<DocumentHit> documents = ranking.documents().stream()
                     .filter(hit -> hit.score() >= minScore)
                     .toList();
             boolean reachedMinScore = ranking.lowestScore() < minScore;
             boolean exhausted = ranking.chunks() < chunksWanted || chunksWanted >= ChunkSearcher.MAX_CHUNKS;
             if (documents.size() >= query.k() || reachedMinScore || exhausted) {
-                return documents.stream()
+                return new SearchWithVersions(documents.stream()
                         .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
                                 .thenComparing(DocumentHit::documentId))
                         .limit(query.k())
-                        .toList();
+                        .toList(), versions);
             }
             chunksWanted = (int) Math.min(chunksWanted * 2L, ChunkSearcher.MAX_CHUNKS);
         }

@@ -102,18 +102,13 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
         return OpenSearchVectorIndex.open(space, settings());
     }
 
-    @Override
-    protected void makeSearchable(VectorIndex index) {
-        ((OpenSearchVectorIndex) index).refresh();
-    }
-
     private OpenSearchVectorIndex openSearchIndex() {
         return (OpenSearchVectorIndex) index;
     }
 
     private void applyAndRefresh(List<IndexWrite> writes) {
         index.apply(writes);
-        makeSearchable(index);
+        index.makeSearchable();
     }
 
     @Test
@@ -214,7 +209,7 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
                 Json.createObjectBuilder().add("index", Json.createObjectBuilder().add("gc_deletes", "0s")).build());
         applyAndRefresh(List.of(new Delete(TENANT, "doc-1", 4)));
         Thread.sleep(200);
-        makeSearchable(index); // a refresh prunes the deletes OpenSearch no longer has to remember
+        index.makeSearchable(); // a refresh prunes the deletes OpenSearch no longer has to remember
 
         applyAndRefresh(List.of(replace(TENANT, "doc-1", 3, Map.of(), vector)));
 
