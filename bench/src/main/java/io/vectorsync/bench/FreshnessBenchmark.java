@@ -8,6 +8,8 @@ import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.hotcache.HotVectorCache;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.opensearch.IndexLayout;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
@@ -81,6 +83,10 @@ public final class FreshnessBenchmark {
         System.out.println("| scenario | writes | ack p50 | visible p50 | visible p90 | visible p99 | max | found by the first search |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result result : results) {
+            if (!result.direct.isEmpty()) {
+                System.out.printf(Locale.ROOT, "| baseline of %s: the same filtered k-NN query straight to OpenSearch | %d | | | | %.1f ms p50 | %.1f ms p99 | |%n",
+                        result.name.substring(0, 3), result.direct.size(), percentile(result.direct, 50), percentile(result.direct, 99));
+            }
             System.out.printf(Locale.ROOT, "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f %% |%n",
                     result.name, result.visible.size(), percentile(result.acks, 50), percentile(result.visible, 50),
                     percentile(result.visible, 90), percentile(result.visible, 99),
@@ -89,7 +95,8 @@ public final class FreshnessBenchmark {
         }
     }
 
-    private record Result(String name, List<Double> acks, List<Double> visible, int firstSearch) {
+    /** {@code direct}: the same filtered k-NN query straight to OpenSearch, right after each first search. */
+    private record Result(String name, List<Double> acks, List<Double> visible, int firstSearch, List<Double> direct) {
     }
 
     private static Result measure(String name, String url, EmbeddingSpace space, boolean cache, int preload, int writes,
@@ -107,6 +114,8 @@ public final class FreshnessBenchmark {
             TOOK.clear();
             List<Double> acks = new ArrayList<>();
             List<Double> visible = new ArrayList<>();
+            List<Double> direct = new ArrayList<>();
+            String readAlias = IndexLayout.of(prefix, new SpaceSpec(space.name(), DIMENSION, SpaceSpec.Metric.COSINE)).readAlias();
             int firstSearch = 0;
             // the first waves warm up the JIT, the connection and the model; they are not counted
             int warmUp = Math.max(wave, 20);
@@ -131,6 +140,11 @@ public final class FreshnessBenchmark {
                     // the first search, at once after the acknowledgement
                     Set<String> found = search(running, space, probe, wave);
                     long now = System.nanoTime();
+                    if (wave == 1 && i >= 0) { // baseline: the same question straight to OpenSearch
+                        long directStart = System.nanoTime();
+                        direct(url, readAlias, probe);
+                        direct.add(millis(directStart, System.nanoTime()));
+                    }
                     for (int j = from; j <= i; j++) {
                         if (found.contains("w" + (j + warmUp)) && pending.remove("w" + (j + warmUp))) {
                             seen[j - from] = now;
@@ -158,7 +172,7 @@ public final class FreshnessBenchmark {
                     firstSearch += first[j - from] ? 1 : 0;
                 }
             }
-            Result result = new Result(name, acks, visible, firstSearch);
+            Result result = new Result(name, acks, visible, firstSearch, direct);
             System.out.printf(Locale.ROOT, "%s: visible p50 %.1f ms, p99 %.1f ms over %d writes; server time of "
                             + "%d searches p50 %.0f ms, p99 %.0f ms%s%n", name,
                     percentile(visible, 50), percentile(visible, 99), visible.size(), TOOK.size(),
@@ -242,6 +256,19 @@ public final class FreshnessBenchmark {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** The k-NN query the API sends for a probe, straight to the node: the best chunk of the probe's documents. */
+    private static void direct(String url, String readAlias, String probe) throws Exception {
+        String body = "{\"size\":1,\"_source\":[\"document_id\"],\"query\":{\"knn\":{\"vector\":{\"vector\":"
+                + json(ANY_QUERY) + ",\"k\":4,\"filter\":{\"bool\":{\"filter\":[{\"term\":{\"tenant\":\"" + TENANT
+                + "\"}},{\"term\":{\"kind\":\"chunk\"}},{\"term\":{\"metadata.keyword.probe\":\"" + probe + "\"}}]}}}}}}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/" + readAlias + "/_search"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("direct query failed: " + response.body());
+        }
     }
 
     private static void dropIndexes(String url, String prefix) throws Exception {
