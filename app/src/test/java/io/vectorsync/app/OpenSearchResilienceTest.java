@@ -3,6 +3,7 @@ package io.vectorsync.app;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
@@ -93,8 +94,8 @@ class OpenSearchResilienceTest {
             Map<String, Object> wide = IntStream.range(0, 1100).boxed()
                     .collect(Collectors.toMap(i -> "field" + i, i -> (Object) ("v" + i)));
             app.app().eventStore().publish(new GenericDomainEventMessage<>("Document", "acme/wide", 0,
-                    new DocumentEmbedded("acme", "wide", 1, "tiny", "client", 4, ChunkerSettings.CLIENT, "Wide", wide,
-                            List.of(new EmbeddedChunk(0, 0, 4, "wide", new float[]{0, 1, 0, 0})))));
+                    new DocumentEmbedded("acme", "wide", 1, "tiny", new EmbeddingProvenance("client", null, false, ChunkerSettings.CLIENT), 4, "Wide", wide,
+                            List.of(EmbeddedChunk.of(0, 0, 4, "wide", new float[]{0, 1, 0, 0})))));
             assertThat(app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(0, 20))
                     .body().lines().filter(line -> line.contains("\"status\":201")).count()).isEqualTo(20);
 

@@ -4,6 +4,7 @@ import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
@@ -32,8 +33,8 @@ class ProcessingGuaranteesTest {
         try (TestApp app = TestApp.start(dataDir)) {
             // an embedding whose dimension does not fit its space can only come from a bug or a config
             // change; it is appended directly, as the aggregate would refuse it
-            var poison = new DocumentEmbedded("acme", "poison", 1, "tiny", "client", 3, ChunkerSettings.CLIENT,
-                    "Poison", Map.of(), List.of(new EmbeddedChunk(0, 0, 3, "bad", new float[]{1, 0, 0})));
+            var poison = new DocumentEmbedded("acme", "poison", 1, "tiny", new EmbeddingProvenance("client", null, false, ChunkerSettings.CLIENT), 3,
+                    "Poison", Map.of(), List.of(EmbeddedChunk.of(0, 0, 3, "bad", new float[]{1, 0, 0})));
             app.app().eventStore().publish(new GenericDomainEventMessage<>("Document", "acme/poison", 0, poison));
             app.app().eventStore().publish(new GenericDomainEventMessage<>("Document", "acme/poison", 1,
                     new DocumentMetadataChanged("acme", "poison", Map.of("fixed", Boolean.FALSE))));

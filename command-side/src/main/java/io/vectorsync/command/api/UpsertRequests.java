@@ -51,7 +51,7 @@ final class UpsertRequests {
             float[] vector = vectors.optionalVector("vector");
             String passage = body.isEmpty() && title != null ? title : body;
             int end = body.isEmpty() ? -1 : body.length();
-            chunks.add(new EmbeddedChunk(0, body.isEmpty() ? -1 : 0, end, passage, checked(vector, space, vectors.pathOf("vector"))));
+            chunks.add(EmbeddedChunk.of(0, body.isEmpty() ? -1 : 0, end, passage, checked(vector, space, vectors.pathOf("vector"))));
         } else {
             List<JsonInput> items = vectors.objects("chunks");
             if (items.isEmpty()) {
@@ -80,7 +80,7 @@ final class UpsertRequests {
                 if (start >= 0) {
                     searchFrom = start + 1;
                 }
-                chunks.add(new EmbeddedChunk(i, start, end, text, checked(vector, space, item.pathOf("vector"))));
+                chunks.add(EmbeddedChunk.of(i, start, end, text, checked(vector, space, item.pathOf("vector"))));
             }
         }
         return new SuppliedEmbedding(space.name(), space.model(), space.dimension(), chunks);

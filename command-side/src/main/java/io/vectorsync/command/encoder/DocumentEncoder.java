@@ -86,10 +86,10 @@ final class DocumentEncoder {
             List<EmbeddedChunk> chunks = new ArrayList<>(passages.size());
             for (int i = 0; i < passages.size(); i++) {
                 TextChunker.Passage passage = passages.get(i);
-                chunks.add(new EmbeddedChunk(i, passage.start(), passage.end(), passage.text(), vectors.get(i)));
+                chunks.add(EmbeddedChunk.of(i, passage.start(), passage.end(), passage.text(), vectors.get(i)));
             }
             commandGateway.sendAndWait(new RecordEmbeddings(tenant, documentId, contentRevision, space.name(),
-                    model.id(), model.dimension(), chunker.settings(), chunks));
+                    model.id(), model.version(), model.dimension(), chunker.settings(), chunks));
         }
     }
 }

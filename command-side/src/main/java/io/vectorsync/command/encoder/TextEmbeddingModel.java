@@ -9,6 +9,12 @@ public interface TextEmbeddingModel {
 
     String id();
 
+    /**
+     * The exact weights behind {@link #id()}: vectors of two versions of a model are not comparable, so
+     * each embedding event records it.
+     */
+    String version();
+
     int dimension();
 
     /** One vector per text, in order, in one batch. */

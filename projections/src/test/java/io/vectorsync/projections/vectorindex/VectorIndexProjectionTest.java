@@ -9,6 +9,7 @@ import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
@@ -163,10 +164,10 @@ class VectorIndexProjectionTest {
 
     @Test
     void anEmbeddingOfTheWrongDimensionThrowsFromItsOwnHandler() throws Exception {
-        DocumentEmbedded claimsWrongDimension = new DocumentEmbedded(TENANT, "bad-1", 0, MINILM.name(), "m",
-                DIMENSION * 2, CHUNKER, "Title", Map.of(), List.of(chunk(0, unit(DIMENSION * 2, 1))));
-        DocumentEmbedded carriesWrongVectors = new DocumentEmbedded(TENANT, "bad-2", 0, MINILM.name(), "m",
-                DIMENSION, CHUNKER, "Title", Map.of(), List.of(chunk(0, unit(DIMENSION - 1, 1))));
+        DocumentEmbedded claimsWrongDimension = new DocumentEmbedded(TENANT, "bad-1", 0, MINILM.name(), new EmbeddingProvenance("m", null, false, CHUNKER),
+                DIMENSION * 2, "Title", Map.of(), List.of(chunk(0, unit(DIMENSION * 2, 1))));
+        DocumentEmbedded carriesWrongVectors = new DocumentEmbedded(TENANT, "bad-2", 0, MINILM.name(), new EmbeddingProvenance("m", null, false, CHUNKER),
+                DIMENSION, "Title", Map.of(), List.of(chunk(0, unit(DIMENSION - 1, 1))));
         EventMessage<?> good = event("doc-1", 1, embedded("doc-1", 0, MINILM.name(), 1));
 
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(good);
@@ -245,11 +246,11 @@ class VectorIndexProjectionTest {
         for (int i = 0; i < seeds.length; i++) {
             chunks.add(chunk(i, unit(DIMENSION, seeds[i])));
         }
-        return new DocumentEmbedded(TENANT, documentId, contentRevision, space, "test-model", DIMENSION, CHUNKER,
+        return new DocumentEmbedded(TENANT, documentId, contentRevision, space, new EmbeddingProvenance("test-model", null, false, CHUNKER), DIMENSION,
                 "Title of " + documentId, Map.of("lang", "en"), chunks);
     }
 
     private static EmbeddedChunk chunk(int index, float[] vector) {
-        return new EmbeddedChunk(index, index * 50, index * 50 + 49, "passage " + index, vector);
+        return EmbeddedChunk.of(index, index * 50, index * 50 + 49, "passage " + index, vector);
     }
 }

@@ -8,6 +8,7 @@ import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -219,9 +220,9 @@ class DocumentFolderTest {
     private static DocumentEmbedded embedded(String space, long contentRevision, int chunkCount) {
         List<EmbeddedChunk> chunks = new ArrayList<>();
         for (int i = 0; i < chunkCount; i++) {
-            chunks.add(new EmbeddedChunk(i, i * 10, i * 10 + 10, "passage " + i, new float[] {1, 0, 0}));
+            chunks.add(EmbeddedChunk.of(i, i * 10, i * 10 + 10, "passage " + i, new float[] {1, 0, 0}));
         }
-        return new DocumentEmbedded(TENANT, DOC, contentRevision, space, "all-minilm-l6-v2", 384, CHUNKER,
+        return new DocumentEmbedded(TENANT, DOC, contentRevision, space, new EmbeddingProvenance("all-minilm-l6-v2", null, false, CHUNKER), 384,
                 "title", Map.of(), chunks);
     }
 }

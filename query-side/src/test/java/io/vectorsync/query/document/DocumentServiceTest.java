@@ -12,6 +12,7 @@ import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.query.HttpJson;
 import io.vectorsync.query.ProblemHandlers;
 import jakarta.json.JsonObject;
@@ -213,9 +214,9 @@ class DocumentServiceTest {
     }
 
     private static DocumentEmbedded embedded(String tenant, String documentId, long contentRevision) {
-        return new DocumentEmbedded(tenant, documentId, contentRevision, "default", "all-minilm-l6-v2", 3, CHUNKER,
+        return new DocumentEmbedded(tenant, documentId, contentRevision, "default", new EmbeddingProvenance("all-minilm-l6-v2", null, false, CHUNKER), 3,
                 "title", Map.of(), List.of(
-                        new EmbeddedChunk(0, 0, 5, "first", new float[] {1, 0, 0}),
-                        new EmbeddedChunk(1, 5, 9, "next", new float[] {0, 1, 0})));
+                        EmbeddedChunk.of(0, 0, 5, "first", new float[] {1, 0, 0}),
+                        EmbeddedChunk.of(1, 5, 9, "next", new float[] {0, 1, 0})));
     }
 }
