@@ -21,6 +21,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.OptionalLong;
 
 /**
@@ -139,6 +143,38 @@ public final class EventStoreDatabase implements AutoCloseable {
             return rs.wasNull() ? -1 : head;
         } catch (SQLException e) {
             throw new JdbcException("Cannot read the head of the event log", e);
+        }
+    }
+
+    /** When the event at a position was stored; empty when there is none there. */
+    public Optional<Instant> timestampAt(long position) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT timeStamp FROM DomainEventEntry WHERE globalIndex = ?")) {
+            statement.setLong(1, position);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the time of the event at " + position, e);
+        }
+    }
+
+    /** A processor's segments in the token store and the node that claims each (null: unclaimed). */
+    public Map<Integer, String> segmentOwners(String processorName) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT segment, owner FROM TokenEntry WHERE processorName = ? ORDER BY segment")) {
+            statement.setString(1, processorName);
+            Map<Integer, String> owners = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getInt(1), rs.getString(2));
+                }
+            }
+            return owners;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the segments of " + processorName, e);
         }
     }
 

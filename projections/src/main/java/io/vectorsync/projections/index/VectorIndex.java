@@ -94,6 +94,12 @@ public interface VectorIndex extends AutoCloseable {
     Optional<IndexWrite.ReplaceChunks> content(String tenant, String documentId);
 
     /**
+     * Removes every entry of every tenant, tombstones included: the index is as new, so a replay of the
+     * whole log can write it again. Searches find nothing until it has.
+     */
+    void clear();
+
+    /**
      * Makes every write applied so far visible to searches before it returns. Nothing to do for an
      * index whose writes are searchable on return (the default); an index that refreshes periodically
      * refreshes now, which costs, so only reads that asked for consistency call it.

@@ -13,6 +13,7 @@ import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -49,6 +50,13 @@ class VectorIndexProjection {
 
     VectorIndexProjection(VectorIndexes indexes) {
         this.indexes = indexes;
+    }
+
+    /** Before a replay from the start: every index as new, so the replay writes it from scratch. */
+    @ResetHandler
+    void onReset() {
+        rejectedByIndex.clear();
+        indexes.all().forEach(VectorIndex::clear);
     }
 
     @EventHandler

@@ -464,6 +464,30 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void clearLeavesAnEmptyIndexThatTakesEveryVersionAgain() {
+        index.apply(List.of(replace(TENANT, "doc", 5, Map.of(), unit(DIMENSION, 1)),
+                replace("globex", "other", 3, Map.of(), unit(DIMENSION, 2)),
+                new IndexWrite.Delete(TENANT, "gone", 7)));
+        makeSearchable(index);
+
+        index.clear();
+        makeSearchable(index);
+
+        assertThat(index.countDocuments(TENANT)).isZero();
+        assertThat(index.countDocuments("globex")).isZero();
+        assertThat(index.version(TENANT, "doc")).isEmpty();
+        assertThat(index.version(TENANT, "gone")).as("tombstones go too").isEmpty();
+        // a replay writes the same versions again, and they are taken
+        index.apply(List.of(replace(TENANT, "doc", 5, Map.of(), unit(DIMENSION, 1)),
+                replace(TENANT, "gone", 2, Map.of(), unit(DIMENSION, 3))));
+        makeSearchable(index);
+        assertThat(index.version(TENANT, "doc")).hasValue(5);
+        assertThat(index.version(TENANT, "gone")).hasValue(2);
+        assertThat(index.search(new VectorQuery(TENANT, unit(DIMENSION, 1), 5, MetadataFilter.NONE, null)))
+                .extracting(DocumentHit::documentId).containsExactly("doc", "gone");
+    }
+
+    @Test
     void contentGivesALiveDocumentsChunksWithTheirVectors() {
         float[] first = unit(DIMENSION, 1);
         float[] second = unit(DIMENSION, 2);

@@ -65,4 +65,9 @@ final class CountingVectorIndex implements VectorIndex {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public void clear() {
+        delegate.clear();
+    }
 }

@@ -229,6 +229,23 @@ public final class LuceneVectorIndex implements VectorIndex {
         }
     }
 
+    @Override
+    public void clear() {
+        writeLock.lock();
+        try {
+            writer.deleteAll();
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new IndexWriteException("cannot clear the index of space '" + space.name() + "': "
+                    + e.getMessage(), true, e);
+        } catch (AlreadyClosedException e) {
+            throw new IndexWriteException("the index of space '" + space.name() + "' is closed", false, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /**
      * Runs the writes against the documents' current states, later writes seeing earlier ones, and
      * returns the states that changed. A write not newer than the state is skipped.

@@ -94,6 +94,57 @@ public final class IndexLayout {
         return physical;
     }
 
+    /**
+     * Replaces the physical index {@code current} by an empty next version with the same settings: the new
+     * index is created, both aliases move to it in one atomic {@code _aliases} call, and the old one is
+     * deleted. A new index rather than deleting every entry, because deleted entries would keep their
+     * versions for {@code gc_deletes} and turn the replay's writes away. Returns the new index's name.
+     */
+    String replaceWithEmpty(OpenSearchClient client, String current, SpaceSpec space, OpenSearchSettings settings)
+            throws IOException {
+        int next = versionOf(current) + 1;
+        if (!create(client, next, Mappings.createIndexBody(space, settings, null, null))) {
+            // left over from an interrupted replacement: it holds nothing anyone reads, start it afresh
+            Reply deleted = send(client, "DELETE", "/" + physical(next), null);
+            if (deleted.status() != 200) {
+                throw deleted.unexpected("deleting the leftover index " + physical(next));
+            }
+            create(client, next, Mappings.createIndexBody(space, settings, null, null));
+        }
+        JsonObject actions = Json.createObjectBuilder().add("actions", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("remove", Json.createObjectBuilder()
+                        .add("index", current).add("alias", readAlias())))
+                .add(Json.createObjectBuilder().add("remove", Json.createObjectBuilder()
+                        .add("index", current).add("alias", writeAlias())))
+                .add(Json.createObjectBuilder().add("add", Json.createObjectBuilder()
+                        .add("index", physical(next)).add("alias", readAlias())))
+                .add(Json.createObjectBuilder().add("add", Json.createObjectBuilder()
+                        .add("index", physical(next)).add("alias", writeAlias()).add("is_write_index", true))))
+                .build();
+        Reply swapped = send(client, "POST", "/_aliases", actions);
+        if (swapped.status() != 200) {
+            throw swapped.unexpected("moving the aliases of " + readAlias() + " to " + physical(next));
+        }
+        Reply dropped = send(client, "DELETE", "/" + current, null);
+        if (dropped.status() != 200 && dropped.status() != 404) {
+            throw dropped.unexpected("deleting the replaced index " + current);
+        }
+        return physical(next);
+    }
+
+    /** N of {@code <base>-vN}; 0 for an index not named by this layout (the next version is then 1). */
+    int versionOf(String physical) {
+        String prefix = base + "-v";
+        if (physical.startsWith(prefix)) {
+            try {
+                return Integer.parseInt(physical.substring(prefix.length()));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
     /** The index the write alias writes to; null when the alias does not exist. */
     private String writeIndex(OpenSearchClient client) throws IOException {
         Map<String, JsonValue> targets = aliasTargets(client, writeAlias());

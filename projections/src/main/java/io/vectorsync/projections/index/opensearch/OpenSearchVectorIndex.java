@@ -66,7 +66,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final OpenSearchClient client;
     private final Runnable releaseClient;
     private final IndexLayout layout;
-    private final String physicalIndex;
+    private volatile String physicalIndex;
     private final WritePlanner planner;
     private final BulkWriter writer;
     private final ChunkSearcher searcher;
@@ -129,7 +129,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         return space;
     }
 
-    /** The physical index the write alias pointed at when this index was opened. */
+    /** The physical index behind the aliases: the one opened, or the one {@link #clear} put there. */
     public String physicalIndex() {
         return physicalIndex;
     }
@@ -370,6 +370,23 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
             return client.count(c -> c.index(layout.readAlias()).query(query)).count();
         } catch (IOException | RuntimeException e) {
             throw Failures.onRead(what, e);
+        }
+    }
+
+    /**
+     * An empty next version of the physical index takes the aliases and the old one is deleted (see
+     * {@link IndexLayout}): searches see an empty index from then on.
+     */
+    @Override
+    public void clear() {
+        requireOpen();
+        writeLock.lock();
+        try {
+            physicalIndex = layout.replaceWithEmpty(client, physicalIndex, space, settings);
+        } catch (IOException e) {
+            throw Failures.onRead("replacing " + physicalIndex + " by an empty index", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
