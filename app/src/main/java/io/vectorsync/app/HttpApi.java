@@ -42,7 +42,8 @@ public final class HttpApi {
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
                 .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(), app.database(),
-                        app.settings().nodeId()))
+                        app.settings().nodeId()),
+                        new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))

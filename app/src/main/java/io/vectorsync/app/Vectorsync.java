@@ -143,7 +143,9 @@ public final class Vectorsync implements AutoCloseable {
                 .registerDeadLetterQueue(Encoder.PROCESSING_GROUP,
                         c -> database.deadLetterQueue(Encoder.PROCESSING_GROUP, serializer))
                 .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
-                        c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer));
+                        c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer))
+                // every failure is dead-lettered, counting its attempts for the admin API
+                .registerDefaultDeadLetterPolicy(c -> DeadLetterAdmin.countingAttempts());
         if (cache != null) {
             List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
             configurer.eventProcessing()
