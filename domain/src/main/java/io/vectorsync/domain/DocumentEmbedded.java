@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>
  * Revision 2: vectors are stored as base64 of little-endian float32 (the serializer's form for every
  * {@code float[]}); {@code model} and {@code chunker} moved into {@link EmbeddingProvenance}, with the
- * model's version and whether the vectors are unit length; a chunk's span is an object or absent
+ * model's version and whether the vectors are unit length; a chunk's span is an object or null
  * instead of -1s. The upcasters in {@code io.vectorsync.upcasters} lift revision 1.
  */
 @Revision("2")

@@ -12,12 +12,12 @@ import org.axonframework.serialization.upcasting.event.IntermediateEventRepresen
 import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 
 /**
- * {@code DocumentEmbedded} 1.2 → 2: a chunk's {@code start} and {@code end} become one {@code span} object, absent
- * where revision 1 wrote {@code -1, -1} (a client's passage not found in the body).
+ * {@code DocumentEmbedded} 1.2 → 2: a chunk's {@code start} and {@code end} become one {@code span} object, null
+ * where revision 1 wrote {@code -1, -1} (a client's passage not found in the body), as revision 2 writes it.
  * <p>
  * Why, in hindsight: -1 was a sentinel pretending to be an offset. Every reader had to remember to test for it
  * before cutting the body, and a passage whose span is unknown looked like one at a position. Now a span is there
- * or it is not.
+ * or it is null. (Readers treat an absent {@code span} like null.)
  */
 final class DocumentEmbeddedChunkSpans extends SingleEventUpcaster {
 
@@ -45,6 +45,8 @@ final class DocumentEmbeddedChunkSpans extends SingleEventUpcaster {
             if (object.get("start") instanceof JsonNumber start && start.intValue() >= 0
                     && object.get("end") instanceof JsonNumber end) {
                 builder.add("span", Json.createObjectBuilder().add("start", start).add("end", end));
+            } else {
+                builder.addNull("span"); // as revision 2 writes it: the serializer writes nulls
             }
             converted.add(builder);
         }

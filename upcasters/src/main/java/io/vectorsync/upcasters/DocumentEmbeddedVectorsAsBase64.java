@@ -15,7 +15,7 @@ import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
  * {@code DocumentEmbedded} 1 → 1.1: each chunk's {@code vector} from a JSON array of decimals to base64 of its
  * little-endian float32s ({@link Float32Base64}).
  * <p>
- * Why: vectors are nearly all of the log's bytes. A 384-dimension vector takes about 3.5 KB as decimals and
+ * Why: vectors are nearly all of the log's bytes. A 384-dimension vector takes about 4.7 KB as decimals and
  * 2 KB in base64, and reads back without parsing a number. The floats are the same ones: revision 1 wrote each
  * as its shortest round-tripping decimal, which parses back to the same float — except {@code -0.0}, which the
  * {@code JsonObject} of an upcaster cannot hold (JSON-P numbers are {@code BigDecimal}s) and becomes {@code 0.0}.
