@@ -81,7 +81,7 @@ class FrozenRevision1StoreTest {
         FrozenStore.load(dataDir, rows);
         Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, null));
         try {
-            awaitReplay(running.app());
+            FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             ApiClient api = new ApiClient(running.port());
             assertThat(searchDifferences(api)).isEmpty();
             assertThat(documentDifferences(api)).isEmpty();
@@ -106,7 +106,7 @@ class FrozenRevision1StoreTest {
         running.app().indexes().all().forEach(index -> physicalIndexes.add(((OpenSearchVectorIndex) index).physicalIndex()));
         HttpClient http = HttpClient.newHttpClient();
         try {
-            awaitReplay(running.app());
+            FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             // applied is durable; searchable after a refresh, which the test asks for instead of waiting a second
             for (String index : physicalIndexes) {
                 HttpResponse<String> refreshed = http.send(HttpRequest.newBuilder(URI.create(url + "/" + index + "/_refresh"))
@@ -122,18 +122,6 @@ class FrozenRevision1StoreTest {
                         HttpResponse.BodyHandlers.discarding());
             }
         }
-    }
-
-    /** The index projection has taken the whole frozen log; nothing was re-embedded or dead-lettered. */
-    private static void awaitReplay(Vectorsync app) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (FrozenStore.position(app, Vectorsync.VECTOR_INDEX_GROUP, app.settings().segments()) < head) {
-            assertThat(System.nanoTime()).as("vector-index replayed up to " + head + " within " + PATIENCE)
-                    .isLessThan(deadline);
-            FrozenStore.sleep(50);
-        }
-        assertThat(app.database().headPosition()).as("the log after the replay").isEqualTo(head);
-        assertThat(FrozenStore.deadLetters(app)).as("dead letters").isZero();
     }
 
     /** Every frozen search and "similar" request, run again; one line per difference. */

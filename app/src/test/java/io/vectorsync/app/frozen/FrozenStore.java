@@ -53,6 +53,8 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The frozen revision-1 event store: the settings it was written with, its export (every row of
  * Axon's {@code DomainEventEntry} table as one JSON line, gzipped), loading that export into the real
@@ -263,6 +265,21 @@ final class FrozenStore {
             }
             sleep(50);
         }
+    }
+
+    /**
+     * Until the index projection has taken the log up to {@code head}; then nothing may have been appended
+     * (no re-embedding) or dead-lettered.
+     */
+    static void awaitReplay(Vectorsync app, long head, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (position(app, Vectorsync.VECTOR_INDEX_GROUP, app.settings().segments()) < head) {
+            assertThat(System.nanoTime()).as("vector-index replayed up to " + head + " within " + patience)
+                    .isLessThan(deadline);
+            sleep(50);
+        }
+        assertThat(app.database().headPosition()).as("the log after the replay").isEqualTo(head);
+        assertThat(deadLetters(app)).as("dead letters").isZero();
     }
 
     /** The lowest position over a pooled processor's segments; -1 until it holds all of them. */

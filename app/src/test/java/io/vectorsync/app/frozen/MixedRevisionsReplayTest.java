@@ -144,7 +144,7 @@ class MixedRevisionsReplayTest {
         forgetTheIndex(dataDir);
         running = Main.start(lucene);
         try {
-            awaitReplay(running.app(), head);
+            FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             ApiClient api = new ApiClient(running.port());
             assertThat(searchDifferences(api)).isEmpty();
             assertTheNewAndChangedDocuments(api);
@@ -350,7 +350,7 @@ class MixedRevisionsReplayTest {
         running.app().indexes().all().forEach(index -> physicalIndexes.add(((OpenSearchVectorIndex) index).physicalIndex()));
         HttpClient http = HttpClient.newHttpClient();
         try {
-            awaitReplay(running.app(), head);
+            FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             for (String index : physicalIndexes) {
                 HttpResponse<String> refreshed = http.send(HttpRequest.newBuilder(URI.create(url + "/" + index + "/_refresh"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -366,18 +366,6 @@ class MixedRevisionsReplayTest {
                         HttpResponse.BodyHandlers.discarding());
             }
         }
-    }
-
-    /** The index projection has taken the whole mixed log from its start; nothing new was written or dead-lettered. */
-    private static void awaitReplay(Vectorsync app, long head) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (FrozenStore.position(app, Vectorsync.VECTOR_INDEX_GROUP, app.settings().segments()) < head) {
-            assertThat(System.nanoTime()).as("vector-index replayed up to " + head + " within " + PATIENCE)
-                    .isLessThan(deadline);
-            FrozenStore.sleep(50);
-        }
-        assertThat(app.database().headPosition()).as("the log after the replay").isEqualTo(head);
-        assertThat(FrozenStore.deadLetters(app)).as("dead letters").isZero();
     }
 
     // ---- what the replayed indexes answer --------------------------------------------------------
