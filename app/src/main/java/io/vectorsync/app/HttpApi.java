@@ -43,7 +43,8 @@ public final class HttpApi {
                                 app::awaitPosition))
                 .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(), app.database(),
                         app.settings().nodeId()),
-                        new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()))
+                        new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()),
+                        new IndexAdmin(app.versions()))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))

@@ -54,6 +54,7 @@ public final class Vectorsync implements AutoCloseable {
     /** Null when the hot-vector cache is off. */
     private final HotVectorCache cache;
     private final HotCacheSweeper sweeper;
+    private final IndexVersions versions;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache) {
@@ -65,6 +66,7 @@ public final class Vectorsync implements AutoCloseable {
         this.cache = cache;
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
+        this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class));
     }
 
     public static Vectorsync start(Settings settings) {
@@ -76,7 +78,7 @@ public final class Vectorsync implements AutoCloseable {
         try {
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
-            indexes = VectorIndexes.open(specs, indexFactory(settings));
+            indexes = VectorIndexes.open(specs, indexFactory(settings, database));
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
             Configuration axon = configure(settings, serializer, database, indexes, spaces, cache).buildConfiguration();
             axon.start();
@@ -95,11 +97,19 @@ public final class Vectorsync implements AutoCloseable {
         }
     }
 
-    private static Function<SpaceSpec, ? extends VectorIndex> indexFactory(Settings settings) {
+    /** The live version of each space's index: OpenSearch finds it through the aliases, Lucene in the registry. */
+    private static Function<SpaceSpec, ? extends VectorIndex> indexFactory(Settings settings, EventStoreDatabase database) {
         return switch (settings.indexKind()) {
             case "opensearch" -> OpenSearchVectorIndex.factory(settings.opensearch());
-            default -> LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
-                    new HnswSettings(settings.hnswM(), settings.hnswEfConstruction()));
+            default -> space -> {
+                int version = IndexVersions.liveVersion(database, space.name());
+                if (version == 1) { // as configured, in index/<space>
+                    return LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
+                            new HnswSettings(settings.hnswM(), settings.hnswEfConstruction())).apply(space);
+                }
+                return LuceneVectorIndex.open(space, IndexVersions.luceneDirectory(settings.dataDir(), space.name(), version),
+                        IndexVersions.luceneHnsw(settings, database, space.name(), version));
+            };
         };
     }
 
@@ -281,9 +291,15 @@ public final class Vectorsync implements AutoCloseable {
         return true;
     }
 
+    /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
+    IndexVersions versions() {
+        return versions;
+    }
+
     @Override
     public void close() {
         try {
+            versions.close();
             axon.shutdown();
         } finally {
             try {

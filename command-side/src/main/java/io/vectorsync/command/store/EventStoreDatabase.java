@@ -20,8 +20,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,6 +46,15 @@ public final class EventStoreDatabase implements AutoCloseable {
         this.pool = pool;
         this.transactionManager = new JdbcTransactionManager(pool);
         this.description = description;
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS IndexVersion (space VARCHAR(255) NOT NULL, version INT NOT NULL, "
+                    + "role VARCHAR(32) NOT NULL, settings VARCHAR(8000), createdAt VARCHAR(64) NOT NULL, "
+                    + "PRIMARY KEY (space, version))");
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new JdbcException("Cannot create the index version table", e);
+        }
     }
 
     /**
@@ -176,6 +188,77 @@ public final class EventStoreDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new JdbcException("Cannot read the segments of " + processorName, e);
         }
+    }
+
+    /** Every registered index version, by space and version. */
+    public List<IndexVersionRecord> indexVersions() {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT space, version, role, settings, createdAt FROM IndexVersion ORDER BY space, version");
+             ResultSet rs = statement.executeQuery()) {
+            List<IndexVersionRecord> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(new IndexVersionRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        Instant.parse(rs.getString(5))));
+            }
+            return versions;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the index versions", e);
+        }
+    }
+
+    /** Stores the versions in one transaction: a swap changes two roles at once. */
+    public void saveIndexVersions(List<IndexVersionRecord> versions) {
+        transactionManager.executeInTransaction(() -> {
+            try (Connection connection = transactionManager.connectionProvider().getConnection();
+                 PreparedStatement statement = connection.prepareStatement(
+                         "MERGE INTO IndexVersion (space, version, role, settings, createdAt) KEY (space, version) "
+                                 + "VALUES (?, ?, ?, ?, ?)")) {
+                for (IndexVersionRecord version : versions) {
+                    statement.setString(1, version.space());
+                    statement.setInt(2, version.version());
+                    statement.setString(3, version.role());
+                    statement.setString(4, version.settings());
+                    statement.setString(5, version.createdAt().toString());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot store index versions " + versions, e);
+            }
+        });
+    }
+
+    /** Forgets a processor's tokens: it starts afresh the next time it runs. */
+    public void deleteTokens(String processorName) {
+        transactionManager.executeInTransaction(() -> {
+            try (Connection connection = transactionManager.connectionProvider().getConnection();
+                 PreparedStatement tokens = connection.prepareStatement("DELETE FROM TokenEntry WHERE processorName = ?")) {
+                tokens.setString(1, processorName);
+                tokens.executeUpdate();
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot delete the tokens of " + processorName, e);
+            }
+        });
+    }
+
+    /** Forgets a dropped index version and the tokens of the processor that fed it. */
+    public void deleteIndexVersion(String space, int version, String processorName) {
+        transactionManager.executeInTransaction(() -> {
+            try (Connection connection = transactionManager.connectionProvider().getConnection();
+                 PreparedStatement versions = connection.prepareStatement(
+                         "DELETE FROM IndexVersion WHERE space = ? AND version = ?");
+                 PreparedStatement tokens = connection.prepareStatement(
+                         "DELETE FROM TokenEntry WHERE processorName = ?")) {
+                versions.setString(1, space);
+                versions.setInt(2, version);
+                versions.executeUpdate();
+                tokens.setString(1, processorName);
+                tokens.executeUpdate();
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot delete index version " + space + " v" + version, e);
+            }
+        });
     }
 
     @Override

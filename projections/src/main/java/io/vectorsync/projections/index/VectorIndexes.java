@@ -8,13 +8,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The open index of every configured embedding space, by space name. Closing it closes them all. */
+/**
+ * The open live index of every configured embedding space, by space name. A swap replaces a space's live
+ * index ({@link #replace}); readers ask {@link #forSpace} each time, so they follow it. Closing it closes
+ * them all.
+ */
 public final class VectorIndexes implements AutoCloseable {
 
     private final Map<String, VectorIndex> byName;
 
     private VectorIndexes(Map<String, VectorIndex> byName) {
         this.byName = byName;
+    }
+
+    /**
+     * Makes {@code index} the live index of its space and returns the one it replaces, which the caller
+     * now owns (this no longer closes it).
+     */
+    public VectorIndex replace(VectorIndex index) {
+        String name = index.space().name();
+        if (!byName.containsKey(name)) {
+            throw new IllegalArgumentException("unknown embedding space '" + name + "'; configured: " + byName.keySet());
+        }
+        return byName.put(name, index);
+    }
+
+    /** Whether {@code space} is one of these indexes' spaces. */
+    public boolean has(String space) {
+        return byName.containsKey(space);
     }
 
     /**
@@ -42,7 +63,7 @@ public final class VectorIndexes implements AutoCloseable {
                 throw new IllegalArgumentException("space '" + index.space().name() + "' is configured twice");
             }
         }
-        return new VectorIndexes(Collections.unmodifiableMap(byName));
+        return new VectorIndexes(Collections.synchronizedMap(byName));
     }
 
     /** Throws {@link IllegalArgumentException} for a space that is not configured. */
@@ -57,12 +78,14 @@ public final class VectorIndexes implements AutoCloseable {
 
     /** Every index, in configuration order. */
     public Collection<VectorIndex> all() {
-        return byName.values();
+        synchronized (byName) {
+            return List.copyOf(byName.values());
+        }
     }
 
     @Override
     public void close() {
-        RuntimeException failure = closeAll(byName.values(), null);
+        RuntimeException failure = closeAll(all(), null);
         if (failure != null) {
             throw failure;
         }

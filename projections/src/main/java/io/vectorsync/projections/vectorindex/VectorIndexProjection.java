@@ -48,8 +48,12 @@ class VectorIndexProjection {
     /** Unit-of-work resource name; per instance, should two projections ever share a unit of work. */
     private final String pendingResource = "vector-index.pending-writes." + INSTANCES.incrementAndGet();
 
-    VectorIndexProjection(VectorIndexes indexes) {
+    /** Only these spaces' embeddings: a projection that feeds some index versions and no other. */
+    private final boolean onlyTheirSpaces;
+
+    VectorIndexProjection(VectorIndexes indexes, boolean onlyTheirSpaces) {
         this.indexes = indexes;
+        this.onlyTheirSpaces = onlyTheirSpaces;
     }
 
     /** Before a replay from the start: every index as new, so the replay writes it from scratch. */
@@ -61,6 +65,9 @@ class VectorIndexProjection {
 
     @EventHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
+        if (onlyTheirSpaces && !indexes.has(event.space())) {
+            return;
+        }
         VectorIndex index = indexes.forSpace(event.space());
         if (event.dimension() != index.space().dimension()) {
             throw new IllegalArgumentException("embedding of " + event.tenant() + "/" + event.documentId()

@@ -18,6 +18,14 @@ public final class VectorIndexProjectionModule {
 
     /** The annotated event handler instance; it does not own {@code indexes} and never closes them. */
     public static Object projection(VectorIndexes indexes) {
-        return new VectorIndexProjection(indexes);
+        return new VectorIndexProjection(indexes, false);
+    }
+
+    /**
+     * A handler that feeds only {@code indexes} — the versions being rebuilt or kept for rollback — and
+     * passes over embeddings of other spaces instead of failing on them.
+     */
+    public static Object projectionOf(VectorIndexes indexes) {
+        return new VectorIndexProjection(indexes, true);
     }
 }

@@ -132,6 +132,58 @@ public final class IndexLayout {
         return physical(next);
     }
 
+    /** Changes dynamic settings of a physical index ({@code refresh_interval}, {@code number_of_replicas}). */
+    void putSettings(OpenSearchClient client, String physical, JsonObject indexSettings) throws IOException {
+        Reply reply = send(client, "PUT", "/" + physical + "/_settings",
+                Json.createObjectBuilder().add("index", indexSettings).build());
+        if (reply.status() != 200) {
+            throw reply.unexpected("changing the settings of " + physical);
+        }
+    }
+
+    /**
+     * Moves the read and the write alias from wherever they point to {@code physical}, in one atomic
+     * {@code _aliases} call; returns the index the write alias pointed at.
+     */
+    String moveAliases(OpenSearchClient client, String physical) throws IOException {
+        String previous = currentWriteIndex(client);
+        var actions = Json.createArrayBuilder();
+        for (String index : aliasTargets(client, readAlias()).keySet()) {
+            actions.add(Json.createObjectBuilder().add("remove", Json.createObjectBuilder()
+                    .add("index", index).add("alias", readAlias())));
+        }
+        for (String index : aliasTargets(client, writeAlias()).keySet()) {
+            actions.add(Json.createObjectBuilder().add("remove", Json.createObjectBuilder()
+                    .add("index", index).add("alias", writeAlias())));
+        }
+        actions.add(Json.createObjectBuilder().add("add", Json.createObjectBuilder()
+                        .add("index", physical).add("alias", readAlias())))
+                .add(Json.createObjectBuilder().add("add", Json.createObjectBuilder()
+                        .add("index", physical).add("alias", writeAlias()).add("is_write_index", true)));
+        Reply moved = send(client, "POST", "/_aliases", Json.createObjectBuilder().add("actions", actions).build());
+        if (moved.status() != 200) {
+            throw moved.unexpected("moving the aliases of " + readAlias() + " to " + physical);
+        }
+        return previous;
+    }
+
+    /** Deletes a physical index; gone already is fine. */
+    void delete(OpenSearchClient client, String physical) throws IOException {
+        Reply deleted = send(client, "DELETE", "/" + physical, null);
+        if (deleted.status() != 200 && deleted.status() != 404) {
+            throw deleted.unexpected("deleting " + physical);
+        }
+    }
+
+    /** The physical index the write alias points at now. */
+    String currentWriteIndex(OpenSearchClient client) throws IOException {
+        String physical = writeIndex(client);
+        if (physical == null) {
+            throw new IllegalStateException("the alias " + writeAlias() + " points at no index");
+        }
+        return physical;
+    }
+
     /** N of {@code <base>-vN}; 0 for an index not named by this layout (the next version is then 1). */
     int versionOf(String physical) {
         String prefix = base + "-v";

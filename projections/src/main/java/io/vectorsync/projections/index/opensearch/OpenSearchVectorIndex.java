@@ -1,5 +1,7 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.json.Json;
+
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.HybridRankings;
@@ -17,6 +19,7 @@ import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.index.opensearch.ChunkSearcher.ChunkQuery;
 import io.vectorsync.projections.index.opensearch.ChunkSearcher.Ranking;
 import io.vectorsync.projections.index.opensearch.WritePlanner.WritePlan;
+import jakarta.json.JsonObjectBuilder;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.HealthStatus;
@@ -67,6 +70,8 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final Runnable releaseClient;
     private final IndexLayout layout;
     private volatile String physicalIndex;
+    private final String readTarget;
+    private final String writeTarget;
     private final WritePlanner planner;
     private final BulkWriter writer;
     private final ChunkSearcher searcher;
@@ -75,17 +80,20 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, Connection connection,
-                                  Runnable releaseClient, IndexLayout layout, String physicalIndex) {
+                                  Runnable releaseClient, IndexLayout layout, String physicalIndex, boolean live) {
         this.space = space;
         this.settings = settings;
         this.client = connection.client();
         this.releaseClient = releaseClient;
         this.layout = layout;
         this.physicalIndex = physicalIndex;
-        this.planner = new WritePlanner(client, layout.writeAlias(), settings.retry());
-        this.writer = new BulkWriter(client, layout.writeAlias(), settings.bulkMaxBytes(), settings.retry());
+        // the live index goes through the aliases, so a swap moves it; an index version names itself
+        this.readTarget = live ? layout.readAlias() : physicalIndex;
+        this.writeTarget = live ? layout.writeAlias() : physicalIndex;
+        this.planner = new WritePlanner(client, writeTarget, settings.retry());
+        this.writer = new BulkWriter(client, writeTarget, settings.bulkMaxBytes(), settings.retry());
         this.searcher = new ChunkSearcher(connection.search(), client._transport().jsonpMapper(),
-                layout.readAlias(), space, settings.knn());
+                readTarget, space, settings.knn());
         this.hybrid = new ClientSideFusion(searcher);
     }
 
@@ -113,7 +121,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         try {
             IndexLayout layout = IndexLayout.of(settings.indexPrefix(), space);
             String physical = layout.openOrCreate(connection.client(), space, settings);
-            return new OpenSearchVectorIndex(space, settings, connection, releaseClient, layout, physical);
+            return new OpenSearchVectorIndex(space, settings, connection, releaseClient, layout, physical, true);
         } catch (IOException e) {
             releaseClient.run();
             throw new IndexUnavailableException("cannot reach OpenSearch at " + settings.endpoints()
@@ -122,6 +130,70 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
             releaseClient.run();
             throw e;
         }
+    }
+
+    /**
+     * Opens version {@code version} of the space's index by its own name, outside the aliases — the
+     * target of a rebuild, or a previous version kept for rollback — creating it when it does not exist
+     * yet: with {@code settings}, but without refreshes or replicas until {@link #promote} (a rebuild
+     * writes faster without them). It has connections of its own, which {@link #close} closes.
+     */
+    public static OpenSearchVectorIndex openVersion(SpaceSpec space, OpenSearchSettings settings, int version) {
+        Connection connection = Connection.open(settings);
+        try {
+            IndexLayout layout = IndexLayout.of(settings.indexPrefix(), space);
+            if (layout.create(connection.client(), version, Mappings.createIndexBody(space, settings, null, null))) {
+                layout.putSettings(connection.client(), layout.physical(version), Json.createObjectBuilder()
+                        .add("refresh_interval", "-1").add("number_of_replicas", 0).build());
+            }
+            return new OpenSearchVectorIndex(space, settings, connection, connection::close, layout,
+                    layout.physical(version), false);
+        } catch (IOException e) {
+            connection.close();
+            throw new IndexUnavailableException("cannot reach OpenSearch at " + settings.endpoints()
+                    + " to open version " + version + " of space '" + space.name() + "': " + Failures.describe(e), e);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes this index version the live one: its refresh interval and replicas as configured, a refresh,
+     * and both aliases moved to it in one atomic call. Returns the physical index they pointed at.
+     */
+    public String promote() {
+        requireOpen();
+        try {
+            JsonObjectBuilder restored = Json.createObjectBuilder().add("number_of_replicas", settings.replicas());
+            if (settings.refreshInterval() == null) {
+                restored.addNull("refresh_interval");
+            } else {
+                restored.add("refresh_interval", settings.refreshInterval().toMillis() + "ms");
+            }
+            layout.putSettings(client, physicalIndex, restored.build());
+            client.indices().refresh(r -> r.index(physicalIndex));
+            return layout.moveAliases(client, physicalIndex);
+        } catch (IOException e) {
+            throw Failures.onRead("making " + physicalIndex + " the live index of space '" + space.name() + "'", e);
+        }
+    }
+
+    /** Deletes this index version; it must not be the live one. Closes this instance. */
+    public void drop() {
+        requireOpen();
+        try {
+            layout.delete(client, physicalIndex);
+        } catch (IOException e) {
+            throw Failures.onRead("deleting " + physicalIndex, e);
+        } finally {
+            close();
+        }
+    }
+
+    /** N of the physical index {@code <prefix>-<space>-vN} this instance reads. */
+    public int indexVersion() {
+        return layout.versionOf(physicalIndex);
     }
 
     @Override
@@ -315,7 +387,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         String id = Entries.stateId(tenant, documentId);
         MgetResponse<JsonData> response;
         try {
-            response = client.mget(m -> m.index(layout.readAlias()).ids(id).sourceIncludes(Entries.VERSION),
+            response = client.mget(m -> m.index(readTarget).ids(id).sourceIncludes(Entries.VERSION),
                     JsonData.class);
         } catch (IOException | RuntimeException e) {
             throw Failures.onRead("the version of " + tenant + "/" + documentId, e);
@@ -367,7 +439,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private long count(Query query, String what) {
         requireOpen();
         try {
-            return client.count(c -> c.index(layout.readAlias()).query(query)).count();
+            return client.count(c -> c.index(readTarget).query(query)).count();
         } catch (IOException | RuntimeException e) {
             throw Failures.onRead(what, e);
         }
@@ -382,7 +454,11 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         requireOpen();
         writeLock.lock();
         try {
-            physicalIndex = layout.replaceWithEmpty(client, physicalIndex, space, settings);
+            if (!readTarget.equals(layout.readAlias())) {
+                throw new IllegalStateException("clear() empties the live index; drop version " + physicalIndex
+                        + " and build a new one instead");
+            }
+            physicalIndex = layout.replaceWithEmpty(client, layout.currentWriteIndex(client), space, settings);
         } catch (IOException e) {
             throw Failures.onRead("replacing " + physicalIndex + " by an empty index", e);
         } finally {
@@ -400,9 +476,9 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     public void refresh() {
         requireOpen();
         try {
-            client.indices().refresh(r -> r.index(layout.writeAlias(), layout.readAlias()));
+            client.indices().refresh(r -> r.index(writeTarget, readTarget));
         } catch (IOException | RuntimeException e) {
-            throw Failures.onRead("refreshing " + layout.writeAlias(), e);
+            throw Failures.onRead("refreshing " + writeTarget, e);
         }
     }
 
@@ -427,13 +503,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
                 .build();
         try {
             HealthResponse health = client.withTransportOptions(quick).cluster()
-                    .health(h -> h.index(layout.readAlias()).timeout(t -> t.time(HEALTH_TIMEOUT.toMillis() + "ms")));
+                    .health(h -> h.index(readTarget).timeout(t -> t.time(HEALTH_TIMEOUT.toMillis() + "ms")));
             boolean healthy = !health.timedOut() && health.status() != HealthStatus.Red;
-            return new Health(healthy, layout.readAlias() + " (" + physicalIndex + " when opened) is "
+            return new Health(healthy, readTarget + " (" + physicalIndex + ") is "
                     + health.status().jsonValue() + (health.timedOut() ? ", timed out" : ""));
         } catch (IOException | RuntimeException e) {
             return new Health(false, "OpenSearch at " + settings.endpoints() + " does not answer for "
-                    + layout.readAlias() + ": " + Failures.describe(e));
+                    + readTarget + ": " + Failures.describe(e));
         }
     }
 

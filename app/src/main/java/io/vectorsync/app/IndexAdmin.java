@@ -1,0 +1,63 @@
+package io.vectorsync.app;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.json.Bodies;
+import io.vectorsync.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * {@code /v1/admin/indexes}: the versions of each space's index (see {@link IndexVersions}): start a rebuild into
+ * a new version with new settings and watch its progress, swap it live, swap back, drop a version.
+ */
+final class IndexAdmin implements HttpService {
+
+    private static final long MAX_BODY = 64 * 1024;
+
+    private final IndexVersions versions;
+
+    IndexAdmin(IndexVersions versions) {
+        this.versions = versions;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/indexes", (req, res) -> send(res, 200, versions.describe()))
+                .post("/indexes/{space}/versions", this::rebuild)
+                .post("/indexes/{space}/versions/{version}/swap",
+                        (req, res) -> send(res, 200, versions.swap(space(req), version(req))))
+                .delete("/indexes/{space}/versions/{version}", (req, res) -> {
+                    versions.drop(space(req), version(req));
+                    send(res, 200, Json.createObjectBuilder().add("dropped", version(req)).build());
+                });
+    }
+
+    private void rebuild(ServerRequest req, ServerResponse res) {
+        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_BODY) : "";
+        send(res, 202, versions.rebuild(space(req), body));
+    }
+
+    private static String space(ServerRequest req) {
+        return req.path().pathParameters().get("space");
+    }
+
+    private static int version(ServerRequest req) {
+        String value = req.path().pathParameters().get("version");
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("version", "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static void send(ServerResponse res, int status, JsonObject body) {
+        res.status(Status.create(status));
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(body.toString());
+    }
+}

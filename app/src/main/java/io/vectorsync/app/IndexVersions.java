@@ -1,0 +1,517 @@
+package io.vectorsync.app;
+
+import io.vectorsync.command.api.ApiException;
+import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.command.store.IndexVersionRecord;
+import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.json.Json;
+import io.vectorsync.json.JsonInput;
+import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorIndexes;
+import io.vectorsync.projections.index.lucene.HnswSettings;
+import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
+import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import org.axonframework.common.AxonThreadFactory;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Blue/green versions of each space's index. The live version is the one searches read and the
+ * {@code vector-index} processor writes ({@link VectorIndexes}); every other version has a processor of its
+ * own, {@code index-<space>-v<N>}, that feeds it from the event log: a version being built replays the whole
+ * log (and keeps receiving new changes), a previous version kept for rollback follows the log from the
+ * moment it stopped being live. So any version can become live at any time without losing a write.
+ * <p>
+ * A swap pauses {@code vector-index}, waits until the new version's processor has passed everything
+ * {@code vector-index} had written, makes the new version live (OpenSearch: both aliases move in one call;
+ * Lucene: the open index object is handed over), starts a processor for the old version from exactly the
+ * tokens {@code vector-index} stopped at, and resumes {@code vector-index}, which goes on writing into the new
+ * version. The hot-vector cache keeps searches fresh during that pause. The registry of versions is stored
+ * in the event store's database, so builds resume after a restart.
+ */
+final class IndexVersions implements AutoCloseable {
+
+    static final String LIVE = "live";
+    static final String BUILDING = "building";
+    static final String PREVIOUS = "previous";
+    private static final Set<String> SETTING_FIELDS = Set.of("hnswM", "hnswEfConstruction", "efSearch",
+            "quantization", "shards", "replicas", "autoSwap");
+    private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
+
+    private final Settings settings;
+    private final EventStoreDatabase database;
+    private final VectorIndexes live;
+    private final Configuration axon;
+    private final StreamableMessageSource<TrackedEventMessage<?>> source;
+    private final Map<String, Fed> fed = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService monitor;
+    private final Clock clock = Clock.systemUTC();
+
+    /** A version that is not live, with the processor that feeds it and samples of its progress. */
+    private record Fed(String space, int version, VectorIndex index, PooledStreamingEventProcessor processor,
+                       ScheduledExecutorService coordinator, ScheduledExecutorService workers, Deque<long[]> samples) {
+    }
+
+    IndexVersions(Settings settings, EventStoreDatabase database, VectorIndexes live, Configuration axon,
+                  StreamableMessageSource<TrackedEventMessage<?>> source) {
+        this.settings = settings;
+        this.database = database;
+        this.live = live;
+        this.axon = axon;
+        this.source = source;
+        this.monitor = Executors.newSingleThreadScheduledExecutor(new AxonThreadFactory("index-versions"));
+        for (IndexVersionRecord version : database.indexVersions()) {
+            if (!version.role().equals(LIVE)) {
+                start(version, null); // resumes from its tokens
+            }
+        }
+        monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** The live version of a space as the registry has it; 1 before any rebuild. */
+    static int liveVersion(EventStoreDatabase database, String space) {
+        return database.indexVersions().stream()
+                .filter(v -> v.space().equals(space) && v.role().equals(LIVE))
+                .mapToInt(IndexVersionRecord::version).findFirst().orElse(1);
+    }
+
+    /** Where a Lucene version lives: {@code index/<space>} for version 1, {@code index/<space>.v<N>} after. */
+    static Path luceneDirectory(Path dataDir, String space, int version) {
+        return dataDir.resolve("index").resolve(version == 1 ? space : space + ".v" + version);
+    }
+
+    /** The HNSW settings a Lucene version was built with (the configured ones for version 1). */
+    static HnswSettings luceneHnsw(Settings settings, EventStoreDatabase database, String space, int version) {
+        return database.indexVersions().stream()
+                .filter(v -> v.space().equals(space) && v.version() == version)
+                .findFirst()
+                .map(v -> JsonInput.parse(v.settings(), "settings"))
+                .map(s -> new HnswSettings(
+                        Optional.ofNullable(s.optionalInt("hnswM")).orElse(settings.hnswM()),
+                        Optional.ofNullable(s.optionalInt("hnswEfConstruction")).orElse(settings.hnswEfConstruction())))
+                .orElse(new HnswSettings(settings.hnswM(), settings.hnswEfConstruction()));
+    }
+
+    /** Every space: its live version and the others with their role, settings and progress. */
+    JsonObject describe() {
+        var spaces = Json.createArrayBuilder();
+        List<IndexVersionRecord> records = database.indexVersions();
+        for (VectorIndex index : live.all()) {
+            String space = index.space().name();
+            int liveVersion = records.stream().filter(v -> v.space().equals(space) && v.role().equals(LIVE))
+                    .mapToInt(IndexVersionRecord::version).findFirst().orElse(1);
+            var versions = Json.createArrayBuilder();
+            versions.add(Json.createObjectBuilder().add("version", liveVersion).add("role", LIVE)
+                    .add("processor", Vectorsync.VECTOR_INDEX_GROUP));
+            for (IndexVersionRecord record : records) {
+                if (record.space().equals(space) && !record.role().equals(LIVE)) {
+                    versions.add(describe(record));
+                }
+            }
+            spaces.add(Json.createObjectBuilder().add("space", space).add("liveVersion", liveVersion)
+                    .add("versions", versions));
+        }
+        return Json.createObjectBuilder().add("spaces", spaces).build();
+    }
+
+    private JsonObject describe(IndexVersionRecord record) {
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("version", record.version())
+                .add("role", record.role())
+                .add("settings", JsonInput.parse(record.settings(), "settings").raw())
+                .add("createdAt", record.createdAt().toString())
+                .add("processor", group(record.space(), record.version()));
+        Fed running = fed.get(key(record.space(), record.version()));
+        if (running != null) {
+            long head = database.headPosition();
+            long position = position(running.processor);
+            long done = Math.max(0, position + 1);
+            long total = head + 1;
+            JsonObjectBuilder progress = Json.createObjectBuilder()
+                    .add("position", position)
+                    .add("head", head)
+                    .add("eventsDone", Math.min(done, total))
+                    .add("eventsTotal", total)
+                    .add("caughtUp", caughtUp(running.processor, head));
+            double rate = rate(running.samples);
+            progress.add("eventsPerSecond", Math.round(rate * 10) / 10.0);
+            if (rate > 0 && total > done) {
+                progress.add("secondsLeft", Math.round((total - done) / rate));
+            }
+            body.add("progress", progress);
+        }
+        return body.build();
+    }
+
+    /**
+     * Creates the next version of a space's index with {@code request}'s settings (the configured ones where it
+     * says nothing) and starts replaying the whole log into it; the live version keeps serving meanwhile.
+     */
+    synchronized JsonObject rebuild(String space, String request) {
+        requireSpace(space);
+        SpaceSpec spec = live.forSpace(space).space();
+        JsonInput input = JsonInput.parse(request == null || request.isBlank() ? "{}" : request, "body")
+                .allowOnly(SETTING_FIELDS);
+        JsonObject versionSettings = validated(input);
+        int version = Stream.concat(Stream.of(liveVersion(database, space)),
+                        database.indexVersions().stream().filter(v -> v.space().equals(space))
+                                .map(IndexVersionRecord::version))
+                .max(Comparator.naturalOrder()).orElse(1) + 1;
+        IndexVersionRecord record = new IndexVersionRecord(space, version, BUILDING, versionSettings.toString(),
+                clock.instant());
+        database.saveIndexVersions(List.of(record));
+        start(record, null);
+        LOG.info(() -> "rebuilding space '" + space + "' into version " + version + " with " + versionSettings
+                + " (" + spec.dimension() + " dimensions)");
+        return describe(record);
+    }
+
+    private JsonObject validated(JsonInput input) {
+        JsonObjectBuilder out = Json.createObjectBuilder();
+        requireAtLeast(input, "hnswM", 2, out);
+        requireAtLeast(input, "hnswEfConstruction", 1, out);
+        requireAtLeast(input, "efSearch", 1, out);
+        requireAtLeast(input, "shards", 1, out);
+        requireAtLeast(input, "replicas", 0, out);
+        String quantization = input.optionalString("quantization");
+        if (quantization != null) {
+            if (!quantization.equals("none") && !quantization.equals("sq")) {
+                throw new InvalidInputException(input.pathOf("quantization"), "must be 'none' or 'sq'");
+            }
+            out.add("quantization", quantization);
+        }
+        Boolean autoSwap = input.optionalBoolean("autoSwap");
+        out.add("autoSwap", autoSwap != null && autoSwap);
+        boolean opensearchOnly = input.has("efSearch") || input.has("quantization") || input.has("shards")
+                || input.has("replicas");
+        if (opensearchOnly && !settings.indexKind().equals("opensearch")) {
+            throw new InvalidInputException("body", "efSearch, quantization, shards and replicas are settings of an "
+                    + "OpenSearch index; this node's index kind is " + settings.indexKind());
+        }
+        return out.build();
+    }
+
+    private static void requireAtLeast(JsonInput input, String field, int min, JsonObjectBuilder out) {
+        Integer value = input.optionalInt(field);
+        if (value != null) {
+            if (value < min) {
+                throw new InvalidInputException(input.pathOf(field), "must be at least " + min + ", got " + value);
+            }
+            out.add(field, value);
+        }
+    }
+
+    /** Opens the version's index and starts its processor: from the start of the log, or from {@code tokens}. */
+    private void start(IndexVersionRecord record, Map<Integer, TrackingToken> tokens) {
+        VectorIndex index = open(record);
+        startFeeding(record, index, tokens);
+    }
+
+    private void startFeeding(IndexVersionRecord record, VectorIndex index, Map<Integer, TrackingToken> tokens) {
+        String group = group(record.space(), record.version());
+        TokenStore tokenStore = axon.eventProcessingConfiguration().tokenStore(group);
+        TransactionManager transactions = axon.getComponent(TransactionManager.class);
+        if (tokens != null) {
+            // exactly where vector-index stopped: the version misses nothing and repeats nothing
+            transactions.executeInTransaction(() -> {
+                int[] segments = tokenStore.fetchSegments(group);
+                if (segments.length == 0) {
+                    for (Map.Entry<Integer, TrackingToken> token : tokens.entrySet()) {
+                        tokenStore.initializeSegment(token.getValue(), group, token.getKey());
+                    }
+                }
+            });
+        }
+        ScheduledExecutorService coordinator = Executors.newScheduledThreadPool(1, new AxonThreadFactory("Coordinator[" + group + "]"));
+        ScheduledExecutorService workers = Executors.newScheduledThreadPool(2, new AxonThreadFactory("WorkPackage[" + group + "]"));
+        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
+                .name(group)
+                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                        .eventHandlers(VectorIndexProjectionModule.projectionOf(VectorIndexes.of(List.of(index))))
+                        .build())
+                .rollbackConfiguration(RollbackConfigurationType.ANY_THROWABLE)
+                .errorHandler(PropagatingErrorHandler.instance())
+                .messageSource(source)
+                .tokenStore(tokenStore)
+                .transactionManager(transactions)
+                .coordinatorExecutor(coordinator)
+                .workerExecutor(workers)
+                .initialSegmentCount(settings.segments())
+                .maxClaimedSegments(settings.segments())
+                // a rebuild replays the whole log: larger batches, fewer index commits
+                .batchSize(Math.max(settings.batchSize(), 500))
+                .initialToken(StreamableMessageSource::createTailToken)
+                .build();
+        fed.put(key(record.space(), record.version()),
+                new Fed(record.space(), record.version(), index, processor, coordinator, workers, new ArrayDeque<>()));
+        processor.start();
+    }
+
+    private VectorIndex open(IndexVersionRecord record) {
+        SpaceSpec space = live.forSpace(record.space()).space();
+        if (settings.indexKind().equals("opensearch")) {
+            return OpenSearchVectorIndex.openVersion(space, opensearchSettings(record), record.version());
+        }
+        return LuceneVectorIndex.open(space, luceneDirectory(settings.dataDir(), record.space(), record.version()),
+                luceneHnsw(settings, database, record.space(), record.version()));
+    }
+
+    private OpenSearchSettings opensearchSettings(IndexVersionRecord record) {
+        OpenSearchSettings base = settings.opensearch();
+        JsonInput s = JsonInput.parse(record.settings(), "settings");
+        OpenSearchSettings.KnnMethod knn = base.knn();
+        knn = new OpenSearchSettings.KnnMethod(knn.engine(),
+                Optional.ofNullable(s.optionalInt("hnswM")).orElse(knn.m()),
+                Optional.ofNullable(s.optionalInt("hnswEfConstruction")).orElse(knn.efConstruction()),
+                Optional.ofNullable(s.optionalInt("efSearch")).orElse(knn.efSearch()),
+                s.optionalString("quantization") == null ? knn.quantization()
+                        : OpenSearchSettings.Quantization.valueOf(s.optionalString("quantization").toUpperCase(java.util.Locale.ROOT)));
+        return base.withKnn(knn).withShards(Optional.ofNullable(s.optionalInt("shards")).orElse(base.shards()),
+                Optional.ofNullable(s.optionalInt("replicas")).orElse(base.replicas()));
+    }
+
+    /**
+     * Makes {@code version} the live index of {@code space}; the version that was live becomes the previous
+     * one, kept up to date for a rollback (which is a swap back).
+     */
+    synchronized JsonObject swap(String space, int version) {
+        IndexVersionRecord record = record(space, version);
+        Fed target = fed.get(key(space, version));
+        if (target == null) {
+            throw ApiException.conflict("version " + version + " of space '" + space + "' is " + record.role()
+                    + "; only a version being built or kept for rollback can become live");
+        }
+        int oldVersion = liveVersion(database, space);
+        EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
+                .orElseThrow();
+        if (!caughtUp(target.processor, database.headPosition())) {
+            throw ApiException.conflict("version " + version + " of space '" + space + "' has not caught up with the "
+                    + "log yet; see its progress, or rebuild with autoSwap to swap once it has");
+        }
+        indexer.shutDown();
+        try {
+            TokenStore tokens = axon.eventProcessingConfiguration().tokenStore(Vectorsync.VECTOR_INDEX_GROUP);
+            TransactionManager transactions = axon.getComponent(TransactionManager.class);
+            Map<Integer, TrackingToken> stoppedAt = new java.util.TreeMap<>();
+            transactions.executeInTransaction(() -> {
+                for (int segment : tokens.fetchSegments(Vectorsync.VECTOR_INDEX_GROUP)) {
+                    stoppedAt.put(segment, tokens.fetchToken(Vectorsync.VECTOR_INDEX_GROUP, segment));
+                    tokens.releaseClaim(Vectorsync.VECTOR_INDEX_GROUP, segment);
+                }
+            });
+            long livePosition = stoppedAt.values().stream()
+                    .mapToLong(token -> token == null ? -1 : token.position().orElse(-1)).max().orElse(-1);
+            awaitPosition(target.processor, livePosition);
+            target.processor.shutDown();
+            shutdown(target);
+            fed.remove(key(space, version));
+
+            VectorIndex previous;
+            if (target.index instanceof OpenSearchVectorIndex opensearch) {
+                opensearch.promote();
+                opensearch.close();
+                previous = OpenSearchVectorIndex.openVersion(live.forSpace(space).space(),
+                        opensearchSettings(record(space, oldVersion)), oldVersion);
+            } else {
+                previous = live.replace(target.index);
+            }
+            IndexVersionRecord wasLive = record(space, oldVersion);
+            IndexVersionRecord old = new IndexVersionRecord(space, oldVersion, PREVIOUS, wasLive.settings(),
+                    wasLive.createdAt());
+            // the new live version's build tokens go: should it become a previous version again, it follows
+            // the log from where it stops being live, not from where its build ended
+            database.deleteTokens(group(space, version));
+            database.saveIndexVersions(List.of(new IndexVersionRecord(space, version, LIVE, record.settings(),
+                    record.createdAt()), old));
+            startFeeding(old, previous, stoppedAt);
+            LOG.info(() -> "space '" + space + "': version " + version + " is live, version " + oldVersion
+                    + " follows the log for a rollback");
+        } finally {
+            indexer.start();
+        }
+        return describe();
+    }
+
+    /** Deletes a version that is not live: its processor stops, its tokens and its index go. */
+    synchronized void drop(String space, int version) {
+        IndexVersionRecord record = record(space, version);
+        if (record.role().equals(LIVE)) {
+            throw ApiException.conflict("version " + version + " of space '" + space + "' is live; swap to another "
+                    + "version first");
+        }
+        Fed running = fed.remove(key(space, version));
+        if (running != null) {
+            running.processor.shutDown();
+            shutdown(running);
+            if (running.index instanceof OpenSearchVectorIndex opensearch) {
+                opensearch.drop();
+            } else {
+                running.index.close();
+                deleteDirectory(luceneDirectory(settings.dataDir(), space, version));
+            }
+        }
+        database.deleteIndexVersion(space, version, group(space, version));
+        LOG.info(() -> "space '" + space + "': version " + version + " dropped");
+    }
+
+    private IndexVersionRecord record(String space, int version) {
+        requireSpace(space);
+        return database.indexVersions().stream()
+                .filter(v -> v.space().equals(space) && v.version() == version)
+                .findFirst()
+                .orElseGet(() -> {
+                    if (version == liveVersion(database, space)) { // version 1, live since the space was configured
+                        return new IndexVersionRecord(space, version, LIVE, "{\"autoSwap\":false}", clock.instant());
+                    }
+                    throw new io.helidon.http.NotFoundException("space '" + space + "' has no index version " + version);
+                });
+    }
+
+    private void requireSpace(String space) {
+        if (!live.has(space)) {
+            throw new io.helidon.http.NotFoundException("no embedding space '" + space + "'");
+        }
+    }
+
+    /** Samples progress, and swaps a caught-up build that asked for it. */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            for (Fed running : fed.values()) {
+                running.samples.addLast(new long[]{now, position(running.processor)});
+                while (running.samples.size() > 20) {
+                    running.samples.removeFirst();
+                }
+            }
+            for (IndexVersionRecord record : database.indexVersions()) {
+                if (record.role().equals(BUILDING) && JsonInput.parse(record.settings(), "settings")
+                        .optionalBoolean("autoSwap") == Boolean.TRUE) {
+                    Fed running = fed.get(key(record.space(), record.version()));
+                    if (running != null && caughtUp(running.processor, database.headPosition())) {
+                        swap(record.space(), record.version());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "index versions: " + e.getMessage(), e);
+        }
+    }
+
+    private static double rate(Deque<long[]> samples) {
+        if (samples.size() < 2) {
+            return 0;
+        }
+        long[] first = samples.peekFirst();
+        long[] last = samples.peekLast();
+        double seconds = (last[0] - first[0]) / 1e9;
+        return seconds <= 0 ? 0 : (last[1] - first[1]) / seconds;
+    }
+
+    private static long position(PooledStreamingEventProcessor processor) {
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        return status.isEmpty() ? -1 : status.values().stream()
+                .mapToLong(s -> s.getCurrentPosition().orElse(-1)).min().orElse(-1);
+    }
+
+    private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        return !status.isEmpty() && status.values().stream().allMatch(s -> !s.isErrorState()
+                && s.getCurrentPosition().orElse(-1) >= head);
+    }
+
+    private static void awaitPosition(PooledStreamingEventProcessor processor, long position) {
+        long deadline = System.nanoTime() + SWAP_WAIT.toNanos();
+        while (position(processor) < position) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(processor.getName() + " did not reach position " + position
+                        + " within " + SWAP_WAIT + "; the swap was called off and nothing changed");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + processor.getName(), e);
+            }
+        }
+    }
+
+    private static void shutdown(Fed running) {
+        running.coordinator.shutdownNow();
+        running.workers.shutdownNow();
+    }
+
+    private static void deleteDirectory(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + directory, e);
+        }
+    }
+
+    static String group(String space, int version) {
+        return "index-" + space + "-v" + version;
+    }
+
+    private static String key(String space, int version) {
+        return space + "/" + version;
+    }
+
+    @Override
+    public void close() {
+        monitor.shutdownNow();
+        for (Fed running : List.copyOf(fed.values())) {
+            try {
+                running.processor.shutDown();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "stopping " + running.processor.getName(), e);
+            }
+            shutdown(running);
+            running.index.close();
+        }
+        fed.clear();
+    }
+}

@@ -1,0 +1,220 @@
+package io.vectorsync.app;
+
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Blue/green index versions through {@code /v1/admin/indexes}: a rebuild while writes continue, the swap, the
+ * rollback, a drop, a rebuild that survives a restart, and one cancelled — on Lucene, and the swap on OpenSearch.
+ */
+class IndexVersionsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aRebuildWhileWritesContinueSwapsWithoutLosingAWriteAndRollsBack() {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            batch(app, 0, 200);
+            TestApp.Response started = app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"hnswM\": 8, \"hnswEfConstruction\": 50}");
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            assertThat(started.json().getInt("version")).isEqualTo(2);
+            assertThat(started.json().getString("role")).isEqualTo("building");
+
+            // writes go on while version 2 is built: new documents, deletes, metadata changes
+            batch(app, 200, 260);
+            for (int i = 0; i < 10; i++) {
+                app.delete("/v1/tenants/acme/documents/d" + i);
+                put(app, "d" + (20 + i), "{\"lang\": \"de\"}", i + 20);
+            }
+            awaitCaughtUp(app, 2);
+
+            TestApp.Response swapped = app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "");
+            assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
+            JsonObject tiny = space(app);
+            assertThat(tiny.getInt("liveVersion")).isEqualTo(2);
+            assertThat(version(tiny, 1).getString("role")).isEqualTo("previous");
+            assertThat(Files.isDirectory(dataDir.resolve("index/tiny.v2"))).isTrue();
+
+            batch(app, 260, 280); // after the swap: into version 2 through vector-index, into version 1 by its follower
+            awaitIndexMatchesTheLog(app, 280);
+
+            // rollback: version 1 followed the log, so it has every write made while version 2 was live
+            assertThat(app.post("/v1/admin/indexes/tiny/versions/1/swap", "application/json", "").status()).isEqualTo(200);
+            assertThat(space(app).getInt("liveVersion")).isEqualTo(1);
+            awaitIndexMatchesTheLog(app, 280);
+
+            TestApp.Response dropped = app.delete("/v1/admin/indexes/tiny/versions/2");
+            assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
+            assertThat(space(app).getJsonArray("versions")).hasSize(1);
+            assertThat(Files.exists(dataDir.resolve("index/tiny.v2"))).isFalse();
+        }
+    }
+
+    @Test
+    void aRebuildInterruptedByARestartResumesAndACancelledOneLeavesTheLiveIndexAlone() {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            batch(app, 0, 300);
+            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"autoSwap\": true}").status())
+                    .isEqualTo(202);
+        } // stopped at once, mid-build (or before it began)
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            TestApp.await("the resumed build swapped itself in", PATIENCE, () -> space(app).getInt("liveVersion") == 2);
+            awaitIndexMatchesTheLog(app, 300);
+
+            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{}").json().getInt("version"))
+                    .isEqualTo(3);
+            assertThat(app.delete("/v1/admin/indexes/tiny/versions/3").status()).isEqualTo(200);
+            assertThat(space(app).getInt("liveVersion")).isEqualTo(2);
+            assertThat(Files.exists(dataDir.resolve("index/tiny.v3"))).isFalse();
+            awaitIndexMatchesTheLog(app, 300);
+        }
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            assertThat(space(app).getInt("liveVersion")).as("the live version survives a restart").isEqualTo(2);
+            awaitIndexMatchesTheLog(app, 300);
+        }
+    }
+
+    @Test
+    void badRequestsAreProblems() {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"hnswM\": 1}"), 400, "hnswM");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"efSearch\": 50}"), 400, "OpenSearch");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"m\": 8}"), 400, "m");
+            assertProblem(app.post("/v1/admin/indexes/nope/versions", "application/json", "{}"), 404, "nope");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions/7/swap", "application/json", ""), 404, "7");
+            assertProblem(app.delete("/v1/admin/indexes/tiny/versions/1"), 409, "live");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions/x/swap", "application/json", ""), 400, "version");
+        }
+    }
+
+    @Test
+    void onOpenSearchTheSwapMovesTheAliasesAndTheRollbackMovesThemBack() throws Exception {
+        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
+        assertThat(url).as("VECTORSYNC_TEST_OPENSEARCH_URL; run the tests with bin/test").isNotBlank();
+        String prefix = "bg-" + UUID.randomUUID().toString().substring(0, 8);
+        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url))).withIndexPrefix(prefix).withShards(1, 0);
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir, opensearch))) {
+            batch(app, 0, 100);
+            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"hnswM\": 8, \"efSearch\": 64}").status()).isEqualTo(202);
+            batch(app, 100, 120);
+            awaitCaughtUp(app, 2);
+            assertThat(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "").status()).isEqualTo(200);
+
+            assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v2");
+            assertThat(aliasTarget(url, prefix + "-tiny-write")).isEqualTo(prefix + "-tiny-v2");
+            batch(app, 120, 130);
+            VectorIndex live = app.app().indexes().forSpace("tiny");
+            ((OpenSearchVectorIndex) live).refresh();
+            awaitIndexMatchesTheLog(app, 130);
+
+            assertThat(app.post("/v1/admin/indexes/tiny/versions/1/swap", "application/json", "").status()).isEqualTo(200);
+            assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v1");
+            assertThat(app.delete("/v1/admin/indexes/tiny/versions/2").status()).isEqualTo(200);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + prefix + "-tiny-v2"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).isEqualTo(404);
+            awaitIndexMatchesTheLog(app, 130);
+        } finally {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + prefix + "-*")).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    private static String aliasTarget(String url, String alias) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/_alias/" + alias)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return io.vectorsync.json.Json.createReader(new java.io.StringReader(body)).readObject().keySet().iterator().next();
+    }
+
+    /** Every document's index entry has the version the event store has for it, and only live ones count. */
+    private static void awaitIndexMatchesTheLog(TestApp app, int documents) {
+        String[] mismatch = {null};
+        try {
+            TestApp.await("the live index matches the log", PATIENCE, () -> {
+                VectorIndex index = app.app().indexes().forSpace("tiny");
+                index.makeSearchable();
+                long live = 0;
+                for (int i = 0; i < documents; i++) {
+                    JsonObject document = app.get("/v1/tenants/acme/documents/d" + i).json();
+                    long version = document.getJsonNumber("version").longValue();
+                    long indexed = index.version("acme", "d" + i).orElse(-1);
+                    if (indexed != version) {
+                        mismatch[0] = "d" + i + " is at version " + indexed + " in the index, " + version + " in the log";
+                        return false;
+                    }
+                    live += document.getBoolean("deleted") ? 0 : 1;
+                }
+                mismatch[0] = "the index counts " + index.countDocuments("acme") + " live documents, the log " + live;
+                return index.countDocuments("acme") == live;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + mismatch[0], e);
+        }
+    }
+
+    private static void awaitCaughtUp(TestApp app, int version) {
+        TestApp.await("version " + version + " caught up", PATIENCE, () -> {
+            JsonObject progress = version(space(app), version).getJsonObject("progress");
+            return progress != null && progress.getBoolean("caughtUp");
+        });
+    }
+
+    private static JsonObject space(TestApp app) {
+        return app.get("/v1/admin/indexes").json().getJsonArray("spaces").getValuesAs(JsonObject.class).stream()
+                .filter(space -> space.getString("space").equals("tiny")).findFirst().orElseThrow();
+    }
+
+    private static JsonObject version(JsonObject space, int version) {
+        return space.getJsonArray("versions").getValuesAs(JsonObject.class).stream()
+                .filter(v -> v.getInt("version") == version).findFirst().orElseThrow();
+    }
+
+    private static void batch(TestApp app, int from, int to) {
+        StringBuilder ndjson = new StringBuilder();
+        IntStream.range(from, to).forEach(i -> ndjson.append("{\"op\": \"upsert\", \"documentId\": \"d").append(i)
+                .append("\", \"title\": \"D\", \"body\": \"document ").append(i)
+                .append("\", \"metadata\": {\"lang\": \"en\"}, \"vectors\": {\"space\": \"tiny\", \"vector\": ")
+                .append(vector(i)).append("}}\n"));
+        TestApp.Response answer = app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", ndjson.toString());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).doesNotContain("\"problem\"");
+    }
+
+    private static void put(TestApp app, String id, String metadata, int i) {
+        TestApp.Response answer = app.put("/v1/tenants/acme/documents/" + id, "{\"title\": \"D\", \"body\": \"document "
+                + i + "\", \"metadata\": " + metadata + ", \"vectors\": {\"space\": \"tiny\", \"vector\": " + vector(i) + "}}");
+        assertThat(answer.status()).as(answer.body()).isBetween(200, 201);
+    }
+
+    private static String vector(int i) {
+        return "[" + (1 + i % 7) + ", " + (i % 5) + ", " + (i % 3) + ", 1]";
+    }
+
+    private static void assertProblem(TestApp.Response response, int status, String mentions) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body()).contains(mentions);
+    }
+}
