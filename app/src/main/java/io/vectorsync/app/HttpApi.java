@@ -19,6 +19,7 @@ import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.query.ProjectionLagException;
 import io.vectorsync.query.search.HotLookup;
+import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObjectBuilder;
@@ -36,7 +37,7 @@ public final class HttpApi {
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
                         new DocumentService(app.eventStore(), app::awaitEncoded),
-                        new SearchService(app.indexes()::forSpace, app.spaces()::embedQuery,
+                        new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
@@ -110,6 +111,21 @@ public final class HttpApi {
         return body.add("mode", app.settings().cache().mode().name().toLowerCase(java.util.Locale.ROOT))
                 .add("members", Json.createArrayBuilder(cache.get().members()))
                 .add("spaces", spaces);
+    }
+
+    /** The live index of a space, and any version of it for searches that name one. */
+    private static IndexLookup indexLookup(Vectorsync app) {
+        return new IndexLookup() {
+            @Override
+            public VectorIndex forSpace(String space) {
+                return app.indexes().forSpace(space);
+            }
+
+            @Override
+            public VectorIndex forVersion(String space, int version) {
+                return app.versions().index(space, version);
+            }
+        };
     }
 
     private static HotLookup lookup(HotVectorCache cache) {

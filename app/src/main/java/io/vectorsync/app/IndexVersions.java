@@ -72,8 +72,10 @@ final class IndexVersions implements AutoCloseable {
     static final String LIVE = "live";
     static final String BUILDING = "building";
     static final String PREVIOUS = "previous";
+    /** Built from the events up to a cut (a position or a time), read-only, searched by number. */
+    static final String POINT_IN_TIME = "pointInTime";
     private static final Set<String> SETTING_FIELDS = Set.of("hnswM", "hnswEfConstruction", "efSearch",
-            "quantization", "shards", "replicas", "autoSwap");
+            "quantization", "shards", "replicas", "autoSwap", "until");
     private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
 
@@ -196,7 +198,8 @@ final class IndexVersions implements AutoCloseable {
                         database.indexVersions().stream().filter(v -> v.space().equals(space))
                                 .map(IndexVersionRecord::version))
                 .max(Comparator.naturalOrder()).orElse(1) + 1;
-        IndexVersionRecord record = new IndexVersionRecord(space, version, BUILDING, versionSettings.toString(),
+        String role = versionSettings.containsKey("until") ? POINT_IN_TIME : BUILDING;
+        IndexVersionRecord record = new IndexVersionRecord(space, version, role, versionSettings.toString(),
                 clock.instant());
         database.saveIndexVersions(List.of(record));
         start(record, null);
@@ -221,6 +224,33 @@ final class IndexVersions implements AutoCloseable {
         }
         Boolean autoSwap = input.optionalBoolean("autoSwap");
         out.add("autoSwap", autoSwap != null && autoSwap);
+        JsonInput until = input.optionalObject("until");
+        if (until != null) {
+            until.allowOnly(Set.of("position", "timestamp"));
+            Long position = until.optionalLong("position");
+            String timestamp = until.optionalString("timestamp");
+            if ((position == null) == (timestamp == null)) {
+                throw new InvalidInputException(until.path(), "needs exactly one of 'position' (a log position) or "
+                        + "'timestamp' (ISO-8601, e.g. 2026-11-01T00:00:00Z)");
+            }
+            if (position != null && position < 0) {
+                throw new InvalidInputException(until.pathOf("position"), "must be 0 or more");
+            }
+            if (timestamp != null) {
+                try {
+                    timestamp = Instant.parse(timestamp).toString();
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new InvalidInputException(until.pathOf("timestamp"), "must be an ISO-8601 instant such as "
+                            + "2026-11-01T00:00:00Z, got '" + timestamp + "'");
+                }
+            }
+            if (autoSwap != null && autoSwap) {
+                throw new InvalidInputException(input.pathOf("autoSwap"), "a point-in-time version is read-only; it "
+                        + "never becomes live");
+            }
+            out.add("until", position != null ? Json.createObjectBuilder().add("position", position)
+                    : Json.createObjectBuilder().add("timestamp", timestamp));
+        }
         boolean opensearchOnly = input.has("efSearch") || input.has("quantization") || input.has("shards")
                 || input.has("replicas");
         if (opensearchOnly && !settings.indexKind().equals("opensearch")) {
@@ -281,6 +311,20 @@ final class IndexVersions implements AutoCloseable {
                 .batchSize(Math.max(settings.batchSize(), 500))
                 .initialToken(StreamableMessageSource::createTailToken)
                 .build();
+        JsonInput until = JsonInput.parse(record.settings(), "settings").optionalObject("until");
+        if (until != null) {
+            // a bounded replay: events after the cut pass by unhandled, so the version is the log as it was then
+            Long position = until.optionalLong("position");
+            Instant time = until.optionalString("timestamp") == null ? null : Instant.parse(until.optionalString("timestamp"));
+            processor.registerHandlerInterceptor((unitOfWork, chain) -> {
+                var event = unitOfWork.getMessage();
+                boolean after = position != null
+                        ? event instanceof TrackedEventMessage<?> tracked
+                                && tracked.trackingToken().position().orElse(Long.MAX_VALUE) > position
+                        : event.getTimestamp().isAfter(time);
+                return after ? null : chain.proceed();
+            });
+        }
         fed.put(key(record.space(), record.version()),
                 new Fed(record.space(), record.version(), index, processor, coordinator, workers, new ArrayDeque<>()));
         processor.start();
@@ -315,6 +359,10 @@ final class IndexVersions implements AutoCloseable {
      */
     synchronized JsonObject swap(String space, int version) {
         IndexVersionRecord record = record(space, version);
+        if (record.role().equals(POINT_IN_TIME)) {
+            throw ApiException.conflict("version " + version + " of space '" + space + "' is a point-in-time build: "
+                    + "read-only, searched with \"indexVersion\": " + version + "; it never becomes live");
+        }
         Fed target = fed.get(key(space, version));
         if (target == null) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is " + record.role()
@@ -369,6 +417,20 @@ final class IndexVersions implements AutoCloseable {
             indexer.start();
         }
         return describe();
+    }
+
+    /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
+    VectorIndex index(String space, int version) {
+        requireSpace(space);
+        if (version == liveVersion(database, space)) {
+            return live.forSpace(space);
+        }
+        Fed running = fed.get(key(space, version));
+        if (running == null) {
+            throw new io.helidon.http.NotFoundException("space '" + space + "' has no index version " + version
+                    + "; GET /v1/admin/indexes lists them");
+        }
+        return running.index;
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens and its index go. */

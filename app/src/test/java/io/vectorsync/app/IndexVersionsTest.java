@@ -96,6 +96,65 @@ class IndexVersionsTest {
     }
 
     @Test
+    void aPointInTimeBuildAnswersExactlyAsTheLogStoodAtItsCut() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            batch(app, 0, 10);
+            long cut = app.app().database().headPosition();
+            Thread.sleep(20);
+            String cutTime = java.time.Instant.now().toString();
+            Thread.sleep(20);
+            // after the cut: a delete, a metadata change, new documents
+            app.delete("/v1/tenants/acme/documents/d0");
+            put(app, "d1", "{\"lang\": \"de\"}", 1);
+            batch(app, 10, 15);
+
+            TestApp.Response byPosition = app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"until\": {\"position\": " + cut + "}}");
+            assertThat(byPosition.status()).as(byPosition.body()).isEqualTo(202);
+            assertThat(byPosition.json().getString("role")).isEqualTo("pointInTime");
+            TestApp.Response byTime = app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"until\": {\"timestamp\": \"" + cutTime + "\"}}");
+            assertThat(byTime.status()).as(byTime.body()).isEqualTo(202);
+            awaitCaughtUp(app, 2);
+            awaitCaughtUp(app, 3);
+
+            for (int version : new int[]{2, 3}) {
+                VectorIndex then = app.app().versions().index("tiny", version);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(then.version("acme", "d" + i)).as("d%d in version %d", i, version).hasValue(2);
+                }
+                for (int i = 10; i < 15; i++) {
+                    assertThat(then.version("acme", "d" + i)).as("d%d in version %d", i, version).isEmpty();
+                }
+                // searched by number: d0 still there, d1 still English, nothing written after the cut
+                String near = "{\"space\": \"tiny\", \"vector\": " + vector(0) + ", \"k\": 20, \"indexVersion\": " + version + "}";
+                List<String> found = ids(app.post("/v1/tenants/acme/search", "application/json", near));
+                assertThat(found).hasSize(10).contains("d0").doesNotContain("d10");
+                String german = "{\"space\": \"tiny\", \"vector\": " + vector(1) + ", \"filter\": {\"lang\": \"de\"}, \"indexVersion\": " + version + "}";
+                assertThat(ids(app.post("/v1/tenants/acme/search", "application/json", german))).isEmpty();
+            }
+            // the live index has moved on
+            List<String> now = ids(app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"space\": \"tiny\", \"vector\": " + vector(0) + ", \"k\": 20}"));
+            assertThat(now).hasSize(14).doesNotContain("d0").contains("d10");
+
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", ""), 409, "point-in-time");
+            assertProblem(app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"indexVersion\": 9}"), 404, "9");
+            assertProblem(app.post("/v1/tenants/acme/search", "application/json",
+                    "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"indexVersion\": 2, \"consistentWith\": 3}"), 400, "consistentWith");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"until\": {\"timestamp\": \"yesterday\"}}"), 400, "until.timestamp");
+        }
+    }
+
+    private static List<String> ids(TestApp.Response answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return answer.json().getJsonArray("hits").getValuesAs(JsonObject.class).stream()
+                .map(hit -> hit.getString("documentId")).toList();
+    }
+
+    @Test
     void badRequestsAreProblems() {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
             assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"hnswM\": 1}"), 400, "hnswM");

@@ -1,5 +1,6 @@
 package io.vectorsync.query.search;
 
+import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.projections.index.VectorIndex;
 
 /**
@@ -11,4 +12,12 @@ public interface IndexLookup {
 
     /** The index serving {@code space}; the space is one of the configured ones. */
     VectorIndex forSpace(String space);
+
+    /**
+     * A version of the space's index by number — the live one, one being built or kept for rollback, a
+     * point-in-time build — or a 404 when there is none.
+     */
+    default VectorIndex forVersion(String space, int version) {
+        throw new InvalidInputException("indexVersion", "this node searches only the live index");
+    }
 }

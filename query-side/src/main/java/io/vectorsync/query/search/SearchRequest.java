@@ -10,7 +10,8 @@ import io.vectorsync.query.TextEmbedder;
  * A validated search request. In {@code KNN} mode exactly one of {@code text} and {@code vector} is
  * set; in {@code HYBRID} mode {@code text} is set, {@code vector} may be too, and {@code minScore} is
  * null. A vector has the space's dimension, and {@code minScore} is null or within [0, 1].
- * {@code consistentWith}, when set, is the log position the answer must reflect.
+ * {@code consistentWith}, when set, is the log position the answer must reflect; {@code indexVersion}, when
+ * set, names an index version to search instead of the live one (a point-in-time build, say), as it is.
  */
 record SearchRequest(
         String tenant,
@@ -21,7 +22,8 @@ record SearchRequest(
         int k,
         MetadataFilter filter,
         Float minScore,
-        Long consistentWith) {
+        Long consistentWith,
+        Integer indexVersion) {
 
     /** The k-NN query; a text is embedded here, after validation, so a bad request costs no inference. */
     VectorQuery toQuery(TextEmbedder embedder) {

@@ -42,7 +42,7 @@ final class SearchRequestParser {
     static final int MAX_ANY_OF_VALUES = 100;
 
     private static final Set<String> FIELDS = Set.of("text", "vector", "space", "mode", "k", "filter", "minScore",
-            "consistentWith");
+            "consistentWith", "indexVersion");
     private static final List<String> RANGE_OPERATORS = List.of("gt", "gte", "lt", "lte");
     private static final Set<JsonValue.ValueType> SCALARS =
             EnumSet.of(JsonValue.ValueType.STRING, JsonValue.ValueType.NUMBER, JsonValue.ValueType.TRUE, JsonValue.ValueType.FALSE);
@@ -69,7 +69,7 @@ final class SearchRequestParser {
         JsonInput input = JsonInput.parse(body == null || body.isBlank() ? "{}" : body, "body").allowOnly(SIMILAR_FIELDS);
         return new SearchRequest(tenant, space(input.optionalString("space")), SearchMode.KNN, null, null,
                 k(input.optionalInt("k")), filter(input.optionalObject("filter")),
-                minScore(input.optionalNumber("minScore")), consistentWith(input.optionalLong("consistentWith")));
+                minScore(input.optionalNumber("minScore")), consistentWith(input.optionalLong("consistentWith")), null);
     }
 
     SearchRequest parse(String tenant, String body) {
@@ -102,9 +102,17 @@ final class SearchRequestParser {
         } else {
             throw new InvalidInputException("text", "is required unless a vector is sent");
         }
+        Integer indexVersion = input.optionalInt("indexVersion");
+        if (indexVersion != null && indexVersion < 1) {
+            throw new InvalidInputException("indexVersion", "must be a version number, 1 or more");
+        }
+        if (indexVersion != null && input.has("consistentWith")) {
+            throw new InvalidInputException("consistentWith", "applies to the live index; an index version is "
+                    + "searched as it is");
+        }
         return new SearchRequest(tenant, space, mode, text, vector, k(input.optionalInt("k")),
                 filter(input.optionalObject("filter")), minScore(input.optionalNumber("minScore")),
-                consistentWith(input.optionalLong("consistentWith")));
+                consistentWith(input.optionalLong("consistentWith")), indexVersion);
     }
 
     private static SearchMode mode(String mode) {

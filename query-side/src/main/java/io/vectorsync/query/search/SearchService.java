@@ -77,7 +77,8 @@ public final class SearchService implements HttpService {
         String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
         SearchRequest request = parser.parse(req.path().pathParameters().get("tenant"), body);
 
-        VectorIndex index = indexes.forSpace(request.space().name());
+        VectorIndex index = request.indexVersion() == null ? indexes.forSpace(request.space().name())
+                : indexes.forVersion(request.space().name(), request.indexVersion());
         HybridSearch hybrid = request.mode() == SearchMode.HYBRID ? hybrid(index) : null;
 
         // timed from here so tookMs covers waiting for consistentWith and embedding the text too
@@ -85,9 +86,14 @@ public final class SearchService implements HttpService {
         if (request.consistentWith() != null) {
             positions.await(request.consistentWith());
         }
-        List<DocumentHit> hits = hybrid != null
-                ? hybridSearch(hybrid, index, request.toHybridQuery(embedder))
-                : knn(index, request.toQuery(embedder));
+        List<DocumentHit> hits;
+        if (request.indexVersion() != null) { // a version as it is: the cache holds the live state
+            hits = hybrid != null ? hybrid.hybridSearch(request.toHybridQuery(embedder)) : index.search(request.toQuery(embedder));
+        } else {
+            hits = hybrid != null
+                    ? hybridSearch(hybrid, index, request.toHybridQuery(embedder))
+                    : knn(index, request.toQuery(embedder));
+        }
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
