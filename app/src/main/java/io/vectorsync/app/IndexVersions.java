@@ -174,6 +174,9 @@ final class IndexVersions implements AutoCloseable {
                     .add("eventsDone", Math.min(done, total))
                     .add("eventsTotal", total)
                     .add("caughtUp", caughtUp(running.processor, head));
+            running.processor.processingStatus().values().stream().filter(EventTrackerStatus::isErrorState)
+                    .findFirst().ifPresent(failed -> progress.add("error", failed.getError() == null ? "unknown error"
+                            : failed.getError().getClass().getSimpleName() + ": " + failed.getError().getMessage()));
             double rate = rate(running.samples);
             progress.add("eventsPerSecond", Math.round(rate * 10) / 10.0);
             if (rate > 0 && total > done) {
