@@ -191,7 +191,7 @@ public final class OpenSearchBenchmark {
     }
 
     /** The same vectors into a fresh index with the same mapping, in bulks as large as a processor batch. */
-    private static double bareBulk(String url, OpenSearchSettings opensearch, float[][] vectors, int batch, int round)
+    static double bareBulk(String url, OpenSearchSettings opensearch, float[][] vectors, int batch, int round)
             throws Exception {
         String index = opensearch.indexPrefix() + "-bare-" + round;
         SpaceSpec space = new SpaceSpec(SPACE, DIMENSION, SpaceSpec.Metric.COSINE);
@@ -262,7 +262,7 @@ public final class OpenSearchBenchmark {
         return found.stream().limit(10).filter(truth::contains).count() / 10.0;
     }
 
-    private static void awaitIndexed(Main.Running running, int docs) throws InterruptedException {
+    static void awaitIndexed(Main.Running running, int docs) throws InterruptedException {
         OpenSearchVectorIndex index = (OpenSearchVectorIndex) running.app().indexes().forSpace(SPACE);
         long deadline = System.nanoTime() + 60L * 60 * 1_000_000_000;
         while (true) {
@@ -277,14 +277,14 @@ public final class OpenSearchBenchmark {
         }
     }
 
-    private static Settings settings(Path dataDir, OpenSearchSettings opensearch, int batch) {
+    static Settings settings(Path dataDir, OpenSearchSettings opensearch, int batch) {
         // client vectors only: no model to load, so an app start is quick and the replay is timed fairly
         return new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, SPACE,
                 List.of(new EmbeddingSpace(SPACE, EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine", ChunkerSettings.CLIENT)),
                 "opensearch", 16, 100, opensearch, 2, batch);
     }
 
-    private static String ndjson(float[][] vectors, int from, int to) {
+    static String ndjson(float[][] vectors, int from, int to) {
         StringBuilder out = new StringBuilder();
         for (int i = from; i < to; i++) {
             out.append("{\"documentId\":\"v").append(i).append("\",\"title\":\"Vector ").append(i)
@@ -336,7 +336,7 @@ public final class OpenSearchBenchmark {
                 .map(v -> v.asJsonObject().getString("index")).collect(Collectors.toList());
     }
 
-    private static String post(Main.Running running, String path, String contentType, String body) throws Exception {
+    static String post(Main.Running running, String path, String contentType, String body) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + running.port() + path))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -346,7 +346,7 @@ public final class OpenSearchBenchmark {
         return response.body();
     }
 
-    private static String send(HttpRequest.Builder request) throws Exception {
+    static String send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }
