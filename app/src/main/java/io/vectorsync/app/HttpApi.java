@@ -45,7 +45,7 @@ public final class HttpApi {
                 .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(), app.database(),
                         app.settings().nodeId()),
                         new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()),
-                        new IndexAdmin(app.versions()))
+                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res))

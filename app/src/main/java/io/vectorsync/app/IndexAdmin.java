@@ -20,9 +20,11 @@ final class IndexAdmin implements HttpService {
     private static final long MAX_BODY = 64 * 1024;
 
     private final IndexVersions versions;
+    private final DriftCheck drift;
 
-    IndexAdmin(IndexVersions versions) {
+    IndexAdmin(IndexVersions versions, DriftCheck drift) {
         this.versions = versions;
+        this.drift = drift;
     }
 
     @Override
@@ -31,6 +33,16 @@ final class IndexAdmin implements HttpService {
                 .post("/indexes/{space}/versions", this::rebuild)
                 .post("/indexes/{space}/versions/{version}/swap",
                         (req, res) -> send(res, 200, versions.swap(space(req), version(req))))
+                .get("/indexes/{space}/drift", (req, res) -> {
+                    int version = versionParameter(req);
+                    send(res, 200, drift.check(space(req), versions.index(space(req), version),
+                            () -> versions.processedPosition(space(req), version)).toJson());
+                })
+                .post("/indexes/{space}/drift/repair", (req, res) -> {
+                    int version = versionParameter(req);
+                    send(res, 200, drift.repair(space(req), versions.index(space(req), version),
+                            () -> versions.processedPosition(space(req), version)).toJson());
+                })
                 .delete("/indexes/{space}/versions/{version}", (req, res) -> {
                     versions.drop(space(req), version(req));
                     send(res, 200, Json.createObjectBuilder().add("dropped", version(req)).build());
@@ -48,6 +60,19 @@ final class IndexAdmin implements HttpService {
 
     private static int version(ServerRequest req) {
         String value = req.path().pathParameters().get("version");
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("version", "must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** {@code ?version=N}, the live version when absent. */
+    private int versionParameter(ServerRequest req) {
+        String value = req.query().first("version").orElse(null);
+        if (value == null) {
+            return IndexVersions.liveVersion(versions.database(), space(req));
+        }
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {

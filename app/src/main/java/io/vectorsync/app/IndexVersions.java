@@ -166,8 +166,9 @@ final class IndexVersions implements AutoCloseable {
         if (running != null) {
             long head = database.headPosition();
             long position = position(running.processor);
-            long done = Math.max(0, position + 1);
-            long total = head + 1;
+            // positions count from 1: the event at position p is the p-th (up to gaps)
+            long done = Math.max(0, position);
+            long total = Math.max(0, head);
             JsonObjectBuilder progress = Json.createObjectBuilder()
                     .add("position", position)
                     .add("head", head)
@@ -434,6 +435,24 @@ final class IndexVersions implements AutoCloseable {
                     + "; GET /v1/admin/indexes lists them");
         }
         return running.index;
+    }
+
+    EventStoreDatabase database() {
+        return database;
+    }
+
+    /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
+    long processedPosition(String space, int version) {
+        requireSpace(space);
+        if (version == liveVersion(database, space)) {
+            return position((PooledStreamingEventProcessor) axon.eventProcessingConfiguration()
+                    .eventProcessor(Vectorsync.VECTOR_INDEX_GROUP).orElseThrow());
+        }
+        Fed running = fed.get(key(space, version));
+        if (running == null) {
+            throw new io.helidon.http.NotFoundException("space '" + space + "' has no index version " + version);
+        }
+        return position(running.processor);
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens and its index go. */

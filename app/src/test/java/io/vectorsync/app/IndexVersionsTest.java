@@ -58,6 +58,9 @@ class IndexVersionsTest {
 
             batch(app, 260, 280); // after the swap: into version 2 through vector-index, into version 1 by its follower
             awaitIndexMatchesTheLog(app, 280);
+            TestApp.await("no drift in either version", PATIENCE, () ->
+                    app.get("/v1/admin/indexes/tiny/drift").json().getInt("drift") == 0
+                            && app.get("/v1/admin/indexes/tiny/drift?version=1").json().getInt("drift") == 0);
 
             // rollback: version 1 followed the log, so it has every write made while version 2 was live
             assertThat(app.post("/v1/admin/indexes/tiny/versions/1/swap", "application/json", "").status()).isEqualTo(200);
@@ -134,9 +137,11 @@ class IndexVersionsTest {
                 assertThat(ids(app.post("/v1/tenants/acme/search", "application/json", german))).isEmpty();
             }
             // the live index has moved on
-            List<String> now = ids(app.post("/v1/tenants/acme/search", "application/json",
-                    "{\"space\": \"tiny\", \"vector\": " + vector(0) + ", \"k\": 20}"));
-            assertThat(now).hasSize(14).doesNotContain("d0").contains("d10");
+            String liveNear = "{\"space\": \"tiny\", \"vector\": " + vector(0) + ", \"k\": 20}";
+            TestApp.await("the live index took every write", PATIENCE,
+                    () -> ids(app.post("/v1/tenants/acme/search", "application/json", liveNear)).size() == 14);
+            assertThat(ids(app.post("/v1/tenants/acme/search", "application/json", liveNear)))
+                    .doesNotContain("d0").contains("d10", "d14");
 
             assertProblem(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", ""), 409, "point-in-time");
             assertProblem(app.post("/v1/tenants/acme/search", "application/json",

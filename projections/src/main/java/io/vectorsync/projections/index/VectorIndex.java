@@ -88,6 +88,12 @@ public interface VectorIndex extends AutoCloseable {
     }
 
     /**
+     * Every document of a tenant the index holds, tombstones included, with its version as searches see it:
+     * what a drift check compares with the event log.
+     */
+    Map<String, Long> documentVersions(String tenant);
+
+    /**
      * A live document's entries — its chunks with their vectors, title and metadata — as the index
      * holds them now; empty when it holds none (never written, deleted, or not embedded yet).
      */

@@ -1,14 +1,10 @@
 package io.vectorsync.projections.vectorindex;
 
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
-import io.vectorsync.domain.EmbeddedChunk;
-import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexWriteException;
 import io.vectorsync.projections.index.IndexWrite;
-import io.vectorsync.projections.index.Provenance;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import org.axonframework.config.ProcessingGroup;
@@ -74,33 +70,21 @@ class VectorIndexProjection {
                     + " has dimension " + event.dimension() + ", but space '" + event.space()
                     + "' has dimension " + index.space().dimension());
         }
-        ChunkerSettings chunker = event.chunker();
-        Provenance provenance = new Provenance(event.model(),
-                chunker == null ? null : chunker.name(),
-                chunker == null ? 0 : chunker.maxTokens(),
-                chunker == null ? 0 : chunker.overlapTokens());
-        List<IndexChunk> chunks = event.chunks().stream().map(VectorIndexProjection::indexChunk).toList();
-        queue(index, new IndexWrite.ReplaceChunks(event.tenant(), event.documentId(), sequenceNumber + 1,
-                event.contentRevision(), event.title(), event.metadata(), provenance, chunks));
+        queue(index, IndexWrites.replaceChunks(event, sequenceNumber));
     }
 
     @EventHandler
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
         for (VectorIndex index : indexes.all()) {
-            queue(index, new IndexWrite.ChangeMetadata(event.tenant(), event.documentId(), sequenceNumber + 1,
-                    event.metadata()));
+            queue(index, IndexWrites.of(event, sequenceNumber, index.space().name()).orElseThrow());
         }
     }
 
     @EventHandler
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
         for (VectorIndex index : indexes.all()) {
-            queue(index, new IndexWrite.Delete(event.tenant(), event.documentId(), sequenceNumber + 1));
+            queue(index, IndexWrites.of(event, sequenceNumber, index.space().name()).orElseThrow());
         }
-    }
-
-    private static IndexChunk indexChunk(EmbeddedChunk chunk) {
-        return new IndexChunk(chunk.index(), chunk.text(), chunk.start(), chunk.end(), chunk.vector());
     }
 
     /**

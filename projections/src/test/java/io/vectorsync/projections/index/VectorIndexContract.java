@@ -488,6 +488,21 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void documentVersionsListEveryDocumentOfATenantWithTombstones() {
+        index.apply(List.of(replace(TENANT, "a", 3, Map.of(), unit(DIMENSION, 1)),
+                replace(TENANT, "b", 2, Map.of(), unit(DIMENSION, 2)),
+                new IndexWrite.Delete(TENANT, "b", 4),
+                new IndexWrite.ChangeMetadata(TENANT, "never-embedded", 6, Map.of("lang", "en")),
+                replace("globex", "a", 9, Map.of(), unit(DIMENSION, 3))));
+        makeSearchable(index);
+
+        assertThat(index.documentVersions(TENANT))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a", 3L, "b", 4L, "never-embedded", 6L));
+        assertThat(index.documentVersions("globex")).containsExactlyInAnyOrderEntriesOf(Map.of("a", 9L));
+        assertThat(index.documentVersions("initech")).isEmpty();
+    }
+
+    @Test
     void contentGivesALiveDocumentsChunksWithTheirVectors() {
         float[] first = unit(DIMENSION, 1);
         float[] second = unit(DIMENSION, 2);

@@ -70,4 +70,9 @@ final class CountingVectorIndex implements VectorIndex {
     public void clear() {
         delegate.clear();
     }
+
+    @Override
+    public java.util.Map<String, Long> documentVersions(String tenant) {
+        return delegate.documentVersions(tenant);
+    }
 }

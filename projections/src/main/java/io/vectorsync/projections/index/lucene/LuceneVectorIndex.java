@@ -330,6 +330,34 @@ public final class LuceneVectorIndex implements VectorIndex {
         return Entries.content(tenant, documentId, entries);
     }
 
+    @Override
+    public Map<String, Long> documentVersions(String tenant) {
+        Query states = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(Entries.TENANT, tenant)), Occur.FILTER)
+                .add(new TermQuery(new Term(Entries.KIND, Entries.KIND_STATE)), Occur.FILTER)
+                .build();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                Map<String, Long> versions = new java.util.HashMap<>();
+                int count = searcher.count(states);
+                if (count == 0) {
+                    return versions;
+                }
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc state : searcher.search(states, count).scoreDocs) {
+                    Document document = stored.document(state.doc, java.util.Set.of(Entries.DOCUMENT_ID, Entries.VERSION));
+                    versions.put(document.get(Entries.DOCUMENT_ID), Entries.longValue(document, Entries.VERSION));
+                }
+                return versions;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the documents of " + tenant + " in space '" + space.name() + "'", e);
+        }
+    }
+
     private static Query documentQuery(String tenant, String documentId, String kind) {
         return new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(Entries.KEY, Entries.key(tenant, documentId))), Occur.FILTER)

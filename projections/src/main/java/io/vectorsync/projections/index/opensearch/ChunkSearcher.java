@@ -177,6 +177,29 @@ final class ChunkSearcher {
                 ContentType.APPLICATION_JSON, what));
     }
 
+    /** Every state entry of a tenant, paged in document-id order with {@code search_after}. */
+    Map<String, Long> allVersions(String tenant, String what) {
+        Map<String, Long> versions = new HashMap<>();
+        String after = null;
+        while (true) {
+            StringBuilder body = new StringBuilder("{\"size\":1000,\"sort\":[{\"").append(Entries.DOCUMENT_ID)
+                    .append("\":\"asc\"}],\"_source\":[\"").append(Entries.DOCUMENT_ID).append("\",\"")
+                    .append(Entries.VERSION).append("\"],\"query\":{\"bool\":{\"filter\":[")
+                    .append("{\"term\":{\"").append(Entries.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
+                    .append("{\"term\":{\"").append(Entries.KIND).append("\":\"").append(Entries.KIND_STATE).append("\"}}]}}");
+            if (after != null) {
+                body.append(",\"search_after\":[").append(Json.createValue(after)).append(']');
+            }
+            body.append('}');
+            Map<String, Long> page = versionsOf(send("/_search?" + FILTER_PATH_SEARCH, body, ContentType.APPLICATION_JSON, what));
+            versions.putAll(page);
+            if (page.size() < 1000) {
+                return versions;
+            }
+            after = page.keySet().stream().max(String::compareTo).orElseThrow();
+        }
+    }
+
     /** The state entries of the documents (none for an empty list). */
     private static StringBuilder versionsBody(String tenant, Collection<String> documentIds) {
         StringBuilder ids = new StringBuilder();
