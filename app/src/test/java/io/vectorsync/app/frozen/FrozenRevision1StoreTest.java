@@ -3,6 +3,7 @@ package io.vectorsync.app.frozen;
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Vectorsync;
 import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonArray;
@@ -92,35 +93,17 @@ class FrozenRevision1StoreTest {
 
     @Test
     void replayedIntoOpenSearchItAnswersAsFrozen(@TempDir Path dataDir) throws Exception {
-        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
-        assertThat(url)
-                .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
-                        + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
-                .isNotBlank();
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix("frozen-" + UUID.randomUUID().toString().substring(0, 8))
-                .withShards(1, 0);
+        OpenSearchSettings opensearch = FrozenStore.opensearch("frozen");
         FrozenStore.load(dataDir, rows);
         Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, opensearch));
-        List<String> physicalIndexes = new ArrayList<>();
-        running.app().indexes().all().forEach(index -> physicalIndexes.add(((OpenSearchVectorIndex) index).physicalIndex()));
-        HttpClient http = HttpClient.newHttpClient();
         try {
             FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             // applied is durable; searchable after a refresh, which the test asks for instead of waiting a second
-            for (String index : physicalIndexes) {
-                HttpResponse<String> refreshed = http.send(HttpRequest.newBuilder(URI.create(url + "/" + index + "/_refresh"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-            }
+            running.app().indexes().all().forEach(VectorIndex::makeSearchable);
             assertThat(searchDifferences(new ApiClient(running.port()))).isEmpty();
         } finally {
             running.stop();
-            // the node is shared by the test run: drop this test's indexes (their aliases go with them)
-            for (String index : physicalIndexes) {
-                http.send(HttpRequest.newBuilder(URI.create(url + "/" + index)).DELETE().build(),
-                        HttpResponse.BodyHandlers.discarding());
-            }
+            FrozenStore.dropIndexes(opensearch);
         }
     }
 

@@ -267,6 +267,25 @@ final class FrozenStore {
         }
     }
 
+    /** Settings of a node shared by the test run, under an index prefix of this test's own. */
+    static OpenSearchSettings opensearch(String prefix) {
+        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
+        assertThat(url)
+                .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
+                        + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
+                .isNotBlank();
+        return OpenSearchSettings.defaults(List.of(java.net.URI.create(url)))
+                .withIndexPrefix(prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8))
+                .withShards(1, 0);
+    }
+
+    /** Drops every index of the settings' prefix: the node is shared by the test run. */
+    static void dropIndexes(OpenSearchSettings opensearch) throws Exception {
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(opensearch.endpoints().getFirst() + "/" + opensearch.indexPrefix() + "-*"))
+                .DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
     /**
      * Until the index projection has taken the log up to {@code head}; then nothing may have been appended
      * (no re-embedding) or dead-lettered.

@@ -8,6 +8,7 @@ import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.store.EventStoreDatabase;
 import io.vectorsync.json.Float32Base64;
 import io.vectorsync.json.Json;
+import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonArray;
@@ -336,35 +337,18 @@ class MixedRevisionsReplayTest {
     }
 
     private static void replayIntoOpenSearch(Path dataDir, long head) throws Exception {
-        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
-        assertThat(url)
-                .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
-                        + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
-                .isNotBlank();
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix("mixed-" + UUID.randomUUID().toString().substring(0, 8))
-                .withShards(1, 0);
+        OpenSearchSettings opensearch = FrozenStore.opensearch("mixed");
         forgetTheIndex(dataDir);
         Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, opensearch));
-        List<String> physicalIndexes = new ArrayList<>();
-        running.app().indexes().all().forEach(index -> physicalIndexes.add(((OpenSearchVectorIndex) index).physicalIndex()));
-        HttpClient http = HttpClient.newHttpClient();
         try {
             FrozenStore.awaitReplay(running.app(), head, PATIENCE);
-            for (String index : physicalIndexes) {
-                HttpResponse<String> refreshed = http.send(HttpRequest.newBuilder(URI.create(url + "/" + index + "/_refresh"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-            }
+            running.app().indexes().all().forEach(VectorIndex::makeSearchable);
             ApiClient api = new ApiClient(running.port());
             assertThat(searchDifferences(api)).as("OpenSearch").isEmpty();
             assertTheNewAndChangedDocumentsAreFound(api);
         } finally {
             running.stop();
-            for (String index : physicalIndexes) {
-                http.send(HttpRequest.newBuilder(URI.create(url + "/" + index)).DELETE().build(),
-                        HttpResponse.BodyHandlers.discarding());
-            }
+            FrozenStore.dropIndexes(opensearch);
         }
     }
 
