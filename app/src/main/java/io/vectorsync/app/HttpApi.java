@@ -42,8 +42,8 @@ public final class HttpApi {
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
-                .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(), app.database(),
-                        app.settings().nodeId()),
+                .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
+                                app.versions()::processors, app.database(), app.settings().nodeId()),
                         new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()),
                         new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))

@@ -437,6 +437,13 @@ final class IndexVersions implements AutoCloseable {
         return running.index;
     }
 
+    /** The processors feeding the versions that are not live, by name. */
+    Map<String, EventProcessor> processors() {
+        Map<String, EventProcessor> processors = new java.util.TreeMap<>();
+        fed.values().forEach(running -> processors.put(running.processor.getName(), running.processor));
+        return processors;
+    }
+
     EventStoreDatabase database() {
         return database;
     }

@@ -40,11 +40,18 @@ final class ProcessorAdmin implements HttpService {
     private static final Logger LOG = Logger.getLogger(ProcessorAdmin.class.getName());
 
     private final EventProcessingConfiguration processing;
+    private final java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors;
     private final EventStoreDatabase database;
     private final String nodeId;
 
-    ProcessorAdmin(EventProcessingConfiguration processing, EventStoreDatabase database, String nodeId) {
+    /**
+     * @param versionProcessors the processors that feed index versions other than the live one: built at
+     *                          runtime, so not in Axon's configuration, but processing groups all the same
+     */
+    ProcessorAdmin(EventProcessingConfiguration processing, java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors,
+                   EventStoreDatabase database, String nodeId) {
         this.processing = processing;
+        this.versionProcessors = versionProcessors;
         this.database = database;
         this.nodeId = nodeId;
     }
@@ -60,7 +67,9 @@ final class ProcessorAdmin implements HttpService {
 
     private void list(ServerRequest req, ServerResponse res) {
         JsonArrayBuilder processors = Json.createArrayBuilder();
-        new TreeMap<>(processing.eventProcessors()).values().forEach(processor -> processors.add(status(processor)));
+        Map<String, EventProcessor> all = new TreeMap<>(processing.eventProcessors());
+        all.putAll(versionProcessors.get());
+        all.values().forEach(processor -> processors.add(status(processor)));
         send(res, 200, Json.createObjectBuilder().add("processors", processors).build());
     }
 
@@ -97,6 +106,7 @@ final class ProcessorAdmin implements HttpService {
     private EventProcessor processor(ServerRequest req) {
         String name = req.path().pathParameters().get("name");
         return processing.eventProcessor(name)
+                .or(() -> Optional.ofNullable(versionProcessors.get().get(name)))
                 .orElseThrow(() -> new NotFoundException("no processing group '" + name + "'; GET /v1/admin/processors "
                         + "lists them"));
     }

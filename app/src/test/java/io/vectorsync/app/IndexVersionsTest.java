@@ -48,6 +48,9 @@ class IndexVersionsTest {
                 put(app, "d" + (20 + i), "{\"lang\": \"de\"}", i + 20);
             }
             awaitCaughtUp(app, 2);
+            JsonObject feeding = app.get("/v1/admin/processors/index-tiny-v2").json();
+            assertThat(feeding.getString("kind")).as("the version's processor is a processing group too").isEqualTo("streaming");
+            assertThat(feeding.getJsonArray("segments")).hasSize(2);
 
             TestApp.Response swapped = app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "");
             assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
