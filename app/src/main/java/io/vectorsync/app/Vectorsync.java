@@ -4,6 +4,7 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
+import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
 import io.vectorsync.command.store.EventStoreDatabase;
 import io.vectorsync.domain.Document;
@@ -170,8 +171,11 @@ public final class Vectorsync implements AutoCloseable {
         if (id.equals(MiniLmEmbeddingModel.ID)) {
             return new MiniLmEmbeddingModel();
         }
+        if (id.equals(MiniLmQuantizedEmbeddingModel.ID)) {
+            return new MiniLmQuantizedEmbeddingModel();
+        }
         throw new IllegalArgumentException("unknown embedding model '" + id + "'; available: "
-                + MiniLmEmbeddingModel.ID + ", " + EmbeddingSpace.CLIENT_MODEL);
+                + MiniLmEmbeddingModel.ID + ", " + MiniLmQuantizedEmbeddingModel.ID + ", " + EmbeddingSpace.CLIENT_MODEL);
     }
 
     private static SpaceSpec spec(EmbeddingSpace space) {

@@ -8,10 +8,6 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** all-MiniLM-L6-v2 in process (ONNX, 384 dimensions), measured with its own WordPiece tokenizer. */
@@ -28,7 +24,8 @@ public final class MiniLmEmbeddingModel implements TextEmbeddingModel {
     public MiniLmEmbeddingModel() {
         // Runs each batch on the calling thread: on a small machine a second ONNX thread only competes.
         this.model = new AllMiniLmL6V2EmbeddingModel(Runnable::run);
-        this.tokenizer = new HuggingFaceTokenCountEstimator(extractTokenizer());
+        this.tokenizer = new HuggingFaceTokenCountEstimator(
+                Tokenizers.extract(AllMiniLmL6V2EmbeddingModel.class, "/all-minilm-l6-v2-tokenizer.json"));
     }
 
     @Override
@@ -70,18 +67,4 @@ public final class MiniLmEmbeddingModel implements TextEmbeddingModel {
         return tokenizer;
     }
 
-    /** The tokenizer ships inside the model's jar; the estimator reads it from a file. */
-    private static Path extractTokenizer() {
-        try (InputStream in = AllMiniLmL6V2EmbeddingModel.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-            if (in == null) {
-                throw new IllegalStateException("all-minilm-l6-v2-tokenizer.json is missing from the model jar");
-            }
-            Path file = Files.createTempFile("all-minilm-l6-v2-tokenizer", ".json");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot extract the all-MiniLM-L6-v2 tokenizer", e);
-        }
-    }
 }
