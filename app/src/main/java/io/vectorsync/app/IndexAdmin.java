@@ -71,7 +71,7 @@ final class IndexAdmin implements HttpService {
     private int versionParameter(ServerRequest req) {
         String value = req.query().first("version").orElse(null);
         if (value == null) {
-            return IndexVersions.liveVersion(versions.database(), space(req));
+            return versions.liveVersionOf(space(req));
         }
         try {
             return Integer.parseInt(value);

@@ -102,11 +102,24 @@ final class IndexVersions implements AutoCloseable {
         this.source = source;
         this.monitor = Executors.newSingleThreadScheduledExecutor(new AxonThreadFactory("index-versions"));
         for (IndexVersionRecord version : database.indexVersions()) {
-            if (!version.role().equals(LIVE)) {
+            if (!live.has(version.space())) {
+                LOG.warning(() -> "index version " + version.version() + " of space '" + version.space()
+                        + "' is registered, but the space is no longer configured; left alone");
+            } else if (!version.role().equals(LIVE)) {
                 start(version, null); // resumes from its tokens
             }
         }
         monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The live version of a space: on OpenSearch the physical index behind the aliases (a replay moves them to a
+     * new one), on Lucene the registry's.
+     */
+    int liveVersionOf(String space) {
+        requireSpace(space);
+        return live.forSpace(space) instanceof OpenSearchVectorIndex opensearch
+                ? opensearch.indexVersion() : liveVersion(database, space);
     }
 
     /** The live version of a space as the registry has it; 1 before any rebuild. */
@@ -139,8 +152,7 @@ final class IndexVersions implements AutoCloseable {
         List<IndexVersionRecord> records = database.indexVersions();
         for (VectorIndex index : live.all()) {
             String space = index.space().name();
-            int liveVersion = records.stream().filter(v -> v.space().equals(space) && v.role().equals(LIVE))
-                    .mapToInt(IndexVersionRecord::version).findFirst().orElse(1);
+            int liveVersion = liveVersionOf(space);
             var versions = Json.createArrayBuilder();
             versions.add(Json.createObjectBuilder().add("version", liveVersion).add("role", LIVE)
                     .add("processor", Vectorsync.VECTOR_INDEX_GROUP));
@@ -198,7 +210,7 @@ final class IndexVersions implements AutoCloseable {
         JsonInput input = JsonInput.parse(request == null || request.isBlank() ? "{}" : request, "body")
                 .allowOnly(SETTING_FIELDS);
         JsonObject versionSettings = validated(input);
-        int version = Stream.concat(Stream.of(liveVersion(database, space)),
+        int version = Stream.concat(Stream.of(liveVersionOf(space), nextFree(space) - 1),
                         database.indexVersions().stream().filter(v -> v.space().equals(space))
                                 .map(IndexVersionRecord::version))
                 .max(Comparator.naturalOrder()).orElse(1) + 1;
@@ -372,7 +384,8 @@ final class IndexVersions implements AutoCloseable {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is " + record.role()
                     + "; only a version being built or kept for rollback can become live");
         }
-        int oldVersion = liveVersion(database, space);
+        int oldVersion = liveVersionOf(space);
+        IndexVersionRecord wasLive = record(space, oldVersion); // before the aliases move
         EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow();
         if (!caughtUp(target.processor, database.headPosition())) {
@@ -402,16 +415,20 @@ final class IndexVersions implements AutoCloseable {
                 opensearch.promote();
                 opensearch.close();
                 previous = OpenSearchVectorIndex.openVersion(live.forSpace(space).space(),
-                        opensearchSettings(record(space, oldVersion)), oldVersion);
+                        opensearchSettings(wasLive), oldVersion);
             } else {
                 previous = live.replace(target.index);
             }
-            IndexVersionRecord wasLive = record(space, oldVersion);
             IndexVersionRecord old = new IndexVersionRecord(space, oldVersion, PREVIOUS, wasLive.settings(),
                     wasLive.createdAt());
             // the new live version's build tokens go: should it become a previous version again, it follows
             // the log from where it stops being live, not from where its build ended
             database.deleteTokens(group(space, version));
+            for (IndexVersionRecord stale : database.indexVersions()) { // a live row a replay left behind
+                if (stale.space().equals(space) && stale.role().equals(LIVE) && stale.version() != oldVersion) {
+                    database.deleteIndexVersion(space, stale.version(), group(space, stale.version()));
+                }
+            }
             database.saveIndexVersions(List.of(new IndexVersionRecord(space, version, LIVE, record.settings(),
                     record.createdAt()), old));
             startFeeding(old, previous, stoppedAt);
@@ -426,7 +443,7 @@ final class IndexVersions implements AutoCloseable {
     /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
     VectorIndex index(String space, int version) {
         requireSpace(space);
-        if (version == liveVersion(database, space)) {
+        if (version == liveVersionOf(space)) {
             return live.forSpace(space);
         }
         Fed running = fed.get(key(space, version));
@@ -451,7 +468,7 @@ final class IndexVersions implements AutoCloseable {
     /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
     long processedPosition(String space, int version) {
         requireSpace(space);
-        if (version == liveVersion(database, space)) {
+        if (version == liveVersionOf(space)) {
             return position((PooledStreamingEventProcessor) axon.eventProcessingConfiguration()
                     .eventProcessor(Vectorsync.VECTOR_INDEX_GROUP).orElseThrow());
         }
@@ -465,7 +482,7 @@ final class IndexVersions implements AutoCloseable {
     /** Deletes a version that is not live: its processor stops, its tokens and its index go. */
     synchronized void drop(String space, int version) {
         IndexVersionRecord record = record(space, version);
-        if (record.role().equals(LIVE)) {
+        if (record.role().equals(LIVE) || version == liveVersionOf(space)) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is live; swap to another "
                     + "version first");
         }
@@ -490,11 +507,16 @@ final class IndexVersions implements AutoCloseable {
                 .filter(v -> v.space().equals(space) && v.version() == version)
                 .findFirst()
                 .orElseGet(() -> {
-                    if (version == liveVersion(database, space)) { // version 1, live since the space was configured
+                    if (version == liveVersionOf(space)) { // live since the space was configured (or replayed)
                         return new IndexVersionRecord(space, version, LIVE, "{\"autoSwap\":false}", clock.instant());
                     }
                     throw new io.helidon.http.NotFoundException("space '" + space + "' has no index version " + version);
                 });
+    }
+
+    /** Above every version that exists of the space's index (OpenSearch: its physical indexes too). */
+    private int nextFree(String space) {
+        return live.forSpace(space) instanceof OpenSearchVectorIndex opensearch ? opensearch.nextFreeVersion() : 1;
     }
 
     private void requireSpace(String space) {

@@ -183,23 +183,31 @@ class IndexVersionsTest {
         OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url))).withIndexPrefix(prefix).withShards(1, 0);
         try (TestApp app = TestApp.start(TestApp.settings(dataDir, opensearch))) {
             batch(app, 0, 100);
-            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json",
-                    "{\"hnswM\": 8, \"efSearch\": 64}").status()).isEqualTo(202);
-            batch(app, 100, 120);
-            awaitCaughtUp(app, 2);
-            assertThat(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "").status()).isEqualTo(200);
-
+            // a replay in place first: the live index moves to v2 behind the aliases, so a rebuild must take v3
+            assertThat(app.post("/v1/admin/processors/vector-index/replay", "application/json", "").status()).isEqualTo(202);
             assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v2");
-            assertThat(aliasTarget(url, prefix + "-tiny-write")).isEqualTo(prefix + "-tiny-v2");
+            awaitIndexMatchesTheLog(app, 100);
+            TestApp.Response started = app.post("/v1/admin/indexes/tiny/versions", "application/json",
+                    "{\"hnswM\": 8, \"efSearch\": 64}");
+            assertThat(started.status()).isEqualTo(202);
+            assertThat(started.json().getInt("version")).isEqualTo(3);
+            batch(app, 100, 120);
+            awaitCaughtUp(app, 3);
+            assertThat(app.post("/v1/admin/indexes/tiny/versions/3/swap", "application/json", "").status()).isEqualTo(200);
+
+            assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v3");
+            assertThat(aliasTarget(url, prefix + "-tiny-write")).isEqualTo(prefix + "-tiny-v3");
+            assertThat(space(app).getInt("liveVersion")).isEqualTo(3);
             batch(app, 120, 130);
             VectorIndex live = app.app().indexes().forSpace("tiny");
             ((OpenSearchVectorIndex) live).refresh();
             awaitIndexMatchesTheLog(app, 130);
 
-            assertThat(app.post("/v1/admin/indexes/tiny/versions/1/swap", "application/json", "").status()).isEqualTo(200);
-            assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v1");
-            assertThat(app.delete("/v1/admin/indexes/tiny/versions/2").status()).isEqualTo(200);
-            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + prefix + "-tiny-v2"))
+            assertThat(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "").status()).isEqualTo(200);
+            assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v2");
+            assertThat(app.delete("/v1/admin/indexes/tiny/versions/2").status()).as("the live one").isEqualTo(409);
+            assertThat(app.delete("/v1/admin/indexes/tiny/versions/3").status()).isEqualTo(200);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + prefix + "-tiny-v3"))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode()).isEqualTo(404);
             awaitIndexMatchesTheLog(app, 130);

@@ -102,14 +102,10 @@ public final class IndexLayout {
      */
     String replaceWithEmpty(OpenSearchClient client, String current, SpaceSpec space, OpenSearchSettings settings)
             throws IOException {
-        int next = versionOf(current) + 1;
+        // a number no version uses: other versions of the space (a rebuild, a previous one) may exist
+        int next = nextFreeVersion(client);
         if (!create(client, next, Mappings.createIndexBody(space, settings, null, null))) {
-            // left over from an interrupted replacement: it holds nothing anyone reads, start it afresh
-            Reply deleted = send(client, "DELETE", "/" + physical(next), null);
-            if (deleted.status() != 200) {
-                throw deleted.unexpected("deleting the leftover index " + physical(next));
-            }
-            create(client, next, Mappings.createIndexBody(space, settings, null, null));
+            throw new IllegalStateException("index " + physical(next) + " appeared while it was being created");
         }
         JsonObject actions = Json.createObjectBuilder().add("actions", Json.createArrayBuilder()
                 .add(Json.createObjectBuilder().add("remove", Json.createObjectBuilder()
@@ -182,6 +178,19 @@ public final class IndexLayout {
             throw new IllegalStateException("the alias " + writeAlias() + " points at no index");
         }
         return physical;
+    }
+
+    /** One more than the highest version of this space's index that exists. */
+    int nextFreeVersion(OpenSearchClient client) throws IOException {
+        Reply reply = send(client, "GET", "/" + base + "-v*/_alias", null);
+        if (reply.status() != 200) {
+            throw reply.unexpected("listing the versions of " + readAlias());
+        }
+        int highest = 0;
+        for (String index : reply.body().keySet()) {
+            highest = Math.max(highest, versionOf(index));
+        }
+        return highest + 1;
     }
 
     /** N of {@code <base>-vN}; 0 for an index not named by this layout (the next version is then 1). */

@@ -193,8 +193,29 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
     }
 
-    /** N of the physical index {@code <prefix>-<space>-vN} this instance reads. */
+    /** The number a new version of this space's index may take: above every version that exists. */
+    public int nextFreeVersion() {
+        requireOpen();
+        try {
+            return layout.nextFreeVersion(client);
+        } catch (IOException e) {
+            throw Failures.onRead("listing the versions of space '" + space.name() + "'", e);
+        }
+    }
+
+    /**
+     * N of the physical index {@code <prefix>-<space>-vN} this instance reads; for the live index, the one the
+     * aliases point at now (a swap or a replay moves them).
+     */
     public int indexVersion() {
+        if (readTarget.equals(layout.readAlias())) {
+            requireOpen();
+            try {
+                physicalIndex = layout.currentWriteIndex(client);
+            } catch (IOException e) {
+                throw Failures.onRead("reading the alias " + layout.writeAlias(), e);
+            }
+        }
         return layout.versionOf(physicalIndex);
     }
 
