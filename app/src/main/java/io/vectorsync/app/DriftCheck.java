@@ -44,9 +44,9 @@ final class DriftCheck {
     }
 
     /** What differs; {@code position} says how far the index's processor had got when the check began. */
-    Report check(String space, VectorIndex index, LongSupplier position) {
+    Report check(String space, String model, VectorIndex index, LongSupplier position) {
         long cut = position.getAsLong();
-        Expected expected = expected(space, cut);
+        Expected expected = expected(space, model, cut);
         index.makeSearchable();
         Report report = new Report(space, cut);
         for (String tenant : expected.tenants) {
@@ -86,15 +86,15 @@ final class DriftCheck {
      * Re-projects every missing or stale document from its own events (the index takes each write newer than what
      * it holds), and writes a tombstone over an orphaned one; then checks again.
      */
-    Report repair(String space, VectorIndex index, LongSupplier position) {
-        Report before = check(space, index, position);
+    Report repair(String space, String model, VectorIndex index, LongSupplier position) {
+        Report before = check(space, model, index, position);
         int repaired = 0;
         for (Report.Difference difference : before.differences) {
             List<IndexWrite> writes = new ArrayList<>();
             switch (difference.kind()) {
                 case "missing", "stale" -> events.readEvents(DocumentIds.aggregateId(difference.tenant(),
                         difference.documentId()), 0).asStream().forEach(event -> IndexWrites
-                        .of(event.getPayload(), event.getSequenceNumber(), space).ifPresent(writes::add));
+                        .of(event.getPayload(), event.getSequenceNumber(), space, model).ifPresent(writes::add));
                 case "orphaned" -> writes.add(new IndexWrite.Delete(difference.tenant(), difference.documentId(),
                         difference.indexVersion() + 1));
                 default -> {
@@ -106,13 +106,13 @@ final class DriftCheck {
         }
         int count = repaired;
         LOG.info(() -> "drift repair of space '" + space + "': " + count + " documents re-projected");
-        Report after = check(space, index, position);
+        Report after = check(space, model, index, position);
         after.repaired = repaired;
         return after;
     }
 
     /** Each document's expected index version, at the cut and at the head, and the tenants of the log. */
-    private Expected expected(String space, long cut) {
+    private Expected expected(String space, String model, long cut) {
         Expected expected = new Expected();
         try (BlockingStream<TrackedEventMessage<?>> stream = events.openStream(null)) {
             while (stream.hasNextAvailable()) {
@@ -121,7 +121,7 @@ final class DriftCheck {
                     continue;
                 }
                 long position = event.trackingToken().position().orElse(Long.MAX_VALUE);
-                IndexWrites.of(event.getPayload(), domain.getSequenceNumber(), space).ifPresent(write -> {
+                IndexWrites.of(event.getPayload(), domain.getSequenceNumber(), space, model).ifPresent(write -> {
                     String key = write.tenant() + "/" + write.documentId();
                     expected.tenants.add(write.tenant());
                     expected.atHead.put(key, write.version());

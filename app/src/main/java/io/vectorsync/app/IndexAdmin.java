@@ -35,12 +35,12 @@ final class IndexAdmin implements HttpService {
                         (req, res) -> send(res, 200, versions.swap(space(req), version(req))))
                 .get("/indexes/{space}/drift", (req, res) -> {
                     int version = versionParameter(req);
-                    send(res, 200, drift.check(space(req), versions.index(space(req), version),
+                    send(res, 200, drift.check(space(req), versions.modelFilter(space(req), version), versions.index(space(req), version),
                             () -> versions.processedPosition(space(req), version)).toJson());
                 })
                 .post("/indexes/{space}/drift/repair", (req, res) -> {
                     int version = versionParameter(req);
-                    send(res, 200, drift.repair(space(req), versions.index(space(req), version),
+                    send(res, 200, drift.repair(space(req), versions.modelFilter(space(req), version), versions.index(space(req), version),
                             () -> versions.processedPosition(space(req), version)).toJson());
                 })
                 .delete("/indexes/{space}/versions/{version}", (req, res) -> {

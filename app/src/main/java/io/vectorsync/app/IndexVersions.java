@@ -75,7 +75,7 @@ final class IndexVersions implements AutoCloseable {
     /** Built from the events up to a cut (a position or a time), read-only, searched by number. */
     static final String POINT_IN_TIME = "pointInTime";
     private static final Set<String> SETTING_FIELDS = Set.of("hnswM", "hnswEfConstruction", "efSearch",
-            "quantization", "shards", "replicas", "autoSwap", "until");
+            "quantization", "shards", "replicas", "autoSwap", "until", "model", "reembedPerSecond");
     private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
 
@@ -85,6 +85,10 @@ final class IndexVersions implements AutoCloseable {
     private final Configuration axon;
     private final StreamableMessageSource<TrackedEventMessage<?>> source;
     private final Map<String, Fed> fed = new ConcurrentHashMap<>();
+    private final Map<String, Reembedding> jobs = new ConcurrentHashMap<>();
+    private final io.vectorsync.command.encoder.EmbeddingSpaces spaces;
+    private final SpaceModels models;
+    private volatile boolean closing;
     private final ScheduledExecutorService monitor;
     private final Clock clock = Clock.systemUTC();
 
@@ -93,8 +97,21 @@ final class IndexVersions implements AutoCloseable {
                        ScheduledExecutorService coordinator, ScheduledExecutorService workers, Deque<long[]> samples) {
     }
 
+    /** A re-embedding of a space's live documents with a version's model: counts, and whether it is done. */
+    private static final class Reembedding {
+        volatile long total = -1;
+        volatile long done;
+        volatile long failed;
+        volatile boolean finished;
+        volatile String error;
+        volatile Thread thread;
+    }
+
     IndexVersions(Settings settings, EventStoreDatabase database, VectorIndexes live, Configuration axon,
-                  StreamableMessageSource<TrackedEventMessage<?>> source) {
+                  StreamableMessageSource<TrackedEventMessage<?>> source,
+                  io.vectorsync.command.encoder.EmbeddingSpaces spaces, SpaceModels models) {
+        this.spaces = spaces;
+        this.models = models;
         this.settings = settings;
         this.database = database;
         this.live = live;
@@ -107,6 +124,7 @@ final class IndexVersions implements AutoCloseable {
                         + "' is registered, but the space is no longer configured; left alone");
             } else if (!version.role().equals(LIVE)) {
                 start(version, null); // resumes from its tokens
+                startReembedding(version); // skips what an earlier run already embedded
             }
         }
         monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
@@ -173,7 +191,17 @@ final class IndexVersions implements AutoCloseable {
                 .add("role", record.role())
                 .add("settings", JsonInput.parse(record.settings(), "settings").raw())
                 .add("createdAt", record.createdAt().toString())
-                .add("processor", group(record.space(), record.version()));
+                .add("processor", group(record.space(), record.version()))
+                .add("model", models.modelOf(record));
+        Reembedding job = jobs.get(key(record.space(), record.version()));
+        if (job != null) {
+            JsonObjectBuilder reembedding = Json.createObjectBuilder().add("documentsDone", job.done)
+                    .add("documentsTotal", job.total).add("failed", job.failed).add("finished", job.finished);
+            if (job.error != null) {
+                reembedding.add("error", job.error);
+            }
+            body.add("reembedding", reembedding);
+        }
         Fed running = fed.get(key(record.space(), record.version()));
         if (running != null) {
             long head = database.headPosition();
@@ -186,7 +214,7 @@ final class IndexVersions implements AutoCloseable {
                     .add("head", head)
                     .add("eventsDone", Math.min(done, total))
                     .add("eventsTotal", total)
-                    .add("caughtUp", caughtUp(running.processor, head));
+                    .add("caughtUp", caughtUp(record.space(), record.version(), running.processor, head));
             running.processor.processingStatus().values().stream().filter(EventTrackerStatus::isErrorState)
                     .findFirst().ifPresent(failed -> progress.add("error", failed.getError() == null ? "unknown error"
                             : failed.getError().getClass().getSimpleName() + ": " + failed.getError().getMessage()));
@@ -206,6 +234,7 @@ final class IndexVersions implements AutoCloseable {
      */
     synchronized JsonObject rebuild(String space, String request) {
         requireSpace(space);
+        currentSpace = space;
         SpaceSpec spec = live.forSpace(space).space();
         JsonInput input = JsonInput.parse(request == null || request.isBlank() ? "{}" : request, "body")
                 .allowOnly(SETTING_FIELDS);
@@ -218,11 +247,16 @@ final class IndexVersions implements AutoCloseable {
         IndexVersionRecord record = new IndexVersionRecord(space, version, role, versionSettings.toString(),
                 clock.instant());
         database.saveIndexVersions(List.of(record));
+        models.refresh(database); // the encoder embeds new content with this version's model too, from now on
         start(record, null);
+        startReembedding(record);
         LOG.info(() -> "rebuilding space '" + space + "' into version " + version + " with " + versionSettings
                 + " (" + spec.dimension() + " dimensions)");
         return describe(record);
     }
+
+    /** The space a rebuild request is for, while it is validated. */
+    private String currentSpace;
 
     private JsonObject validated(JsonInput input) {
         JsonObjectBuilder out = Json.createObjectBuilder();
@@ -240,6 +274,27 @@ final class IndexVersions implements AutoCloseable {
         }
         Boolean autoSwap = input.optionalBoolean("autoSwap");
         out.add("autoSwap", autoSwap != null && autoSwap);
+        String model = input.optionalString("model");
+        if (model != null) {
+            var space = spaces.require(currentSpace, "space");
+            if (!space.embedsInProcess()) {
+                throw new InvalidInputException(input.pathOf("model"), "space '" + currentSpace + "' takes its vectors from "
+                        + "the content system; there is no model to move it to");
+            }
+            try {
+                spaces.modelById(model, space);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(input.pathOf("model"), e.getMessage());
+            }
+            out.add("model", model);
+        }
+        Integer perSecond = input.optionalInt("reembedPerSecond");
+        if (perSecond != null) {
+            if (perSecond < 1) {
+                throw new InvalidInputException(input.pathOf("reembedPerSecond"), "must be at least 1");
+            }
+            out.add("reembedPerSecond", perSecond);
+        }
         JsonInput until = input.optionalObject("until");
         if (until != null) {
             until.allowOnly(Set.of("position", "timestamp"));
@@ -312,7 +367,8 @@ final class IndexVersions implements AutoCloseable {
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(group)
                 .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
-                        .eventHandlers(VectorIndexProjectionModule.projectionOf(VectorIndexes.of(List.of(index))))
+                        .eventHandlers(VectorIndexProjectionModule.projectionOf(VectorIndexes.of(List.of(index)),
+                                models.modelOf(record)))
                         .build())
                 .rollbackConfiguration(RollbackConfigurationType.ANY_THROWABLE)
                 .errorHandler(PropagatingErrorHandler.instance())
@@ -388,7 +444,7 @@ final class IndexVersions implements AutoCloseable {
         IndexVersionRecord wasLive = record(space, oldVersion); // before the aliases move
         EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow();
-        if (!caughtUp(target.processor, database.headPosition())) {
+        if (!caughtUp(space, version, target.processor, database.headPosition())) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' has not caught up with the "
                     + "log yet; see its progress, or rebuild with autoSwap to swap once it has");
         }
@@ -403,9 +459,9 @@ final class IndexVersions implements AutoCloseable {
                     tokens.releaseClaim(Vectorsync.VECTOR_INDEX_GROUP, segment);
                 }
             });
-            long livePosition = stoppedAt.values().stream()
-                    .mapToLong(token -> token == null ? -1 : token.position().orElse(-1)).max().orElse(-1);
-            awaitPosition(target.processor, livePosition);
+            // not just as far: every event vector-index has seen, the version must have seen too — an event
+            // committed late (a gap in the tokens) may be behind a version that is past its position
+            awaitCovering(target.processor, stoppedAt);
             target.processor.shutDown();
             shutdown(target);
             fed.remove(key(space, version));
@@ -431,6 +487,8 @@ final class IndexVersions implements AutoCloseable {
             }
             database.saveIndexVersions(List.of(new IndexVersionRecord(space, version, LIVE, record.settings(),
                     record.createdAt()), old));
+            models.refresh(database); // queries are embedded with the new live version's model from now on
+            jobs.remove(key(space, version));
             startFeeding(old, previous, stoppedAt);
             LOG.info(() -> "space '" + space + "': version " + version + " is live, version " + oldVersion
                     + " follows the log for a rollback");
@@ -438,6 +496,114 @@ final class IndexVersions implements AutoCloseable {
             indexer.start();
         }
         return describe();
+    }
+
+    /**
+     * For a version being built with another model than the live one: embeds every live document's current text
+     * with that model, throttled ({@code reembedPerSecond}, 20 by default), in a thread of its own. New content
+     * meanwhile is embedded with both models by the encoder.
+     */
+    private void startReembedding(IndexVersionRecord record) {
+        String model = models.modelOf(record);
+        if (!record.role().equals(BUILDING) || model == null || model.equals(models.live(record.space()))) {
+            return;
+        }
+        Reembedding job = new Reembedding();
+        jobs.put(key(record.space(), record.version()), job);
+        Integer perSecond = JsonInput.parse(record.settings(), "settings").optionalInt("reembedPerSecond");
+        long pauseNanos = 1_000_000_000L / (perSecond == null ? 20 : perSecond);
+        Thread thread = new Thread(() -> reembed(record.space(), model, job, pauseNanos),
+                "reembed-" + group(record.space(), record.version()));
+        thread.setDaemon(true);
+        job.thread = thread;
+        thread.start();
+    }
+
+    private void reembed(String space, String modelId, Reembedding job, long pauseNanos) {
+        try {
+            var embeddingSpace = spaces.require(space, "space");
+            var model = spaces.modelById(modelId, embeddingSpace);
+            List<ReembedDocument> documents = needingEmbedding(space, modelId);
+            job.total = documents.size();
+            for (ReembedDocument document : documents) {
+                if (closing || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                long started = System.nanoTime();
+                try {
+                    io.vectorsync.command.encoder.Encoder.embed(spaces, axon.commandGateway(), space, model,
+                            document.tenant(), document.documentId(), document.contentRevision(), document.title(),
+                            document.body());
+                } catch (RuntimeException e) {
+                    job.failed++;
+                    LOG.log(Level.WARNING, "re-embedding " + document.tenant() + "/" + document.documentId() + ": "
+                            + e.getMessage(), e);
+                }
+                job.done++;
+                long left = pauseNanos - (System.nanoTime() - started);
+                if (left > 0) {
+                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+                }
+            }
+            job.finished = true;
+            LOG.info(() -> "re-embedded " + job.done + " documents of space '" + space + "' with " + modelId
+                    + (job.failed > 0 ? ", " + job.failed + " failed" : ""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.log(Level.WARNING, "re-embedding space '" + space + "' with " + modelId + " failed", e);
+        }
+    }
+
+    private record ReembedDocument(String tenant, String documentId, long contentRevision, String title, String body) {
+    }
+
+    /** Live documents whose current content has no embedding of {@code model} in the space yet, from the log. */
+    private List<ReembedDocument> needingEmbedding(String space, String model) throws InterruptedException {
+        Map<String, ReembedDocument> current = new java.util.LinkedHashMap<>();
+        Map<String, Long> embedded = new java.util.HashMap<>();
+        java.util.Set<String> deleted = new java.util.HashSet<>();
+        try (var stream = axon.eventStore().openStream(null)) {
+            while (stream.hasNextAvailable()) {
+                var event = stream.nextAvailable();
+                if (!(event instanceof org.axonframework.eventhandling.DomainEventMessage<?> domain)) {
+                    continue;
+                }
+                long revision = domain.getSequenceNumber() + 1;
+                switch (event.getPayload()) {
+                    case io.vectorsync.domain.DocumentCreated e -> content(current, deleted, e.tenant(), e.documentId(), revision, e.title(), e.body());
+                    case io.vectorsync.domain.DocumentContentRevised e -> content(current, deleted, e.tenant(), e.documentId(), revision, e.title(), e.body());
+                    case io.vectorsync.domain.DocumentRestored e -> content(current, deleted, e.tenant(), e.documentId(), revision, e.title(), e.body());
+                    case io.vectorsync.domain.DocumentDeleted e -> deleted.add(e.tenant() + "/" + e.documentId());
+                    case io.vectorsync.domain.DocumentEmbedded e when e.space().equals(space) && e.model().equals(model) ->
+                            embedded.merge(e.tenant() + "/" + e.documentId(), e.contentRevision(), Math::max);
+                    default -> {
+                    }
+                }
+            }
+        }
+        return current.entrySet().stream()
+                .filter(entry -> !deleted.contains(entry.getKey())
+                        && embedded.getOrDefault(entry.getKey(), -1L) < entry.getValue().contentRevision())
+                .map(Map.Entry::getValue)
+                .toList();
+    }
+
+    private static void content(Map<String, ReembedDocument> current, java.util.Set<String> deleted, String tenant,
+                                String documentId, long revision, String title, String body) {
+        String key = tenant + "/" + documentId;
+        deleted.remove(key);
+        current.put(key, new ReembedDocument(tenant, documentId, revision, title, body));
+    }
+
+    /** The model whose embeddings a version takes (null: any): what its drift check compares. */
+    String modelFilter(String space, int version) {
+        requireSpace(space);
+        if (version == liveVersionOf(space)) {
+            return models.liveFilter(space);
+        }
+        return models.modelOf(record(space, version));
     }
 
     /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
@@ -498,6 +664,11 @@ final class IndexVersions implements AutoCloseable {
             }
         }
         database.deleteIndexVersion(space, version, group(space, version));
+        Reembedding job = jobs.remove(key(space, version));
+        if (job != null && job.thread != null) {
+            job.thread.interrupt();
+        }
+        models.refresh(database);
         LOG.info(() -> "space '" + space + "': version " + version + " dropped");
     }
 
@@ -539,7 +710,8 @@ final class IndexVersions implements AutoCloseable {
                 if (record.role().equals(BUILDING) && JsonInput.parse(record.settings(), "settings")
                         .optionalBoolean("autoSwap") == Boolean.TRUE) {
                     Fed running = fed.get(key(record.space(), record.version()));
-                    if (running != null && caughtUp(running.processor, database.headPosition())) {
+                    if (running != null && caughtUp(record.space(), record.version(), running.processor,
+                            database.headPosition())) {
                         swap(record.space(), record.version());
                     }
                 }
@@ -565,18 +737,24 @@ final class IndexVersions implements AutoCloseable {
                 .mapToLong(s -> s.getCurrentPosition().orElse(-1)).min().orElse(-1);
     }
 
+    /** The processor has passed the head, and a re-embedding for the version, if any, is done. */
+    private boolean caughtUp(String space, int version, PooledStreamingEventProcessor processor, long head) {
+        Reembedding job = jobs.get(key(space, version));
+        return (job == null || job.finished) && caughtUp(processor, head);
+    }
+
     private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {
         Map<Integer, EventTrackerStatus> status = processor.processingStatus();
         return !status.isEmpty() && status.values().stream().allMatch(s -> !s.isErrorState()
                 && s.getCurrentPosition().orElse(-1) >= head);
     }
 
-    private static void awaitPosition(PooledStreamingEventProcessor processor, long position) {
+    private static void awaitCovering(PooledStreamingEventProcessor processor, Map<Integer, TrackingToken> live) {
         long deadline = System.nanoTime() + SWAP_WAIT.toNanos();
-        while (position(processor) < position) {
+        while (!covers(processor.processingStatus(), live)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(processor.getName() + " did not reach position " + position
-                        + " within " + SWAP_WAIT + "; the swap was called off and nothing changed");
+                throw new IllegalStateException(processor.getName() + " did not see every event vector-index had seen "
+                        + "within " + SWAP_WAIT + "; the swap was called off and nothing changed");
             }
             try {
                 Thread.sleep(10);
@@ -585,6 +763,25 @@ final class IndexVersions implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for " + processor.getName(), e);
             }
         }
+    }
+
+    /** Whether each segment's token has seen every event the same segment of {@code live} had seen. */
+    private static boolean covers(Map<Integer, EventTrackerStatus> status, Map<Integer, TrackingToken> live) {
+        if (status.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<Integer, TrackingToken> theirs : live.entrySet()) {
+            if (theirs.getValue() == null) {
+                continue;
+            }
+            EventTrackerStatus ours = status.get(theirs.getKey());
+            TrackingToken token = ours == null ? null : ours.getTrackingToken();
+            if (token == null || !org.axonframework.eventhandling.WrappedToken.unwrapUpperBound(token)
+                    .covers(org.axonframework.eventhandling.WrappedToken.unwrapUpperBound(theirs.getValue()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void shutdown(Fed running) {
@@ -615,6 +812,12 @@ final class IndexVersions implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
+        jobs.values().forEach(job -> {
+            if (job.thread != null) {
+                job.thread.interrupt();
+            }
+        });
         monitor.shutdownNow();
         for (Fed running : List.copyOf(fed.values())) {
             try {

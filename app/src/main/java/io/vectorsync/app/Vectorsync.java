@@ -58,7 +58,7 @@ public final class Vectorsync implements AutoCloseable {
     private final IndexVersions versions;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
-                       Configuration axon, HotVectorCache cache) {
+                       Configuration axon, HotVectorCache cache, SpaceModels models) {
         this.settings = settings;
         this.database = database;
         this.indexes = indexes;
@@ -67,7 +67,8 @@ public final class Vectorsync implements AutoCloseable {
         this.cache = cache;
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
-        this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class));
+        this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class),
+                spaces, models);
     }
 
     public static Vectorsync start(Settings settings) {
@@ -78,14 +79,16 @@ public final class Vectorsync implements AutoCloseable {
         HotVectorCache cache = null;
         try {
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
+            SpaceModels models = new SpaceModels(settings, database);
+            spaces.useModels(models::live, models::inUse);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, indexFactory(settings, database));
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
-            Configuration axon = configure(settings, serializer, database, indexes, spaces, cache).buildConfiguration();
+            Configuration axon = configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
             axon.start();
             LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache);
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache, models);
         } catch (RuntimeException e) {
             if (cache != null) {
                 cache.close();
@@ -121,7 +124,8 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     private static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
-                                        VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache) {
+                                        VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
+                                        SpaceModels models) {
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
                 .configureSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
@@ -150,7 +154,7 @@ public final class Vectorsync implements AutoCloseable {
                         .maxClaimedSegments(1)
                         .batchSize(settings.batchSize()))
                 .registerEventHandler(c -> Encoder.handler(spaces, c.commandGateway()))
-                .registerEventHandler(c -> VectorIndexProjectionModule.projection(indexes))
+                .registerEventHandler(c -> VectorIndexProjectionModule.projection(indexes, models::liveFilter))
                 .registerDeadLetterQueue(Encoder.PROCESSING_GROUP,
                         c -> database.deadLetterQueue(Encoder.PROCESSING_GROUP, serializer))
                 .registerDeadLetterQueue(VECTOR_INDEX_GROUP,

@@ -64,32 +64,38 @@ final class DocumentEncoder {
             return;
         }
         for (EmbeddingSpace space : spaces.all()) {
-            TextEmbeddingModel model = spaces.model(space.name()).orElse(null);
-            if (model == null) {
-                continue;
+            // every model some index version of the space uses: during a re-embedding, both
+            for (TextEmbeddingModel model : spaces.modelsInUse(space.name())) {
+                embed(spaces, commandGateway, space, model, tenant, documentId, contentRevision, title, body);
             }
-            TextChunker chunker = spaces.chunker(space.name()).orElseThrow();
-            List<TextChunker.Passage> passages = chunker.split(body);
-            if (passages.isEmpty()) {
-                // a title-only document is still findable by its title
-                String text = title == null || title.isBlank() ? "" : title;
-                if (text.isEmpty()) {
-                    continue;
-                }
-                passages = List.of(new TextChunker.Passage(text, -1, -1));
-            }
-            // The title gives short passages their context; the stored passage stays the body's text.
-            List<String> inputs = passages.stream()
-                    .map(p -> title == null || title.isBlank() ? p.text() : title + "\n" + p.text())
-                    .toList();
-            List<float[]> vectors = model.embedAll(inputs);
-            List<EmbeddedChunk> chunks = new ArrayList<>(passages.size());
-            for (int i = 0; i < passages.size(); i++) {
-                TextChunker.Passage passage = passages.get(i);
-                chunks.add(EmbeddedChunk.of(i, passage.start(), passage.end(), passage.text(), vectors.get(i)));
-            }
-            commandGateway.sendAndWait(new RecordEmbeddings(tenant, documentId, contentRevision, space.name(),
-                    model.id(), model.version(), model.dimension(), chunker.settings(), chunks));
         }
+    }
+
+    /** Chunks the body, embeds the passages with {@code model} in one batch and records them on the document. */
+    static void embed(EmbeddingSpaces spaces, CommandGateway commandGateway, EmbeddingSpace space,
+                      TextEmbeddingModel model, String tenant, String documentId, long contentRevision, String title,
+                      String body) {
+        TextChunker chunker = spaces.chunker(space.name()).orElseThrow();
+        List<TextChunker.Passage> passages = chunker.split(body);
+        if (passages.isEmpty()) {
+            // a title-only document is still findable by its title
+            String text = title == null || title.isBlank() ? "" : title;
+            if (text.isEmpty()) {
+                return;
+            }
+            passages = List.of(new TextChunker.Passage(text, -1, -1));
+        }
+        // The title gives short passages their context; the stored passage stays the body's text.
+        List<String> inputs = passages.stream()
+                .map(p -> title == null || title.isBlank() ? p.text() : title + "\n" + p.text())
+                .toList();
+        List<float[]> vectors = model.embedAll(inputs);
+        List<EmbeddedChunk> chunks = new ArrayList<>(passages.size());
+        for (int i = 0; i < passages.size(); i++) {
+            TextChunker.Passage passage = passages.get(i);
+            chunks.add(EmbeddedChunk.of(i, passage.start(), passage.end(), passage.text(), vectors.get(i)));
+        }
+        commandGateway.sendAndWait(new RecordEmbeddings(tenant, documentId, contentRevision, space.name(),
+                model.id(), model.version(), model.dimension(), chunker.settings(), chunks));
     }
 }

@@ -14,6 +14,10 @@ public final class EmbeddingSpaces {
 
     private final Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
     private final Map<String, TextEmbeddingModel> models = new LinkedHashMap<>();
+    private final Map<String, TextEmbeddingModel> byId = new LinkedHashMap<>();
+    private final Function<String, TextEmbeddingModel> modelFactory;
+    private volatile Function<String, String> liveModel = this::configuredModel;
+    private volatile Function<String, Collection<String>> modelsInUse = space -> List.of(configuredModel(space));
     private final Map<String, TextChunker> chunkers = new LinkedHashMap<>();
     private final String defaultSpace;
 
@@ -23,7 +27,7 @@ public final class EmbeddingSpaces {
      */
     public EmbeddingSpaces(List<EmbeddingSpace> spaces, String defaultSpace,
                            Function<String, TextEmbeddingModel> modelFactory) {
-        Map<String, TextEmbeddingModel> byId = new LinkedHashMap<>();
+        this.modelFactory = modelFactory;
         for (EmbeddingSpace space : spaces) {
             this.spaces.put(space.name(), space);
             if (space.embedsInProcess()) {
@@ -43,6 +47,35 @@ public final class EmbeddingSpaces {
         this.defaultSpace = defaultSpace;
     }
 
+    /**
+     * Which models a space uses beyond its configured one: {@code live} names the model its searches embed queries
+     * with (the model of its live index version), {@code inUse} every model some version of it indexes, which the
+     * encoder embeds new content with. Both answer the configured model until an index version says otherwise.
+     */
+    public void useModels(Function<String, String> live, Function<String, Collection<String>> inUse) {
+        this.liveModel = live;
+        this.modelsInUse = inUse;
+    }
+
+    /** The in-process model with this id, created once; it must produce the space's dimension. */
+    public synchronized TextEmbeddingModel modelById(String id, EmbeddingSpace space) {
+        TextEmbeddingModel model = byId.computeIfAbsent(id, modelFactory);
+        if (model.dimension() != space.dimension()) {
+            throw new IllegalArgumentException("space '" + space.name() + "' has dimension " + space.dimension()
+                    + " but model " + model.id() + " produces " + model.dimension());
+        }
+        return model;
+    }
+
+    /** The models new content of an in-process space is embedded with; none for a client-vector space. */
+    public List<TextEmbeddingModel> modelsInUse(String space) {
+        EmbeddingSpace resolved = spaces.get(space);
+        if (resolved == null || !resolved.embedsInProcess()) {
+            return List.of();
+        }
+        return modelsInUse.apply(space).stream().distinct().map(id -> modelById(id, resolved)).toList();
+    }
+
     public String defaultSpace() {
         return defaultSpace;
     }
@@ -60,8 +93,17 @@ public final class EmbeddingSpaces {
         return space;
     }
 
+    /** The model of the space's live index version (its configured one until a swap says otherwise). */
     public Optional<TextEmbeddingModel> model(String space) {
-        return Optional.ofNullable(models.get(space));
+        EmbeddingSpace resolved = spaces.get(space);
+        if (resolved == null || !resolved.embedsInProcess()) {
+            return Optional.empty();
+        }
+        return Optional.of(modelById(liveModel.apply(space), resolved));
+    }
+
+    private String configuredModel(String space) {
+        return spaces.get(space).model();
     }
 
     Optional<TextChunker> chunker(String space) {
@@ -71,7 +113,7 @@ public final class EmbeddingSpaces {
     /** Embeds a query text with the space's model; client-only spaces cannot. */
     public float[] embedQuery(String space, String text) {
         EmbeddingSpace resolved = require(space, "space");
-        TextEmbeddingModel model = models.get(resolved.name());
+        TextEmbeddingModel model = model(resolved.name()).orElse(null);
         if (model == null) {
             throw new InvalidInputException("text", "space '" + space
                     + "' has no in-process model (its vectors come from the content system); send a vector instead");

@@ -25,8 +25,17 @@ public final class IndexWrites {
 
     /** The write {@code event} (the document's event at {@code sequenceNumber}) makes in {@code space}, if any. */
     public static Optional<IndexWrite> of(Object event, long sequenceNumber, String space) {
+        return of(event, sequenceNumber, space, null);
+    }
+
+    /**
+     * The same for an index of {@code space} that takes the embeddings of one {@code model} only (null: any) — an
+     * index version during a re-embedding.
+     */
+    public static Optional<IndexWrite> of(Object event, long sequenceNumber, String space, String model) {
         return switch (event) {
-            case DocumentEmbedded embedded when embedded.space().equals(space) ->
+            case DocumentEmbedded embedded when embedded.space().equals(space)
+                    && (model == null || model.equals(embedded.model())) ->
                     Optional.of(replaceChunks(embedded, sequenceNumber));
             case DocumentMetadataChanged changed -> Optional.of(new IndexWrite.ChangeMetadata(changed.tenant(),
                     changed.documentId(), sequenceNumber + 1, changed.metadata()));

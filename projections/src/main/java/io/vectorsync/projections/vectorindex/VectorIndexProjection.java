@@ -47,9 +47,13 @@ class VectorIndexProjection {
     /** Only these spaces' embeddings: a projection that feeds some index versions and no other. */
     private final boolean onlyTheirSpaces;
 
-    VectorIndexProjection(VectorIndexes indexes, boolean onlyTheirSpaces) {
+    /** The model whose embeddings each space's index takes (null: any): the index version's model. */
+    private final java.util.function.Function<String, String> modelOf;
+
+    VectorIndexProjection(VectorIndexes indexes, boolean onlyTheirSpaces, java.util.function.Function<String, String> modelOf) {
         this.indexes = indexes;
         this.onlyTheirSpaces = onlyTheirSpaces;
+        this.modelOf = modelOf;
     }
 
     /** Before a replay from the start: every index as new, so the replay writes it from scratch. */
@@ -63,6 +67,10 @@ class VectorIndexProjection {
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
         if (onlyTheirSpaces && !indexes.has(event.space())) {
             return;
+        }
+        String model = modelOf.apply(event.space());
+        if (model != null && !model.equals(event.model())) {
+            return; // another model's vectors: they belong to another version of this space's index
         }
         VectorIndex index = indexes.forSpace(event.space());
         if (event.dimension() != index.space().dimension()) {

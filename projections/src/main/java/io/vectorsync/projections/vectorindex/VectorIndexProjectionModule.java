@@ -18,7 +18,12 @@ public final class VectorIndexProjectionModule {
 
     /** The annotated event handler instance; it does not own {@code indexes} and never closes them. */
     public static Object projection(VectorIndexes indexes) {
-        return new VectorIndexProjection(indexes, false);
+        return new VectorIndexProjection(indexes, false, space -> null);
+    }
+
+    /** The same, where each space's index takes only the embeddings of {@code modelOf(space)} (null: any). */
+    public static Object projection(VectorIndexes indexes, java.util.function.Function<String, String> modelOf) {
+        return new VectorIndexProjection(indexes, false, modelOf);
     }
 
     /**
@@ -26,6 +31,11 @@ public final class VectorIndexProjectionModule {
      * passes over embeddings of other spaces instead of failing on them.
      */
     public static Object projectionOf(VectorIndexes indexes) {
-        return new VectorIndexProjection(indexes, true);
+        return new VectorIndexProjection(indexes, true, space -> null);
+    }
+
+    /** The same for index versions that take only {@code model}'s embeddings (null: any). */
+    public static Object projectionOf(VectorIndexes indexes, String model) {
+        return new VectorIndexProjection(indexes, true, space -> model);
     }
 }
