@@ -14,7 +14,7 @@ public final class EmbeddingSpaces {
 
     private final Map<String, EmbeddingSpace> spaces = new LinkedHashMap<>();
     private final Map<String, TextEmbeddingModel> models = new LinkedHashMap<>();
-    private final Map<String, TextEmbeddingModel> byId = new LinkedHashMap<>();
+    private final Map<String, TextEmbeddingModel> byId = new java.util.concurrent.ConcurrentHashMap<>();
     private final Function<String, TextEmbeddingModel> modelFactory;
     private volatile Function<String, String> liveModel = this::configuredModel;
     private volatile Function<String, Collection<String>> modelsInUse = space -> List.of(configuredModel(space));
@@ -58,7 +58,7 @@ public final class EmbeddingSpaces {
     }
 
     /** The in-process model with this id, created once; it must produce the space's dimension. */
-    public synchronized TextEmbeddingModel modelById(String id, EmbeddingSpace space) {
+    public TextEmbeddingModel modelById(String id, EmbeddingSpace space) {
         TextEmbeddingModel model = byId.computeIfAbsent(id, modelFactory);
         if (model.dimension() != space.dimension()) {
             throw new IllegalArgumentException("space '" + space.name() + "' has dimension " + space.dimension()
