@@ -80,22 +80,38 @@ public final class HotMerge {
     }
 
     /**
-     * The cached documents of the query's tenant that make its top k on their own: the ones
-     * {@link #merge} checks against the index first, so a caller can look their versions up together
-     * with the index's search.
+     * The tenant's cached documents as a query sees them: the newest entry of each, and the live ones that pass
+     * the filter and the minimum score, each scored exactly by its best chunk — computed once per search.
      */
-    public static List<String> contenders(SpaceSpec space, VectorQuery query, Collection<HotDocument> hot) {
+    public record Scored(Map<String, HotDocument> byId, List<DocumentHit> hits) {
+
+        /**
+         * The cached documents that make the query's top k on their own: the ones {@link #merge} checks against
+         * the index first, so a caller can look their versions up together with the index's search.
+         */
+        public List<String> contenders(int k) {
+            return hits.stream().limit(k).map(DocumentHit::documentId).toList();
+        }
+    }
+
+    public static Scored score(SpaceSpec space, VectorQuery query, Collection<HotDocument> hot) {
+        Map<String, HotDocument> byId = latest(query.tenant(), hot);
         VectorSimilarityFunction similarity = LuceneVectorIndex.similarity(space.metric());
         float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
-        return latest(query.tenant(), hot).values().stream()
+        List<DocumentHit> hits = byId.values().stream()
                 .filter(document -> !document.deleted() && !document.chunks().isEmpty()
                         && MetadataMatcher.matches(query.filter(), document.metadata()))
                 .map(document -> best(document, query.vector(), similarity))
                 .filter(hit -> hit.score() >= minScore)
                 .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score()).thenComparing(DocumentHit::documentId))
-                .limit(query.k())
-                .map(DocumentHit::documentId)
                 .toList();
+        return new Scored(byId, hits);
+    }
+
+    /** {@link #merge(VectorQuery, List, Scored, IndexVersions)} after {@link #score}. */
+    public static List<DocumentHit> merge(SpaceSpec space, VectorQuery query, List<DocumentHit> indexHits,
+                                          Collection<HotDocument> hot, IndexVersions indexVersions) {
+        return merge(query, indexHits, score(space, query, hot), indexVersions);
     }
 
     /**
@@ -104,32 +120,25 @@ public final class HotMerge {
      * is served (one lookup for all of them, rarely a second): the cache never serves an entry older
      * than the index's, even one that missed a write.
      */
-    public static List<DocumentHit> merge(SpaceSpec space, VectorQuery query, List<DocumentHit> indexHits,
-                                          Collection<HotDocument> hot, IndexVersions indexVersions) {
-        Map<String, HotDocument> byId = latest(query.tenant(), hot);
-        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+    public static List<DocumentHit> merge(VectorQuery query, List<DocumentHit> indexHits, Scored cached,
+                                          IndexVersions indexVersions) {
+        Map<String, HotDocument> byId = cached.byId();
         List<DocumentHit> merged = new ArrayList<>();
         Map<String, Long> versionsInHits = new HashMap<>();
         for (DocumentHit hit : indexHits) {
             versionsInHits.put(hit.documentId(), hit.version());
-            HotDocument cached = byId.get(hit.documentId());
-            if (cached == null || cached.version() < hit.version()) {
+            HotDocument known = byId.get(hit.documentId());
+            if (known == null || known.version() < hit.version()) {
                 merged.add(hit);
             }
         }
         Set<String> unchecked = new HashSet<>(); // cached and served, with no index hit to compare with
-        VectorSimilarityFunction similarity = LuceneVectorIndex.similarity(space.metric());
-        for (HotDocument document : byId.values()) {
-            if (document.deleted() || document.chunks().isEmpty()
-                    || !MetadataMatcher.matches(query.filter(), document.metadata())) {
-                continue;
-            }
-            DocumentHit best = best(document, query.vector(), similarity);
-            Long indexed = versionsInHits.get(document.documentId());
-            if (best.score() >= minScore && (indexed == null || indexed <= document.version())) {
+        for (DocumentHit best : cached.hits()) {
+            Long indexed = versionsInHits.get(best.documentId());
+            if (indexed == null || indexed <= best.version()) {
                 merged.add(best);
                 if (indexed == null) {
-                    unchecked.add(document.documentId());
+                    unchecked.add(best.documentId());
                 }
             }
         }

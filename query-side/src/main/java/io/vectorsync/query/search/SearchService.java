@@ -158,11 +158,12 @@ public final class SearchService implements HttpService {
             return index.search(query);
         }
         // the cached documents most likely served are checked against the index in the same round trip
-        List<String> contenders = HotMerge.contenders(index.space(), query, recent);
+        HotMerge.Scored cached = HotMerge.score(index.space(), query, recent);
+        List<String> contenders = cached.contenders(query.k());
         VectorIndex.SearchWithVersions answer = index.searchWithVersions(new VectorQuery(query.tenant(), query.vector(),
                 HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()), contenders);
         HotMerge.IndexVersions versions = index::searchableVersions;
-        return HotMerge.merge(index.space(), query, answer.hits(), recent, versions.knowing(contenders, answer.versions()));
+        return HotMerge.merge(query, answer.hits(), cached, versions.knowing(contenders, answer.versions()));
     }
 
     /** The index's hybrid answer, with the cache's recent changes of the tenant merged into both rankings. */
