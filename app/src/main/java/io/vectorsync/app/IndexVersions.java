@@ -234,11 +234,10 @@ final class IndexVersions implements AutoCloseable {
      */
     synchronized JsonObject rebuild(String space, String request) {
         requireSpace(space);
-        currentSpace = space;
         SpaceSpec spec = live.forSpace(space).space();
         JsonInput input = JsonInput.parse(request == null || request.isBlank() ? "{}" : request, "body")
                 .allowOnly(SETTING_FIELDS);
-        JsonObject versionSettings = validated(input);
+        JsonObject versionSettings = validated(input, space);
         int version = Stream.concat(Stream.of(liveVersionOf(space), nextFree(space) - 1),
                         database.indexVersions().stream().filter(v -> v.space().equals(space))
                                 .map(IndexVersionRecord::version))
@@ -255,10 +254,7 @@ final class IndexVersions implements AutoCloseable {
         return describe(record);
     }
 
-    /** The space a rebuild request is for, while it is validated. */
-    private String currentSpace;
-
-    private JsonObject validated(JsonInput input) {
+    private JsonObject validated(JsonInput input, String spaceName) {
         JsonObjectBuilder out = Json.createObjectBuilder();
         requireAtLeast(input, "hnswM", 2, out);
         requireAtLeast(input, "hnswEfConstruction", 1, out);
@@ -276,9 +272,9 @@ final class IndexVersions implements AutoCloseable {
         out.add("autoSwap", autoSwap != null && autoSwap);
         String model = input.optionalString("model");
         if (model != null) {
-            var space = spaces.require(currentSpace, "space");
+            var space = spaces.require(spaceName, "space");
             if (!space.embedsInProcess()) {
-                throw new InvalidInputException(input.pathOf("model"), "space '" + currentSpace + "' takes its vectors from "
+                throw new InvalidInputException(input.pathOf("model"), "space '" + spaceName + "' takes its vectors from "
                         + "the content system; there is no model to move it to");
             }
             try {
