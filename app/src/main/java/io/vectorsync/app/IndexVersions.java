@@ -77,6 +77,8 @@ final class IndexVersions implements AutoCloseable {
     private static final Set<String> SETTING_FIELDS = Set.of("hnswM", "hnswEfConstruction", "efSearch",
             "quantization", "shards", "replicas", "autoSwap", "until", "model", "reembedPerSecond");
     private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
+    /** How long a swap waits for a version that is behind the head of the log to catch up before refusing. */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
 
     private final Settings settings;
@@ -440,7 +442,7 @@ final class IndexVersions implements AutoCloseable {
         IndexVersionRecord wasLive = record(space, oldVersion); // before the aliases move
         EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow();
-        if (!caughtUp(space, version, target.processor, database.headPosition())) {
+        if (!awaitCaughtUp(space, version, target.processor, database.headPosition())) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' has not caught up with the "
                     + "log yet; see its progress, or rebuild with autoSwap to swap once it has");
         }
@@ -737,6 +739,28 @@ final class IndexVersions implements AutoCloseable {
     private boolean caughtUp(String space, int version, PooledStreamingEventProcessor processor, long head) {
         Reembedding job = jobs.get(key(space, version));
         return (job == null || job.finished) && caughtUp(processor, head);
+    }
+
+    /**
+     * Whether the version has caught up with {@code head}, given {@link #CATCH_UP_WAIT} to get there: a version
+     * following the log is usually a few events behind the live one (they run side by side), and a swap asked for
+     * then should not fail for it. A version still re-embedding or replaying is not waited for.
+     */
+    private boolean awaitCaughtUp(String space, int version, PooledStreamingEventProcessor processor, long head) {
+        long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
+        while (!caughtUp(space, version, processor, head)) {
+            Reembedding job = jobs.get(key(space, version));
+            if ((job != null && !job.finished) || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {

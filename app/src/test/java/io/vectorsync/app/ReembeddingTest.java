@@ -60,7 +60,8 @@ class ReembeddingTest {
                         .isEqualTo(MiniLmEmbeddingModel.ID);
             }
 
-            assertThat(app.post("/v1/admin/indexes/default/versions/2/swap", "application/json", "").status()).isEqualTo(200);
+            TestApp.Response swapped2 = app.post("/v1/admin/indexes/default/versions/2/swap", "application/json", "");
+            assertThat(swapped2.status()).as(swapped2.body()).isEqualTo(200);
             assertThat(first(app, "how do I reset my password")).isEqualTo("doc-0"); // the query embedded with the new model
             assertThat(app.app().indexes().forSpace("default").content("acme", "doc-1").orElseThrow().provenance().model())
                     .isEqualTo(MiniLmQuantizedEmbeddingModel.ID);
@@ -69,7 +70,8 @@ class ReembeddingTest {
                     () -> "after".equals(first(app, "when can I get lunch")));
 
             // rollback: the full-model version followed the log and got the new text embedded with its model
-            assertThat(app.post("/v1/admin/indexes/default/versions/1/swap", "application/json", "").status()).isEqualTo(200);
+            TestApp.Response swapped1 = app.post("/v1/admin/indexes/default/versions/1/swap", "application/json", "");
+            assertThat(swapped1.status()).as(swapped1.body()).isEqualTo(200);
             TestApp.await("the rolled-back version has the text written while it was not live", PATIENCE,
                     () -> "after".equals(first(app, "when can I get lunch")));
             assertThat(app.app().indexes().forSpace("default").content("acme", "after").orElseThrow().provenance().model())
