@@ -66,6 +66,11 @@ final class DeadLetterAdmin implements HttpService {
     }
 
     private void groups(ServerRequest req, ServerResponse res) {
+        send(res, 200, summary());
+    }
+
+    /** Per group with a dead-letter queue, how many documents and letters wait in it. */
+    JsonObject summary() {
         JsonArrayBuilder groups = Json.createArrayBuilder();
         for (String group : new TreeMap<>(processing.eventProcessors()).keySet()) {
             processing.deadLetterQueue(group).ifPresent(queue -> groups.add(Json.createObjectBuilder()
@@ -73,7 +78,7 @@ final class DeadLetterAdmin implements HttpService {
                     .add("sequences", queue.amountOfSequences())
                     .add("letters", queue.size())));
         }
-        send(res, 200, Json.createObjectBuilder().add("groups", groups).build());
+        return Json.createObjectBuilder().add("groups", groups).build();
     }
 
     private void list(ServerRequest req, ServerResponse res) {

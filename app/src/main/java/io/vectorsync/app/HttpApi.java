@@ -22,6 +22,7 @@ import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.json.Json;
+import io.vectorsync.ui.AdminConsole;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;
@@ -33,7 +34,18 @@ public final class HttpApi {
     }
 
     public static void routing(HttpRouting.Builder routing, Vectorsync app) {
-        routing.register("/v1/tenants",
+        ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
+                app.versions()::processors, app.database(), app.settings().nodeId());
+        DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
+                app.axon().eventSerializer());
+        AdminStream stream = new AdminStream(Map.of(
+                "processors", processors::all,
+                "indexes", app.versions()::describe,
+                "deadLetters", deadLetters::summary,
+                "cache", () -> cacheStats(app).build()));
+        app.onClose(stream::close);
+        routing.register("/admin", new AdminConsole())
+                .register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
                         new DocumentService(app.eventStore(), app::awaitEncoded),
@@ -42,9 +54,7 @@ public final class HttpApi {
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
-                .register("/v1/admin", new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
-                                app.versions()::processors, app.database(), app.settings().nodeId()),
-                        new DeadLetterAdmin(app.axon().eventProcessingConfiguration(), app.axon().eventSerializer()),
+                .register("/v1/admin", processors, deadLetters, stream,
                         new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))

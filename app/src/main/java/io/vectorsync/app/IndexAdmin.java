@@ -43,6 +43,9 @@ final class IndexAdmin implements HttpService {
                     send(res, 200, drift.repair(space(req), versions.modelFilter(space(req), version), versions.index(space(req), version),
                             () -> versions.processedPosition(space(req), version)).toJson());
                 })
+                .get("/indexes/{space}/documents/{tenant}/{documentId}", (req, res) -> send(res, 200,
+                        versions.document(space(req), req.path().pathParameters().get("tenant"),
+                                req.path().pathParameters().get("documentId"))))
                 .delete("/indexes/{space}/versions/{version}", (req, res) -> {
                     versions.drop(space(req), version(req));
                     send(res, 200, Json.createObjectBuilder().add("dropped", version(req)).build());

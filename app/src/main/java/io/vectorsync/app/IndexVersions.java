@@ -174,14 +174,23 @@ final class IndexVersions implements AutoCloseable {
             String space = index.space().name();
             int liveVersion = liveVersionOf(space);
             var versions = Json.createArrayBuilder();
-            versions.add(Json.createObjectBuilder().add("version", liveVersion).add("role", LIVE)
-                    .add("processor", Vectorsync.VECTOR_INDEX_GROUP));
+            String liveModel = models.live(space);
+            var liveRow = Json.createObjectBuilder().add("version", liveVersion).add("role", LIVE)
+                    .add("processor", Vectorsync.VECTOR_INDEX_GROUP);
+            records.stream().filter(r -> r.space().equals(space) && r.version() == liveVersion).findFirst()
+                    .ifPresent(r -> liveRow.add("settings", JsonInput.parse(r.settings(), "settings").raw())
+                            .add("createdAt", r.createdAt().toString()));
+            versions.add(liveModel == null ? liveRow : liveRow.add("model", liveModel));
             for (IndexVersionRecord record : records) {
                 if (record.space().equals(space) && !record.role().equals(LIVE)) {
                     versions.add(describe(record));
                 }
             }
+            var embedding = this.spaces.require(space, "space");
             spaces.add(Json.createObjectBuilder().add("space", space).add("liveVersion", liveVersion)
+                    .add("dimension", embedding.dimension()).add("metric", embedding.metric())
+                    // what a rebuild's "model" may name: the in-process models (none for client vectors)
+                    .add("models", Json.createArrayBuilder(embedding.embedsInProcess() ? Vectorsync.MODELS : List.of()))
                     .add("versions", versions));
         }
         return Json.createObjectBuilder().add("spaces", spaces).build();
@@ -616,6 +625,51 @@ final class IndexVersions implements AutoCloseable {
                     + "; GET /v1/admin/indexes lists them");
         }
         return running.index;
+    }
+
+    /**
+     * One document as every version of a space's index holds it now: its version there (tombstones included),
+     * and for a live entry its title, model and passages — what the console's document inspector shows beside the
+     * document's events. A version that is registered but not being fed says so.
+     */
+    JsonObject document(String space, String tenant, String documentId) {
+        requireSpace(space);
+        var rows = Json.createArrayBuilder();
+        int liveVersion = liveVersionOf(space);
+        List<IndexVersionRecord> records = new java.util.ArrayList<>();
+        records.add(new IndexVersionRecord(space, liveVersion, LIVE, "{}", java.time.Instant.EPOCH));
+        database.indexVersions().stream()
+                .filter(r -> r.space().equals(space) && r.version() != liveVersion && !r.role().equals(LIVE))
+                .forEach(records::add);
+        for (IndexVersionRecord record : records) {
+            JsonObjectBuilder row = Json.createObjectBuilder().add("version", record.version()).add("role", record.role());
+            VectorIndex index = record.version() == liveVersion ? live.forSpace(space)
+                    : java.util.Optional.ofNullable(fed.get(key(space, record.version()))).map(f -> f.index).orElse(null);
+            if (index == null) {
+                rows.add(row.add("state", "unavailable"));
+                continue;
+            }
+            java.util.OptionalLong held = index.version(tenant, documentId);
+            var content = index.content(tenant, documentId);
+            row.add("state", content.isPresent() ? "present" : held.isPresent() ? "deleted" : "absent");
+            if (held.isPresent()) {
+                row.add("documentVersion", held.getAsLong());
+            }
+            content.ifPresent(entry -> {
+                var chunks = Json.createArrayBuilder();
+                entry.chunks().forEach(chunk -> chunks.add(Json.createObjectBuilder().add("index", chunk.index())
+                        .add("passage", chunk.passage()).add("start", chunk.start()).add("end", chunk.end())));
+                row.add("contentRevision", entry.contentRevision())
+                        .add("title", entry.title() == null ? "" : entry.title())
+                        .add("chunks", chunks);
+                if (entry.provenance() != null && entry.provenance().model() != null) {
+                    row.add("model", entry.provenance().model());
+                }
+            });
+            rows.add(row);
+        }
+        return Json.createObjectBuilder().add("space", space).add("tenant", tenant).add("documentId", documentId)
+                .add("versions", rows).build();
     }
 
     /** The processors feeding the versions that are not live, by name. */

@@ -66,11 +66,16 @@ final class ProcessorAdmin implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
+        send(res, 200, all());
+    }
+
+    /** Every processing group's status: what {@code GET /processors} answers and the console's stream pushes. */
+    JsonObject all() {
         JsonArrayBuilder processors = Json.createArrayBuilder();
         Map<String, EventProcessor> all = new TreeMap<>(processing.eventProcessors());
         all.putAll(versionProcessors.get());
         all.values().forEach(processor -> processors.add(status(processor)));
-        send(res, 200, Json.createObjectBuilder().add("processors", processors).build());
+        return Json.createObjectBuilder().add("processors", processors).build();
     }
 
     private void pause(ServerRequest req, ServerResponse res) {

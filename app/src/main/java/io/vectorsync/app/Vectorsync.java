@@ -171,6 +171,9 @@ public final class Vectorsync implements AutoCloseable {
         return configurer;
     }
 
+    /** The in-process embedding models this build ships, by id. */
+    static final List<String> MODELS = List.of(MiniLmEmbeddingModel.ID, MiniLmQuantizedEmbeddingModel.ID);
+
     private static TextEmbeddingModel model(String id) {
         if (id.equals(MiniLmEmbeddingModel.ID)) {
             return new MiniLmEmbeddingModel();
@@ -299,13 +302,21 @@ public final class Vectorsync implements AutoCloseable {
         return true;
     }
 
+    private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
     IndexVersions versions() {
         return versions;
     }
 
+    /** Runs {@code action} first thing when the app closes: for what serves requests from its parts. */
+    void onClose(Runnable action) {
+        onClose.add(action);
+    }
+
     @Override
     public void close() {
+        onClose.forEach(Runnable::run);
         try {
             versions.close();
             axon.shutdown();

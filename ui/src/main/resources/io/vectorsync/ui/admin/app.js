@@ -1,0 +1,747 @@
+// Vectorsync admin console: one page, plain JavaScript, nothing from outside. Live status comes from the
+// server-sent events of /v1/admin/stream; actions call the admin API and report their outcome in a toast.
+// Every piece of text from the server is set as text (never as HTML).
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+/** Creates an element: h('td', {class: 'num', dataset: {field: 'lag'}}, 'text', child, ...). */
+function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name === 'class') element.className = value;
+    else if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+const number = value => (value === undefined || value === null) ? '—' : Number(value).toLocaleString('en-US');
+const when = iso => iso ? new Date(iso).toLocaleString('en-GB', {dateStyle: 'medium', timeStyle: 'medium'}) : '—';
+const pill = (text, kind = text) => h('span', {class: `pill ${kind}`}, text);
+
+// ---------------------------------------------------------------- API
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem && (problem.detail || problem.title) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+async function api(method, path, body) {
+  const options = {method, headers: {Accept: 'application/json, application/problem+json'}};
+  if (body !== undefined) {
+    options.headers['Content-Type'] = 'application/json';
+    options.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (e) {
+    throw new ApiError(0, {title: 'Network error', detail: `The server did not answer (${e.message}).`});
+  }
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = {detail: text}; }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+const enc = encodeURIComponent;
+
+// ---------------------------------------------------------------- toast, confirmation, busy buttons
+
+let toastTimer;
+function toast(text, error = false) {
+  const element = $('#toast');
+  element.textContent = text;
+  element.classList.toggle('error', error);
+  element.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { element.hidden = true; }, error ? 12000 : 6000);
+}
+
+function confirmAction(title, text, confirmLabel) {
+  const dialog = $('#confirm');
+  $('#confirm-title').textContent = title;
+  $('#confirm-text').textContent = text;
+  $('[data-confirm=yes]', dialog).textContent = confirmLabel;
+  dialog.returnValue = '';
+  return new Promise(resolve => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), {once: true});
+    dialog.showModal();
+  });
+}
+
+/** Runs an action from a button: busy while it runs, its outcome (or its problem) in a toast. */
+async function act(button, action, success) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const result = await action();
+    if (success) toast(typeof success === 'function' ? success(result) : success);
+    return result;
+  } catch (e) {
+    toast(problemText(e), true);
+    return undefined;
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+function problemText(e) {
+  if (e instanceof ApiError) {
+    const p = e.problem;
+    return [p.title || `HTTP ${e.status}`, p.detail].filter(Boolean).join(': ');
+  }
+  return e.message || String(e);
+}
+
+function errorBox(e) {
+  const p = e instanceof ApiError ? e.problem : {};
+  return h('div', {class: 'error-box', role: 'alert', dataset: {test: 'error'}},
+    h('strong', {}, p.title || (e.status ? `HTTP ${e.status}` : 'Error')),
+    p.detail || e.message,
+    p.field ? h('div', {}, 'Field: ', h('code', {}, p.field)) : null);
+}
+
+// ---------------------------------------------------------------- live state (server-sent events)
+
+const state = {processors: null, indexes: null, deadLetters: null, cache: null};
+const listeners = [];
+const onState = listener => listeners.push(listener);
+
+function connect() {
+  const live = $('#live');
+  const label = $('.label', live);
+  const source = new EventSource('/v1/admin/stream');
+  source.onopen = () => { live.dataset.state = 'connected'; label.textContent = 'live'; };
+  source.onerror = () => { live.dataset.state = 'disconnected'; label.textContent = 'reconnecting…'; };
+  for (const kind of Object.keys(state)) {
+    source.addEventListener(kind, event => {
+      state[kind] = JSON.parse(event.data);
+      listeners.forEach(listener => listener(kind));
+    });
+  }
+  source.addEventListener('error', event => { if (event.data) toast(`Live status: ${event.data}`, true); });
+}
+
+const spaces = () => (state.indexes && state.indexes.spaces) || [];
+const spaceOf = name => spaces().find(space => space.space === name);
+
+// ---------------------------------------------------------------- router
+
+const views = {};
+let current = null;
+
+function route() {
+  const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || 'processors').split('/');
+  const view = views[name] ? name : 'processors';
+  const changed = current !== view;
+  current = view;
+  for (const [key] of Object.entries(views)) $(`#view-${key}`).hidden = key !== view;
+  for (const link of $$('[data-nav]')) {
+    if (link.dataset.nav === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `Vectorsync — ${$(`#view-${view} h1`).textContent}`;
+  views[view].show(rest.map(decodeURIComponent), changed);
+}
+
+// ---------------------------------------------------------------- processors
+
+function processorState(p) {
+  if (p.error || (p.segments || []).some(s => s.errorState)) return 'error';
+  return p.running ? 'running' : 'paused';
+}
+
+function renderProcessors() {
+  const body = $('#processors-body');
+  if (!state.processors) return;
+  const processors = state.processors.processors;
+  if (!processors.length) {
+    body.replaceChildren(h('p', {class: 'empty', dataset: {empty: ''}}, 'No processing groups.'));
+    return;
+  }
+  const rows = processors.map(p => {
+    const segments = p.segments || [];
+    const streaming = p.kind === 'streaming';
+    const processorStateText = processorState(p);
+    const lag = segments.reduce((sum, s) => sum + (s.lagEvents || 0), 0);
+    const lagSeconds = Math.max(0, ...segments.map(s => s.lagSeconds || 0));
+    const position = segments.length ? Math.min(...segments.map(s => s.position ?? -1)) : null;
+    const replaying = segments.some(s => s.replaying);
+    const errors = segments.filter(s => s.errorState).map(s => `segment ${s.segment}: ${s.errorState}`);
+    const name = p.name;
+    return h('tr', {dataset: {processor: name}},
+      h('td', {}, h('strong', {}, name), h('span', {class: 'sub'}, p.kind,
+        streaming ? ` · ${segments.length} segment${segments.length === 1 ? '' : 's'}` : '')),
+      h('td', {}, h('span', {dataset: {field: 'state'}, class: `pill ${processorStateText}`}, processorStateText),
+        replaying ? [' ', pill('replaying')] : null,
+        errors.map(error => h('span', {class: 'sub'}, error))),
+      h('td', {class: 'num', dataset: {field: 'position'}}, streaming ? (position === null || position < 0 ? '—' : number(position)) : '—'),
+      h('td', {class: 'num'}, streaming ? number(p.head) : '—'),
+      h('td', {class: 'num', dataset: {field: 'lag'}}, streaming ? number(lag) : '0'),
+      h('td', {class: 'num'}, streaming ? `${lagSeconds.toFixed(1)} s` : '—'),
+      h('td', {}, streaming ? segments.map(s => h('span', {class: 'sub'}, `#${s.segment} → ${s.claimedBy || 'unclaimed'}`)) : 'writer\'s unit of work'),
+      h('td', {}, streaming ? h('div', {class: 'row-actions'},
+        p.running
+          ? h('button', {class: 'small', dataset: {action: 'pause'}, onclick: e => act(e.currentTarget,
+              () => api('POST', `/v1/admin/processors/${enc(name)}/pause`), `Paused ${name}`)}, 'Pause')
+          : h('button', {class: 'small', dataset: {action: 'resume'}, onclick: e => act(e.currentTarget,
+              () => api('POST', `/v1/admin/processors/${enc(name)}/resume`), `Resumed ${name}`)}, 'Resume'),
+        h('button', {class: 'small', dataset: {action: 'replay'}, onclick: async e => {
+          const button = e.currentTarget;
+          if (await confirmAction(`Replay ${name}?`, `${name} forgets its position and processes the whole log again; `
+            + 'its reset handler empties its target first, so searches see the index fill up again. '
+            + 'A blue/green rebuild (Indexes) avoids that gap.', 'Replay')) {
+            act(button, () => api('POST', `/v1/admin/processors/${enc(name)}/replay`), `${name} replays the log from the start`);
+          }
+        }}, 'Replay…')) : null));
+  });
+  body.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'processors'}},
+    h('thead', {}, h('tr', {}, h('th', {}, 'Group'), h('th', {}, 'State'), h('th', {class: 'num'}, 'Position'),
+      h('th', {class: 'num'}, 'Head'), h('th', {class: 'num'}, 'Lag (events)'), h('th', {class: 'num'}, 'Lag (time)'),
+      h('th', {}, 'Claimed by'), h('th', {}, h('span', {class: 'sr-only'}, 'Actions')))),
+    h('tbody', {}, rows))));
+}
+
+function renderCache() {
+  const body = $('#cache-body');
+  if (!state.cache) return;
+  const cache = state.cache;
+  if (!cache.enabled) {
+    body.replaceChildren(h('p', {class: 'empty'}, 'The hot-vector cache is off: searches see what the index has refreshed.'));
+    return;
+  }
+  body.replaceChildren(h('p', {class: 'hint'}, `Mode ${cache.mode}; members: ${(cache.members || []).join(', ') || '—'}`),
+    h('div', {class: 'cards'}, Object.entries(cache.spaces || {}).map(([space, s]) => h('div', {class: 'card'},
+      h('div', {class: 'label'}, `space ${space}`),
+      h('div', {class: 'big'}, number(s.entries)),
+      h('div', {class: 'label'}, `entries of ${number(s.maxEntries)} · ${(s.memoryBytes / 1024).toFixed(0)} KiB`),
+      h('div', {class: 'label'}, `hit ratio ${(s.hitRatio * 100).toFixed(0)} % · evicted ${number(s.evicted)}`),
+      s.failedWrites ? h('div', {class: 'label'}, pill(`${s.failedWrites} failed writes`, 'bad')) : null))));
+}
+
+views.processors = {show() { renderProcessors(); renderCache(); }};
+onState(kind => {
+  if (kind === 'processors') renderProcessors();
+  if (kind === 'cache') renderCache();
+});
+
+// ---------------------------------------------------------------- indexes
+
+function settingsText(settings) {
+  if (!settings) return '';
+  return Object.entries(settings).filter(([key]) => key !== 'until')
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`).join(' · ');
+}
+
+function progressCell(version) {
+  if (version.role === 'live') return h('td', {dataset: {field: 'progress'}}, 'serving searches');
+  const p = version.progress;
+  const cell = h('td', {dataset: {field: 'progress'}});
+  if (!p) {
+    cell.append(h('span', {class: 'sub'}, 'not being fed on this node'));
+    return cell;
+  }
+  const reembedding = version.reembedding;
+  cell.append(h('progress', {max: Math.max(1, p.eventsTotal), value: p.eventsDone,
+    'aria-label': `version ${version.version}: ${p.eventsDone} of ${p.eventsTotal} events`}));
+  if (p.caughtUp) {
+    cell.append(' ', pill('caught up', 'ok'), h('span', {class: 'sub'}, `${number(p.eventsDone)} events · position ${number(p.position)}`));
+  } else {
+    const rate = p.eventsPerSecond ? ` · ${number(p.eventsPerSecond)}/s` : '';
+    const left = p.secondsLeft !== undefined ? ` · ~${number(p.secondsLeft)} s left` : '';
+    cell.append(h('span', {class: 'sub'}, `${number(p.eventsDone)} of ${number(p.eventsTotal)} events${rate}${left}`));
+  }
+  if (reembedding) {
+    cell.append(h('span', {class: 'sub'}, `re-embedded ${number(reembedding.documentsDone)} of ${number(reembedding.documentsTotal)} documents`
+      + (reembedding.failed ? ` · ${reembedding.failed} failed` : '') + (reembedding.finished ? ' · done' : '')));
+    if (reembedding.error) cell.append(h('span', {class: 'sub'}, pill(reembedding.error, 'bad')));
+  }
+  if (p.error) cell.append(h('span', {class: 'sub'}, pill(p.error, 'bad')));
+  return cell;
+}
+
+function versionRow(space, version) {
+  const v = version.version;
+  const actions = h('div', {class: 'row-actions'});
+  if (version.role === 'building' || version.role === 'previous') {
+    const caughtUp = version.progress && version.progress.caughtUp;
+    actions.append(h('button', {class: version.role === 'building' ? 'small primary' : 'small', dataset: {action: 'swap'},
+      disabled: !caughtUp, title: caughtUp ? '' : 'Can be swapped once it has caught up with the log',
+      onclick: async e => {
+        const button = e.currentTarget;
+        const rollback = version.role === 'previous';
+        if (await confirmAction(rollback ? `Roll back ${space.space} to version ${v}?` : `Make version ${v} of ${space.space} live?`,
+          `Searches move to version ${v} in one step; version ${space.liveVersion} keeps following the log, so swapping back loses nothing.`,
+          rollback ? 'Roll back' : 'Swap')) {
+          act(button, () => api('POST', `/v1/admin/indexes/${enc(space.space)}/versions/${v}/swap`),
+            `Version ${v} of ${space.space} is live`);
+        }
+      }}, version.role === 'previous' ? 'Roll back' : 'Swap'));
+  }
+  if (version.role !== 'live') {
+    actions.append(h('button', {class: 'small', dataset: {action: 'drop'}, onclick: async e => {
+      const button = e.currentTarget;
+      if (await confirmAction(`Drop version ${v} of ${space.space}?`, version.role === 'building'
+        ? 'The build is cancelled; its processor, position and index are deleted. The live version is untouched.'
+        : 'Its processor, position and index are deleted; there is no rollback to it afterwards.', 'Drop')) {
+        act(button, () => api('DELETE', `/v1/admin/indexes/${enc(space.space)}/versions/${v}`),
+          `Version ${v} of ${space.space} dropped`);
+      }
+    }}, 'Drop…'));
+  }
+  actions.append(h('a', {href: `#/search/${enc(space.space)}/${v}`, class: 'small'}, 'Search'), ' ',
+    h('a', {href: `#/drift/${enc(space.space)}/${v}`, class: 'small'}, 'Drift'));
+  const until = version.settings && version.settings.until;
+  return h('tr', {dataset: {version: String(v)}},
+    h('td', {}, h('strong', {}, `v${v}`), h('span', {class: 'sub'}, version.processor)),
+    h('td', {}, h('span', {class: `pill ${version.role}`, dataset: {field: 'role'}}, version.role),
+      until ? h('span', {class: 'sub'}, `until ${until.position !== undefined ? `position ${until.position}` : when(until.timestamp)}`) : null),
+    h('td', {}, version.model || (space.models.length ? '' : 'client vectors')),
+    h('td', {class: 'mono'}, settingsText(version.settings) || h('span', {class: 'sub'}, 'as configured'),
+      version.createdAt && version.role !== 'live' ? h('span', {class: 'sub'}, `created ${when(version.createdAt)}`) : null),
+    progressCell(version),
+    h('td', {}, actions));
+}
+
+function numberInput(name, label, min, placeholder) {
+  return h('label', {}, label, h('input', {name, type: 'number', min, placeholder: placeholder || 'as configured'}));
+}
+
+function formValues(form) {
+  const body = {};
+  for (const element of form.elements) {
+    if (!element.name || element.disabled) continue;
+    if (element.type === 'checkbox') { if (element.checked) body[element.name] = true; continue; }
+    const value = element.value.trim();
+    if (value === '') continue;
+    body[element.name] = element.type === 'number' ? Number(value) : value;
+  }
+  return body;
+}
+
+function submitting(form, request, describe) {
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const button = $('button[type=submit]', form);
+    const errorSlot = $('.form-error', form);
+    errorSlot.replaceChildren();
+    let body;
+    try { body = request(); } catch (e) { errorSlot.append(errorBox(e)); return; }
+    const result = await act(button, () => api('POST', `/v1/admin/indexes/${enc(form.dataset.space)}/versions`, body)
+      .catch(e => { errorSlot.append(errorBox(e)); throw e; }), describe);
+    if (result) form.closest('details').open = false;
+  });
+}
+
+function spacePanel(space) {
+  const section = h('section', {class: 'panel', dataset: {space: space.space}, 'aria-label': `space ${space.space}`},
+    h('div', {class: 'panel-head'}, h('h2', {}, space.space), h('span', {class: 'meta'}), h('span', {class: 'spacer'})),
+    h('div', {class: 'table-wrap versions'}));
+  const rebuild = h('form', {dataset: {test: 'rebuild', space: space.space}, class: 'grid-form'},
+    numberInput('hnswM', 'HNSW m', 2), numberInput('hnswEfConstruction', 'HNSW ef_construction', 2),
+    numberInput('efSearch', 'ef_search (OpenSearch)', 1),
+    h('label', {}, 'Quantization (OpenSearch)', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
+      h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, 'scalar (fp16)'))),
+    numberInput('shards', 'Shards (OpenSearch)', 1), numberInput('replicas', 'Replicas (OpenSearch)', 0),
+    h('label', {}, 'Embedding model', h('select', {name: 'model'})),
+    numberInput('reembedPerSecond', 'Re-embed per second', 1, '20'),
+    h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'autoSwap'}), 'Swap automatically once caught up'),
+    h('div', {class: 'wide form-error'}),
+    h('div', {class: 'wide actions'}, h('button', {type: 'submit', class: 'primary'}, 'Start rebuild')));
+  submitting(rebuild, () => formValues(rebuild),
+    result => `Rebuild of ${space.space} started: version ${result.version}`);
+  const pointInTime = h('form', {dataset: {test: 'point-in-time', space: space.space}, class: 'grid-form'},
+    h('label', {}, 'Up to position (inclusive)', h('input', {name: 'untilPosition', type: 'number', min: 0, placeholder: 'e.g. 1234'})),
+    h('label', {}, 'Or up to a time (ISO-8601)', h('input', {name: 'untilTimestamp', placeholder: '2026-11-01T00:00:00Z', autocomplete: 'off'})),
+    h('div', {class: 'wide form-error'}),
+    h('div', {class: 'wide actions'}, h('button', {type: 'submit', class: 'primary'}, 'Build point-in-time version')));
+  submitting(pointInTime, () => {
+    const values = formValues(pointInTime);
+    const until = {};
+    if (values.untilPosition !== undefined) until.position = values.untilPosition;
+    if (values.untilTimestamp !== undefined) until.timestamp = values.untilTimestamp;
+    if (!Object.keys(until).length) throw new Error('Give a position or a timestamp to build up to.');
+    return {until};
+  }, result => `Point-in-time build of ${space.space} started: version ${result.version}`);
+  section.append(
+    h('details', {class: 'form-card'}, h('summary', {}, 'New version — blue/green rebuild or re-embedding'),
+      h('p', {class: 'hint'}, 'A new processor replays the whole log into the new version while the live one serves. '
+        + 'Empty fields keep the configured settings; another model re-embeds every document with it.'), rebuild),
+    h('details', {class: 'form-card'}, h('summary', {}, 'Point-in-time version — what search answered then'),
+      h('p', {class: 'hint'}, 'Replays exactly the events up to the cut into a read-only version you can search by number.'),
+      pointInTime));
+  return section;
+}
+
+function renderIndexes() {
+  const body = $('#indexes-body');
+  if (!state.indexes) return;
+  if (!spaces().length) {
+    body.replaceChildren(h('p', {class: 'empty', dataset: {empty: ''}}, 'No embedding spaces are configured.'));
+    return;
+  }
+  $('.loading', body)?.remove();
+  for (const space of spaces()) {
+    let section = $(`section[data-space="${CSS.escape(space.space)}"]`, body);
+    if (!section) {
+      section = spacePanel(space);
+      body.append(section);
+    }
+    const live = space.versions.find(v => v.role === 'live');
+    $('.meta', section).textContent = `live version ${space.liveVersion} · ${space.dimension} dimensions · ${space.metric}`
+      + (live && live.model ? ` · ${live.model}` : '');
+    const model = $('select[name=model]', section);
+    const modelKey = JSON.stringify(space.models) + (live && live.model);
+    if (model.dataset.key !== modelKey) {
+      const chosen = model.value;
+      model.replaceChildren(h('option', {value: ''}, space.models.length ? `live model (${live && live.model || 'configured'})` : 'client vectors'),
+        space.models.filter(m => m !== (live && live.model)).map(m => h('option', {value: m}, m)));
+      model.value = chosen;
+      model.disabled = !space.models.length;
+      model.dataset.key = modelKey;
+    }
+    $('.versions', section).replaceChildren(h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Role'), h('th', {}, 'Model'), h('th', {}, 'Settings'),
+        h('th', {}, 'Progress'), h('th', {}, h('span', {class: 'sr-only'}, 'Actions')))),
+      h('tbody', {}, space.versions.map(version => versionRow(space, version)))));
+  }
+}
+
+views.indexes = {show() { renderIndexes(); }};
+onState(kind => { if (kind === 'indexes') { renderIndexes(); fillSpaceSelects(); } });
+
+// ---------------------------------------------------------------- dead letters
+
+let letterRequest = 0;
+async function loadDeadLetters() {
+  const body = $('#dead-letters-body');
+  if (!state.deadLetters) return;
+  const groups = state.deadLetters.groups.filter(group => group.letters > 0);
+  if (!groups.length) {
+    body.replaceChildren(h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No dead letters'),
+      h('div', {}, 'Every event was processed. Failures would appear here with their cause, to retry or evict.')));
+    return;
+  }
+  const request = ++letterRequest;
+  let details;
+  try {
+    details = await Promise.all(groups.map(group => api('GET', `/v1/admin/dead-letters/${enc(group.group)}`)));
+  } catch (e) {
+    body.replaceChildren(errorBox(e));
+    return;
+  }
+  if (request !== letterRequest) return; // a newer answer is on its way
+  body.replaceChildren(...details.map(group => h('section', {class: 'panel', dataset: {group: group.group}},
+    h('div', {class: 'panel-head'}, h('h2', {}, group.group),
+      h('span', {class: 'meta'}, `${group.sequences.length} document${group.sequences.length === 1 ? '' : 's'} · ${group.letters} letter${group.letters === 1 ? '' : 's'}`),
+      h('span', {class: 'spacer'}),
+      h('button', {dataset: {action: 'retry-all'}, onclick: e => act(e.currentTarget,
+        () => api('POST', `/v1/admin/dead-letters/${enc(group.group)}/retry`).finally(loadDeadLetters), retryText)}, 'Retry all')),
+    group.sequences.map(sequence => h('div', {class: 'sequence', dataset: {sequence: sequence.sequence}},
+      h('div', {class: 'sequence-head'}, h('h3', {}, sequence.sequence),
+        h('a', {href: `#/documents/${sequence.sequence.split('/').map(enc).join('/')}`}, 'inspect'),
+        h('span', {class: 'spacer'}),
+        h('button', {class: 'small primary', dataset: {action: 'retry'}, onclick: e => act(e.currentTarget,
+          () => api('POST', `/v1/admin/dead-letters/${enc(group.group)}/retry?sequence=${enc(sequence.sequence)}`)
+            .finally(loadDeadLetters), retryText)}, 'Retry')),
+      sequence.letters.map(letter => h('article', {class: 'letter', dataset: {letter: letter.id}},
+        h('header', {}, h('strong', {dataset: {field: 'event-type'}}, letter.eventType),
+          h('span', {class: 'meta'}, `event #${letter.sequenceNumber} of ${letter.aggregateIdentifier}`),
+          h('span', {class: 'meta'}, 'attempts ', h('span', {dataset: {field: 'attempts'}}, String(letter.attempts))),
+          h('span', {class: 'meta'}, `enqueued ${when(letter.enqueuedAt)} · last tried ${when(letter.lastTouched)}`)),
+        h('div', {class: 'cause', dataset: {field: 'cause'}}, `${letter.cause.type}: ${letter.cause.message}`),
+        h('details', {}, h('summary', {}, 'Payload as stored'),
+          h('pre', {dataset: {field: 'payload'}}, JSON.stringify(letter.payload, null, 2))),
+        h('div', {class: 'row-actions'}, h('button', {class: 'small', dataset: {action: 'evict'}, onclick: async e => {
+          const button = e.currentTarget;
+          if (await confirmAction('Evict this dead letter?', `The ${letter.eventType} event of ${sequence.sequence} will never be `
+            + `processed by ${group.group}; the letters behind it move up.`, 'Evict')) {
+            act(button, () => api('DELETE', `/v1/admin/dead-letters/${enc(group.group)}/letters/${enc(letter.id)}`)
+              .finally(loadDeadLetters), 'Dead letter evicted');
+          }
+        }}, 'Evict…')))))))));
+}
+
+function retryText(result) {
+  return result.sequencesCleared === result.sequencesTried
+    ? `Retried: ${result.sequencesCleared} document${result.sequencesCleared === 1 ? '' : 's'} cleared`
+    : `Retried ${result.sequencesTried}: ${result.sequencesCleared} cleared, ${result.lettersLeft} letter${result.lettersLeft === 1 ? '' : 's'} still failing`;
+}
+
+function updateDeadLetterBadge() {
+  const total = state.deadLetters ? state.deadLetters.groups.reduce((sum, group) => sum + group.letters, 0) : 0;
+  const badge = $('#dead-letter-count');
+  badge.textContent = String(total);
+  badge.hidden = total === 0;
+  badge.setAttribute('aria-label', `${total} dead letters`);
+}
+
+views['dead-letters'] = {show() { loadDeadLetters(); }};
+onState(kind => {
+  if (kind !== 'deadLetters') return;
+  updateDeadLetterBadge();
+  if (current === 'dead-letters') loadDeadLetters();
+});
+
+// ---------------------------------------------------------------- space and version selects (drift, search)
+
+function fillSpaceSelects() {
+  for (const select of $$('select[name=space]')) {
+    const chosen = select.value;
+    const names = spaces().map(space => space.space);
+    if (select.dataset.key !== names.join()) {
+      select.replaceChildren(...names.map(name => h('option', {value: name}, name)));
+      select.dataset.key = names.join();
+    }
+    if (names.includes(chosen)) select.value = chosen;
+    fillVersionSelect(select.form);
+    if (pending.has(select.form)) preselect(select.form, ...pending.get(select.form));
+  }
+}
+
+function fillVersionSelect(form) {
+  const select = form.elements.indexVersion || form.elements.version;
+  const space = spaceOf(form.elements.space.value);
+  if (!select || !space) return;
+  const chosen = select.value;
+  const search = select.name === 'indexVersion';
+  const options = space.versions.map(version => h('option', {value: search && version.role === 'live' ? '' : String(version.version)},
+    version.role === 'live' ? `v${version.version} · live${search ? ' (with cache)' : ''}` : `v${version.version} · ${version.role}`));
+  select.replaceChildren(...options);
+  if ([...select.options].some(option => option.value === chosen)) select.value = chosen;
+}
+
+for (const form of $$('form')) {
+  if (form.elements.space) form.elements.space.addEventListener('change', () => fillVersionSelect(form));
+}
+
+const pending = new Map(); // form → [space, version] asked for by a link before the spaces were known
+
+function preselect(form, spaceName, version) {
+  if (!spaceName) return;
+  if (!spaceOf(spaceName)) { pending.set(form, [spaceName, version]); return; }
+  pending.delete(form);
+  form.elements.space.value = spaceName;
+  fillVersionSelect(form);
+  const select = form.elements.indexVersion || form.elements.version;
+  const space = spaceOf(spaceName);
+  const live = space && Number(version) === space.liveVersion;
+  if (version !== undefined) select.value = select.name === 'indexVersion' && live ? '' : String(version);
+}
+
+// ---------------------------------------------------------------- drift
+
+function renderDrift(report) {
+  const kinds = {missing: 'in the log, not in the index', stale: 'older in the index than in the log',
+    ahead: 'newer in the index than in the log', orphaned: 'in the index, not in the log'};
+  const examples = Object.entries(report.examples || {}).flatMap(([kind, items]) => items.map(item => ({kind, ...item})));
+  const form = $('form[data-test=drift]');
+  const version = form.elements.version.value;
+  return h('div', {dataset: {test: 'drift-result'}},
+    h('div', {class: 'cards'},
+      h('div', {class: 'card'}, h('div', {class: 'label'}, `space ${report.space}, checked up to position ${number(report.checkedUpTo)}`),
+        h('div', {class: 'big', dataset: {field: 'drift'}}, String(report.drift)),
+        h('div', {class: 'label'}, report.inSync ? pill('in sync', 'ok') : pill('drift', 'bad'),
+          report.repaired !== undefined ? [' ', pill(`${report.repaired} repaired`, 'ok')] : null)),
+      Object.entries(kinds).map(([kind, meaning]) => h('div', {class: 'card'},
+        h('div', {class: 'label'}, kind), h('div', {class: 'big', dataset: {count: kind}}, number(report.counts[kind])),
+        h('div', {class: 'label'}, meaning)))),
+    examples.length ? [h('h2', {}, 'Examples'), h('div', {class: 'table-wrap'}, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Kind'), h('th', {}, 'Document'), h('th', {class: 'num'}, 'In the index'), h('th', {class: 'num'}, 'In the log'))),
+      h('tbody', {}, examples.map(item => h('tr', {},
+        h('td', {}, pill(item.kind, 'bad')),
+        h('td', {}, h('a', {href: `#/documents/${enc(item.tenant)}/${enc(item.documentId)}`}, `${item.tenant}/${item.documentId}`)),
+        h('td', {class: 'num'}, item.indexVersion ?? '—'), h('td', {class: 'num'}, item.logVersion ?? '—'))))))] : null,
+    h('p', {}, h('button', {class: 'danger', dataset: {action: 'repair'}, disabled: report.drift === 0,
+      onclick: async e => {
+        const button = e.currentTarget;
+        if (await confirmAction(`Repair ${report.drift} document${report.drift === 1 ? '' : 's'}?`,
+          'Missing and stale documents are re-projected from their own events; orphans get a tombstone.', 'Repair')) {
+          const repaired = await act(button, () => api('POST',
+            `/v1/admin/indexes/${enc(report.space)}/drift/repair?version=${enc(version)}`),
+          result => `Repaired ${result.repaired} document${result.repaired === 1 ? '' : 's'}; drift now ${result.drift}`);
+          if (repaired) $('#drift-body').replaceChildren(renderDrift(repaired));
+        }
+      }}, 'Repair…')));
+}
+
+$('form[data-test=drift]').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const body = $('#drift-body');
+  body.replaceChildren(h('p', {class: 'loading'}, 'Reading the log and the index…'));
+  const report = await act($('button[type=submit]', form), () => api('GET',
+    `/v1/admin/indexes/${enc(form.elements.space.value)}/drift?version=${enc(form.elements.version.value)}`))
+    .catch(() => undefined);
+  body.replaceChildren(report ? renderDrift(report) : h('p', {class: 'empty'}, 'The check failed; see the message.'));
+});
+
+views.drift = {show([space, version]) { fillSpaceSelects(); preselect($('form[data-test=drift]'), space, version); }};
+
+// ---------------------------------------------------------------- search playground
+
+function searchBody(form) {
+  const v = formValues(form);
+  const body = {space: v.space, mode: v.mode, k: v.k ?? 10};
+  if (v.queryKind === 'vector') {
+    let vector;
+    try { vector = JSON.parse(v.query); } catch (e) { vector = null; }
+    if (!Array.isArray(vector)) throw new ApiError(400, {title: 'Not a vector', detail: 'Give the vector as a JSON array of numbers, e.g. [0.1, 0.2].', field: 'query'});
+    body.vector = vector;
+  } else {
+    body.text = v.query;
+  }
+  if (v.filter) {
+    try { body.filter = JSON.parse(v.filter); } catch (e) {
+      throw new ApiError(400, {title: 'Filter is not JSON', detail: e.message, field: 'filter'});
+    }
+  }
+  if (v.minScore !== undefined) body.minScore = v.minScore;
+  if (v.consistentWith !== undefined) body.consistentWith = v.consistentWith;
+  if (v.indexVersion !== undefined) body.indexVersion = Number(v.indexVersion);
+  return {tenant: v.tenant, body};
+}
+
+function renderHits(tenant, answer) {
+  if (!answer.hits.length) {
+    return h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No hits'),
+      h('div', {}, `Nothing in tenant ${tenant} matched${answer.mode === 'hybrid' ? '' : ' above the minimum score'}.`));
+  }
+  return [h('p', {class: 'result-meta'}, `${answer.hits.length} hit${answer.hits.length === 1 ? '' : 's'} · ${answer.tookMs} ms · space ${answer.space} · ${answer.mode} · k=${answer.k}`),
+    h('ol', {class: 'hits', dataset: {test: 'hits'}}, answer.hits.map((hit, i) => h('li', {dataset: {document: hit.documentId}},
+      h('span', {class: 'score', dataset: {field: 'score'}, title: 'score'}, Number(hit.score).toFixed(4)),
+      h('span', {class: 'title', dataset: {field: 'title'}}, hit.title || hit.documentId),
+      h('a', {href: `#/documents/${enc(tenant)}/${enc(hit.documentId)}`, dataset: {action: 'inspect'}}, 'Inspect'),
+      h('span', {class: 'passage', dataset: {field: 'passage'}}, hit.passage ? hit.passage.text : ''),
+      h('span', {class: 'meta'}, `#${i + 1} · ${hit.documentId} · version ${hit.version}`
+        + (hit.passage && hit.passage.chunk !== undefined ? ` · chunk ${hit.passage.chunk}` : '')
+        + (hit.metadata && Object.keys(hit.metadata).length ? ` · ${JSON.stringify(hit.metadata)}` : '')))))];
+}
+
+$('form[data-test=search]').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const out = $('#search-body');
+  const button = $('button[type=submit]', form);
+  let request;
+  try { request = searchBody(form); } catch (e) { out.replaceChildren(errorBox(e)); return; }
+  out.replaceChildren(h('p', {class: 'loading'}, 'Searching…'));
+  button.disabled = true;
+  try {
+    const answer = await api('POST', `/v1/tenants/${enc(request.tenant)}/search`, request.body);
+    out.replaceChildren(...[renderHits(request.tenant, answer)].flat());
+  } catch (e) {
+    out.replaceChildren(errorBox(e));
+  } finally {
+    button.disabled = false;
+  }
+});
+$('form[data-test=search] textarea[name=query]').addEventListener('keydown', event => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form.requestSubmit();
+});
+
+views.search = {show([space, version]) { fillSpaceSelects(); preselect($('form[data-test=search]'), space, version); }};
+
+// ---------------------------------------------------------------- document inspector
+
+const SUMMARY_SKIP = new Set(['version', 'type', 'timestamp']);
+
+function timeline(events) {
+  return h('ol', {class: 'timeline', dataset: {test: 'timeline'}}, events.map(event => h('li', {dataset: {event: event.type}},
+    h('div', {}, h('strong', {dataset: {field: 'type'}}, event.type), ' ',
+      h('span', {class: 'pill', dataset: {field: 'sequence'}}, `v${event.version}`),
+      h('span', {class: 'when', dataset: {field: 'timestamp'}}, when(event.timestamp))),
+    h('dl', {}, Object.entries(event).filter(([key, value]) => !SUMMARY_SKIP.has(key) && value !== null)
+      .map(([key, value]) => [h('dt', {}, key), h('dd', {}, typeof value === 'object' ? JSON.stringify(value) : String(value))])))));
+}
+
+function documentState(doc) {
+  return h('div', {class: 'panel', dataset: {test: 'state'}},
+    h('div', {class: 'panel-head'}, h('h2', {}, doc.title || doc.documentId), h('span', {class: 'spacer'}),
+      doc.deleted ? pill('deleted', 'bad') : pill(`version ${doc.version}`, 'ok'), pill(doc.embeddingStatus, doc.embeddingStatus === 'embedded' ? 'ok' : 'warn')),
+    h('dl', {class: 'kv'},
+      h('dt', {}, 'Document'), h('dd', {class: 'mono'}, `${doc.tenant}/${doc.documentId}`),
+      h('dt', {}, 'Version'), h('dd', {}, String(doc.version)),
+      h('dt', {}, 'Content revision'), h('dd', {}, String(doc.contentRevision)),
+      h('dt', {}, 'Last modified'), h('dd', {}, when(doc.lastModified)),
+      h('dt', {}, 'Source'), h('dd', {}, doc.source || '—'),
+      h('dt', {}, 'Metadata'), h('dd', {class: 'mono'}, JSON.stringify(doc.metadata || {})),
+      h('dt', {}, 'Embeddings'), h('dd', {}, (doc.embeddings || []).length ? doc.embeddings.map(e => h('div', {},
+        `${e.space}: ${e.model || 'client'} · ${e.chunks} chunk${e.chunks === 1 ? '' : 's'} · revision ${e.contentRevision}`,
+        e.current ? '' : ' (outdated)')) : 'none'),
+      h('dt', {}, 'Body'), h('dd', {}, doc.body ? (doc.body.length > 600 ? `${doc.body.slice(0, 600)}…` : doc.body) : '—')));
+}
+
+function versionsTable(held) {
+  return h('div', {class: 'panel'}, h('div', {class: 'panel-head'}, h('h2', {}, `In the index versions of ${held.space}`)),
+    h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'document-versions', space: held.space}},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Index'), h('th', {}, 'State'), h('th', {class: 'num'}, 'Document version'),
+        h('th', {}, 'Model'), h('th', {}, 'Passages'))),
+      h('tbody', {}, held.versions.map(row => h('tr', {dataset: {version: String(row.version)}},
+        h('td', {}, `v${row.version} `, pill(row.role)),
+        h('td', {}, h('span', {class: `pill ${row.state}`, dataset: {field: 'state'}}, row.state)),
+        h('td', {class: 'num', dataset: {field: 'version'}}, row.documentVersion ?? '—'),
+        h('td', {}, row.model || '—'),
+        h('td', {}, row.chunks ? [`${row.chunks.length} chunk${row.chunks.length === 1 ? '' : 's'}`,
+          row.chunks.length ? h('span', {class: 'sub'}, `“${row.chunks[0].passage.slice(0, 140)}${row.chunks[0].passage.length > 140 ? '…' : ''}”`) : null] : '—')))))));
+}
+
+async function inspect(tenant, documentId) {
+  const out = $('#documents-body');
+  out.replaceChildren(h('p', {class: 'loading'}, `Reading ${tenant}/${documentId}…`));
+  try {
+    const base = `/v1/tenants/${enc(tenant)}/documents/${enc(documentId)}`;
+    const [doc, history] = await Promise.all([api('GET', base), api('GET', `${base}/history`)]);
+    if (!state.indexes) state.indexes = await api('GET', '/v1/admin/indexes');
+    const embedded = (doc.embeddings || []).map(e => e.space);
+    const names = spaces().map(space => space.space).filter(name => !embedded.length || embedded.includes(name));
+    const held = await Promise.all(names.map(space =>
+      api('GET', `/v1/admin/indexes/${enc(space)}/documents/${enc(tenant)}/${enc(documentId)}`)));
+    out.replaceChildren(h('div', {class: 'two-col'},
+      h('div', {}, h('h2', {}, `Events (${history.events.length})`), timeline(history.events)),
+      h('div', {}, documentState(doc), held.map(versionsTable))));
+  } catch (e) {
+    out.replaceChildren(e instanceof ApiError && e.status === 404
+      ? h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No such document'), h('div', {}, problemText(e)))
+      : errorBox(e));
+  }
+}
+
+$('form[data-test=document]').addEventListener('submit', event => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const target = `#/documents/${enc(form.elements.tenant.value.trim())}/${enc(form.elements.documentId.value.trim())}`;
+  if (location.hash === target) route(); else location.hash = target;
+});
+
+views.documents = {show([tenant, documentId]) {
+  const form = $('form[data-test=document]');
+  if (tenant && documentId) {
+    form.elements.tenant.value = tenant;
+    form.elements.documentId.value = documentId;
+    inspect(tenant, documentId);
+  } else {
+    $('#documents-body').replaceChildren(h('p', {class: 'empty', dataset: {empty: ''}},
+      'Name a document to see its events, its state and what each index version holds of it.'));
+  }
+}};
+
+// ---------------------------------------------------------------- start
+
+window.addEventListener('hashchange', () => { route(); $('#main').focus({preventScroll: true}); });
+connect();
+route();
