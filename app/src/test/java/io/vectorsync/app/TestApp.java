@@ -56,6 +56,11 @@ final class TestApp implements AutoCloseable {
         return running.app();
     }
 
+    /** {@code http://localhost:<port>}, for clients other than this one (e.g. a browser). */
+    String baseUrl() {
+        return base;
+    }
+
     Response put(String path, String json, String... headers) {
         return send(request(path, headers).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
