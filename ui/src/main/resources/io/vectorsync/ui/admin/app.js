@@ -666,7 +666,12 @@ function timeline(events) {
       h('span', {class: 'pill', dataset: {field: 'sequence'}}, `v${event.version}`),
       h('span', {class: 'when', dataset: {field: 'timestamp'}}, when(event.timestamp))),
     h('dl', {}, Object.entries(event).filter(([key, value]) => !SUMMARY_SKIP.has(key) && value !== null)
-      .map(([key, value]) => [h('dt', {}, key), h('dd', {}, typeof value === 'object' ? JSON.stringify(value) : String(value))])))));
+      .map(([key, value]) => [h('dt', {}, key), h('dd', {title: String(value)}, summaryValue(key, value))])))));
+}
+
+function summaryValue(key, value) {
+  if (typeof value === 'object') return JSON.stringify(value);
+  return key === 'contentHash' ? `${String(value).slice(0, 12)}…` : String(value);
 }
 
 function documentState(doc) {
