@@ -299,6 +299,35 @@ final class Browser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Opens every closed {@code <details>} around the first match (by clicking its summary, as a user would), so that
+     * what it holds shows.
+     */
+    Browser reveal(String css) {
+        until("every <details> around " + css + " open", d -> {
+            List<WebElement> elements = d.findElements(By.cssSelector(css));
+            if (elements.isEmpty()) {
+                return null;
+            }
+            WebElement summary = (WebElement) js("""
+                    let closed = null;
+                    for (let e = arguments[0]; e; e = e.parentElement) {
+                      if (e.tagName === 'DETAILS' && !e.open) closed = e;
+                    }
+                    return closed && closed.querySelector(':scope > summary');""", elements.getFirst());
+            if (summary == null) {
+                return Boolean.TRUE;
+            }
+            try {
+                summary.click();
+            } catch (ElementNotInteractableException e) {
+                // covered for now: try again
+            }
+            return null;
+        });
+        return this;
+    }
+
     /** Replaces the value of a text, number or textarea field. */
     Browser type(String css, String text) {
         WebElement field = find(css);
