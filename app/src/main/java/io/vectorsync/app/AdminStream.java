@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 /**
  * {@code GET /v1/admin/stream}: the admin console's live view as server-sent events. Each named snapshot
  * ({@code processors}, {@code indexes}, {@code deadLetters}, {@code cache}) is sent when the stream opens and
- * again whenever it changes — the server looks every {@link #INTERVAL}, the browser never polls. A comment
- * keeps an idle stream open through proxies. A snapshot that fails to build is sent as an {@code error} event
- * naming it, and the stream goes on.
+ * again whenever it changes. One thread builds the snapshots every {@link #INTERVAL} while anyone listens, however
+ * many consoles are open; the browsers never poll. A comment keeps an idle stream open through proxies. A snapshot
+ * that fails to build is sent as an {@code error} event naming it, and the stream goes on.
  */
 final class AdminStream implements HttpService {
 
@@ -32,6 +32,12 @@ final class AdminStream implements HttpService {
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final Map<String, Supplier<JsonObject>> snapshots;
+    private final Object changed = new Object();
+    /** The latest text of each snapshot (or {@code error:<name>} → its failure), replaced whole on each look. */
+    private volatile Map<String, String> latest = Map.of();
+    private long generation; // guarded by changed
+    private int listeners; // guarded by changed
+    private Thread looker; // guarded by changed
     private volatile boolean closing;
 
     AdminStream(Map<String, Supplier<JsonObject>> snapshots) {
@@ -46,47 +52,114 @@ final class AdminStream implements HttpService {
     /** Ends every open stream (the browser reconnects to whichever node serves it next). */
     void close() {
         closing = true;
+        synchronized (changed) {
+            changed.notifyAll();
+        }
     }
 
     private void stream(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: do not buffer the stream
         Map<String, String> sent = new HashMap<>();
+        long seen = subscribe();
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             sink.emit(SseEvent.builder().comment("vectorsync admin stream").reconnectDelay(Duration.ofSeconds(2)).build());
-            long quietSince = System.nanoTime();
             while (!closing) {
-                for (Map.Entry<String, Supplier<JsonObject>> snapshot : snapshots.entrySet()) {
-                    String name = snapshot.getKey();
-                    String data;
-                    try {
-                        data = snapshot.getValue().get().toString();
-                    } catch (RuntimeException e) {
-                        data = null;
-                        String error = name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
-                        if (!error.equals(sent.get("error:" + name))) {
-                            sink.emit(SseEvent.builder().name("error").data(error).build());
-                            sent.put("error:" + name, error);
-                        }
-                    }
-                    if (data != null && !data.equals(sent.get(name))) {
-                        sink.emit(SseEvent.builder().name(name).data(data).build());
-                        sent.put(name, data);
-                        sent.remove("error:" + name);
-                        quietSince = System.nanoTime();
+                for (Map.Entry<String, String> snapshot : latest.entrySet()) {
+                    if (!snapshot.getValue().equals(sent.get(snapshot.getKey()))) {
+                        String key = snapshot.getKey();
+                        boolean error = key.startsWith("error:");
+                        sink.emit(SseEvent.builder().name(error ? "error" : key).data(snapshot.getValue()).build());
+                        sent.put(key, snapshot.getValue());
                     }
                 }
-                if (System.nanoTime() - quietSince > KEEP_ALIVE.toNanos()) {
+                sent.keySet().retainAll(latest.keySet()); // a failure that went away may come back: send it again
+                long next = awaitChange(seen);
+                if (next == seen) {
                     sink.emit(SseEvent.builder().comment("keep-alive").build());
-                    quietSince = System.nanoTime();
                 }
-                Thread.sleep(INTERVAL.toMillis());
+                seen = next;
             }
         } catch (UncheckedIOException | IllegalStateException e) {
-            // every snapshot failure is caught above: this is the connection, the browser left or reconnects
+            // snapshot failures never get here: this is the connection, the browser left or reconnects
             LOG.log(Level.FINE, "admin stream closed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            unsubscribe();
+        }
+    }
+
+    private long subscribe() {
+        synchronized (changed) {
+            listeners++;
+            if (looker == null) {
+                looker = Thread.ofPlatform().daemon().name("admin-stream").start(this::look);
+            }
+            // the first snapshots: built now, so a new console never waits for the next look
+            while (latest.isEmpty() && !closing) {
+                try {
+                    changed.wait(INTERVAL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return generation;
+        }
+    }
+
+    private void unsubscribe() {
+        synchronized (changed) {
+            listeners--;
+        }
+    }
+
+    /** Waits until the snapshots change or a keep-alive is due; answers the generation then. */
+    private long awaitChange(long seen) throws InterruptedException {
+        long deadline = System.nanoTime() + KEEP_ALIVE.toNanos();
+        synchronized (changed) {
+            while (generation == seen && !closing) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.wait(Math.max(1, left / 1_000_000));
+            }
+            return generation;
+        }
+    }
+
+    /** The one thread that builds the snapshots, while anyone listens. */
+    private void look() {
+        while (!closing) {
+            Map<String, String> next = new LinkedHashMap<>();
+            for (Map.Entry<String, Supplier<JsonObject>> snapshot : snapshots.entrySet()) {
+                try {
+                    next.put(snapshot.getKey(), snapshot.getValue().get().toString());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "admin stream: " + snapshot.getKey(), e);
+                    next.put("error:" + snapshot.getKey(), snapshot.getKey() + ": " + e.getClass().getSimpleName()
+                            + ": " + e.getMessage());
+                }
+            }
+            synchronized (changed) {
+                if (!next.equals(latest)) {
+                    latest = Map.copyOf(next);
+                    generation++;
+                    changed.notifyAll();
+                }
+                if (listeners == 0) {
+                    looker = null; // the next subscriber starts another
+                    latest = Map.of();
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 }

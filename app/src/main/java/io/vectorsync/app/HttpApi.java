@@ -43,7 +43,7 @@ public final class HttpApi {
                 "indexes", app.versions()::describe,
                 "deadLetters", deadLetters::summary,
                 "cache", () -> cacheStats(app).build()));
-        app.onClose(stream::close);
+        app.whenStopping(stream::close);
         routing.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),

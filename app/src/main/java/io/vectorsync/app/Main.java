@@ -50,6 +50,7 @@ public final class Main {
 
         public void stop() {
             try {
+                app.stopping();
                 server.stop();
             } finally {
                 app.close();

@@ -302,21 +302,31 @@ public final class Vectorsync implements AutoCloseable {
         return true;
     }
 
-    private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
     IndexVersions versions() {
         return versions;
     }
 
-    /** Runs {@code action} first thing when the app closes: for what serves requests from its parts. */
-    void onClose(Runnable action) {
-        onClose.add(action);
+    /**
+     * Runs {@code action} when the app begins to stop, before the HTTP server waits for its requests: for
+     * requests that would otherwise never end (the console's event stream).
+     */
+    void whenStopping(Runnable action) {
+        stopping.add(action);
+    }
+
+    /** Ends what {@link #whenStopping} registered; the HTTP server stops next. Runs each action once. */
+    void stopping() {
+        List<Runnable> actions = List.copyOf(stopping);
+        stopping.removeAll(actions);
+        actions.forEach(Runnable::run);
     }
 
     @Override
     public void close() {
-        onClose.forEach(Runnable::run);
+        stopping();
         try {
             versions.close();
             axon.shutdown();
