@@ -125,8 +125,20 @@ function connect() {
   const live = $('#live');
   const label = $('.label', live);
   const source = new EventSource('/v1/admin/stream');
-  source.onopen = () => { live.dataset.state = 'connected'; label.textContent = 'live'; };
-  source.onerror = () => { live.dataset.state = 'disconnected'; label.textContent = 'reconnecting…'; };
+  let offlineTimer;
+  source.onopen = () => {
+    live.dataset.state = 'connected';
+    label.textContent = 'live';
+    clearTimeout(offlineTimer);
+    $('#offline').hidden = true;
+  };
+  source.onerror = () => {
+    live.dataset.state = 'disconnected';
+    label.textContent = 'reconnecting…';
+    // a reconnect after a deploy takes a moment; say so only when it lasts
+    clearTimeout(offlineTimer);
+    offlineTimer = setTimeout(() => { $('#offline').hidden = live.dataset.state === 'connected'; }, 3000);
+  };
   for (const kind of Object.keys(state)) {
     source.addEventListener(kind, event => {
       state[kind] = JSON.parse(event.data);
@@ -188,6 +200,8 @@ function renderProcessors() {
         streaming ? ` · ${segments.length} segment${segments.length === 1 ? '' : 's'}` : '')),
       h('td', {}, h('span', {dataset: {field: 'state'}, class: `pill ${processorStateText}`}, processorStateText),
         replaying ? [' ', pill('replaying')] : null,
+        streaming && !replaying && segments.length && processorStateText === 'running'
+          ? [' ', segments.every(s => s.caughtUp) ? pill('caught up', 'ok') : pill('catching up', 'warn')] : null,
         errors.map(error => h('span', {class: 'sub'}, error))),
       h('td', {class: 'num', dataset: {field: 'position'}}, streaming ? (position === null || position < 0 ? '—' : number(position)) : '—'),
       h('td', {class: 'num'}, streaming ? number(p.head) : '—'),
@@ -553,9 +567,10 @@ function renderDrift(report) {
   const version = form.elements.version.value;
   return h('div', {dataset: {test: 'drift-result'}},
     h('div', {class: 'cards'},
-      h('div', {class: 'card'}, h('div', {class: 'label'}, `space ${report.space}, checked up to position ${number(report.checkedUpTo)}`),
+      h('div', {class: 'card'}, h('div', {class: 'label'}, `documents drifting in ${report.space} v${version}`),
         h('div', {class: 'big', dataset: {field: 'drift'}}, String(report.drift)),
-        h('div', {class: 'label'}, report.inSync ? pill('in sync', 'ok') : pill('drift', 'bad'),
+        h('div', {class: 'label'}, `checked up to position ${number(report.checkedUpTo)} `,
+          report.inSync ? pill('in sync', 'ok') : pill('drift', 'bad'),
           report.repaired !== undefined ? [' ', pill(`${report.repaired} repaired`, 'ok')] : null)),
       Object.entries(kinds).map(([kind, meaning]) => h('div', {class: 'card'},
         h('div', {class: 'label'}, kind), h('div', {class: 'big', dataset: {count: kind}}, number(report.counts[kind])),
