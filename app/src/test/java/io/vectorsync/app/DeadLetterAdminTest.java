@@ -105,7 +105,7 @@ class DeadLetterAdminTest {
         }
     }
 
-    private static void poison(TestApp app, String documentId) {
+    static void poison(TestApp app, String documentId) {
         var embedded = new DocumentEmbedded("acme", documentId, 1, "extra",
                 new EmbeddingProvenance("client", null, true, ChunkerSettings.CLIENT), 4, "Poison", Map.of(),
                 List.of(EmbeddedChunk.of(0, 0, 3, "bad", new float[]{1, 0, 0, 0})));
@@ -119,7 +119,7 @@ class DeadLetterAdminTest {
         return app.get("/v1/admin/dead-letters/vector-index").json();
     }
 
-    private static Settings withExtraSpace(Settings settings) {
+    static Settings withExtraSpace(Settings settings) {
         List<EmbeddingSpace> spaces = new ArrayList<>(settings.spaces());
         spaces.add(new EmbeddingSpace("extra", EmbeddingSpace.CLIENT_MODEL, 4, "cosine", ChunkerSettings.CLIENT));
         return new Settings(settings.host(), settings.port(), settings.dataDir(), settings.nodeId(),
