@@ -423,7 +423,7 @@ function renderIndexes() {
     if (model.dataset.key !== modelKey) {
       const chosen = model.value;
       model.replaceChildren(h('option', {value: ''}, space.models.length ? `live model (${live && live.model || 'configured'})` : 'client vectors'),
-        space.models.filter(m => m !== (live && live.model)).map(m => h('option', {value: m}, m)));
+        ...space.models.filter(m => m !== (live && live.model)).map(m => h('option', {value: m}, m)));
       model.value = chosen;
       model.disabled = !space.models.length;
       model.dataset.key = modelKey;
@@ -441,6 +441,7 @@ onState(kind => { if (kind === 'indexes') { renderIndexes(); fillSpaceSelects();
 // ---------------------------------------------------------------- dead letters
 
 let letterRequest = 0;
+const openPayloads = new Set(); // letters whose payload the operator opened: kept open when the view refreshes
 async function loadDeadLetters() {
   const body = $('#dead-letters-body');
   if (!state.deadLetters) return;
@@ -459,7 +460,15 @@ async function loadDeadLetters() {
     return;
   }
   if (request !== letterRequest) return; // a newer answer is on its way
-  body.replaceChildren(...details.map(group => h('section', {class: 'panel', dataset: {group: group.group}},
+  try {
+    body.replaceChildren(...details.map(letterGroup));
+  } catch (e) {
+    body.replaceChildren(errorBox(e));
+  }
+}
+
+function letterGroup(group) {
+  return h('section', {class: 'panel', dataset: {group: group.group}},
     h('div', {class: 'panel-head'}, h('h2', {}, group.group),
       h('span', {class: 'meta'}, `${group.sequences.length} document${group.sequences.length === 1 ? '' : 's'} · ${group.letters} letter${group.letters === 1 ? '' : 's'}`),
       h('span', {class: 'spacer'}),
@@ -477,8 +486,11 @@ async function loadDeadLetters() {
           h('span', {class: 'meta'}, `event #${letter.sequenceNumber} of ${letter.aggregateIdentifier}`),
           h('span', {class: 'meta'}, 'attempts ', h('span', {dataset: {field: 'attempts'}}, String(letter.attempts))),
           h('span', {class: 'meta'}, `enqueued ${when(letter.enqueuedAt)} · last tried ${when(letter.lastTouched)}`)),
-        h('div', {class: 'cause', dataset: {field: 'cause'}}, `${letter.cause.type}: ${letter.cause.message}`),
-        h('details', {}, h('summary', {}, 'Payload as stored'),
+        h('div', {class: 'cause', dataset: {field: 'cause'}}, letter.cause
+          ? `${letter.cause.type}: ${letter.cause.message}` : `waits behind the document's first letter`),
+        h('details', {open: openPayloads.has(letter.id), ontoggle: e => {
+          if (e.currentTarget.open) openPayloads.add(letter.id); else openPayloads.delete(letter.id);
+        }}, h('summary', {}, 'Payload as stored'),
           h('pre', {dataset: {field: 'payload'}}, JSON.stringify(letter.payload, null, 2))),
         h('div', {class: 'row-actions'}, h('button', {class: 'small', dataset: {action: 'evict'}, onclick: async e => {
           const button = e.currentTarget;
@@ -487,7 +499,7 @@ async function loadDeadLetters() {
             act(button, () => api('DELETE', `/v1/admin/dead-letters/${enc(group.group)}/letters/${enc(letter.id)}`)
               .finally(loadDeadLetters), 'Dead letter evicted');
           }
-        }}, 'Evict…')))))))));
+        }}, 'Evict…')))))));
 }
 
 function retryText(result) {
