@@ -180,20 +180,34 @@ final class IndexVersions implements AutoCloseable {
             records.stream().filter(r -> r.space().equals(space) && r.version() == liveVersion).findFirst()
                     .ifPresent(r -> liveRow.add("settings", JsonInput.parse(r.settings(), "settings").raw())
                             .add("createdAt", r.createdAt().toString()));
-            versions.add(liveModel == null ? liveRow : liveRow.add("model", liveModel));
+            versions.add(where(space, liveVersion, liveModel == null ? liveRow : liveRow.add("model", liveModel)));
             for (IndexVersionRecord record : records) {
                 if (record.space().equals(space) && !record.role().equals(LIVE)) {
-                    versions.add(describe(record));
+                    versions.add(where(space, record.version(), Json.createObjectBuilder(describe(record))));
                 }
             }
             var embedding = this.spaces.require(space, "space");
-            spaces.add(Json.createObjectBuilder().add("space", space).add("liveVersion", liveVersion)
+            var row = Json.createObjectBuilder();
+            if (index instanceof OpenSearchVectorIndex opensearch) {
+                // searches read the read alias, the live processor writes the write alias; a swap moves both
+                row.add("aliases", Json.createObjectBuilder().add("read", opensearch.layout().readAlias())
+                        .add("write", opensearch.layout().writeAlias())
+                        .add("index", opensearch.layout().physical(liveVersion)));
+            }
+            spaces.add(row.add("space", space).add("liveVersion", liveVersion)
                     .add("dimension", embedding.dimension()).add("metric", embedding.metric())
                     // what a rebuild's "model" may name: the in-process models (none for client vectors)
                     .add("models", Json.createArrayBuilder(embedding.embedsInProcess() ? Vectorsync.MODELS : List.of()))
                     .add("versions", versions));
         }
         return Json.createObjectBuilder().add("spaces", spaces).build();
+    }
+
+    /** Where a version's entries are: its OpenSearch index, or its Lucene directory. */
+    private JsonObjectBuilder where(String space, int version, JsonObjectBuilder row) {
+        return live.forSpace(space) instanceof OpenSearchVectorIndex opensearch
+                ? row.add("index", opensearch.layout().physical(version))
+                : row.add("directory", luceneDirectory(settings.dataDir(), space, version).toString());
     }
 
     private JsonObject describe(IndexVersionRecord record) {

@@ -198,6 +198,12 @@ class IndexVersionsTest {
             assertThat(aliasTarget(url, prefix + "-tiny")).isEqualTo(prefix + "-tiny-v3");
             assertThat(aliasTarget(url, prefix + "-tiny-write")).isEqualTo(prefix + "-tiny-v3");
             assertThat(space(app).getInt("liveVersion")).isEqualTo(3);
+            JsonObject aliases = space(app).getJsonObject("aliases"); // what the console shows
+            assertThat(aliases.getString("read")).isEqualTo(prefix + "-tiny");
+            assertThat(aliases.getString("write")).isEqualTo(prefix + "-tiny-write");
+            assertThat(aliases.getString("index")).isEqualTo(prefix + "-tiny-v3");
+            assertThat(space(app).getJsonArray("versions").getValuesAs(JsonObject.class))
+                    .extracting(v -> v.getString("index")).contains(prefix + "-tiny-v3", prefix + "-tiny-v2");
             batch(app, 120, 130);
             VectorIndex live = app.app().indexes().forSpace("tiny");
             ((OpenSearchVectorIndex) live).refresh();

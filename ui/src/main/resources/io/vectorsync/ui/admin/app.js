@@ -321,7 +321,9 @@ function versionRow(space, version) {
     h('a', {href: `#/drift/${enc(space.space)}/${v}`, class: 'small'}, 'Drift'));
   const until = version.settings && version.settings.until;
   return h('tr', {dataset: {version: String(v)}},
-    h('td', {}, h('strong', {}, `v${v}`), h('span', {class: 'sub'}, version.processor)),
+    h('td', {}, h('strong', {}, `v${v}`), h('span', {class: 'sub'}, version.processor),
+      h('span', {class: 'sub mono', title: version.index ? 'OpenSearch index' : 'Lucene directory'},
+        version.index || (version.directory || '').split('/').slice(-2).join('/'))),
     h('td', {}, h('span', {class: `pill ${version.role}`, dataset: {field: 'role'}}, version.role),
       until ? h('span', {class: 'sub'}, `until ${until.position !== undefined ? `position ${until.position}` : when(until.timestamp)}`) : null),
     h('td', {}, version.model || (space.models.length ? '' : 'client vectors')),
@@ -417,7 +419,8 @@ function renderIndexes() {
     }
     const live = space.versions.find(v => v.role === 'live');
     $('.meta', section).textContent = `live version ${space.liveVersion} · ${space.dimension} dimensions · ${space.metric}`
-      + (live && live.model ? ` · ${live.model}` : '');
+      + (live && live.model ? ` · ${live.model}` : '')
+      + (space.aliases ? ` · aliases ${space.aliases.read} and ${space.aliases.write} → ${space.aliases.index}` : '');
     const model = $('select[name=model]', section);
     const modelKey = JSON.stringify(space.models) + (live && live.model);
     if (model.dataset.key !== modelKey) {
