@@ -257,7 +257,7 @@ onState(kind => {
 
 function settingsText(settings) {
   if (!settings) return '';
-  return Object.entries(settings).filter(([key]) => key !== 'until')
+  return Object.entries(settings).filter(([key]) => key !== 'until' && key !== 'model')
     .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`).join(' · ');
 }
 
