@@ -489,7 +489,14 @@ final class IndexVersions implements AutoCloseable {
 
             VectorIndex previous;
             if (target.index instanceof OpenSearchVectorIndex opensearch) {
-                opensearch.promote();
+                try {
+                    opensearch.promote();
+                } catch (RuntimeException e) {
+                    // the aliases move in one call, so they have not: the swap is off, live is untouched, and the
+                    // version goes on following the log from where it stopped, ready for the next attempt
+                    startFeeding(record, target.index, null);
+                    throw e;
+                }
                 opensearch.close();
                 previous = OpenSearchVectorIndex.openVersion(live.forSpace(space).space(),
                         opensearchSettings(wasLive), oldVersion);

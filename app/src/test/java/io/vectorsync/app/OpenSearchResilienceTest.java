@@ -10,6 +10,7 @@ import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +116,51 @@ class OpenSearchResilienceTest {
             var deadLetter = deadLetters.deadLetterSequence("acme/wide").iterator().next();
             assertThat(deadLetter.cause().orElseThrow().message()).contains("refused").contains("fields");
         }
+    }
+
+    @Test
+    void aSwapThatFailsHalfWayLeavesLiveAsItWasAndTheVersionStillFed() throws Exception {
+        OpenSearchSettings opensearch = settings("swap");
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir, opensearch))) {
+            app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(0, 30));
+            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{}").status()).isEqualTo(202);
+            TestApp.await("version 2 caught up", PATIENCE, () -> caughtUp(app, 2));
+            // the version's index vanishes under it (an operator, a cleanup job): promoting it fails half-way
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + opensearch.indexPrefix()
+                    + "-tiny-v2")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+
+            TestApp.Response swap = app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "");
+
+            assertThat(swap.status()).as(swap.toString()).isGreaterThanOrEqualTo(500);
+            assertThat(swap.contentType()).startsWith("application/problem+json");
+            assertThat(space(app).getInt("liveVersion")).isEqualTo(1);
+            assertThat(version(app, 2).getString("role")).isEqualTo("building");
+            assertThat(version(app, 2).containsKey("progress")).as("version 2 is still fed: " + version(app, 2)).isTrue();
+            assertThat(app.app().versions().processors()).containsKey("index-tiny-v2");
+            // the live version still takes writes and serves them
+            app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(30, 40));
+            VectorIndex live = app.app().indexes().forSpace("tiny");
+            TestApp.await("the live version has every document", PATIENCE, () -> {
+                ((OpenSearchVectorIndex) live).refresh();
+                return live.countDocuments("acme") == 40;
+            });
+        }
+    }
+
+    private static boolean caughtUp(TestApp app, int version) {
+        JsonObject described = version(app, version);
+        return described.containsKey("progress") && described.getJsonObject("progress").getBoolean("caughtUp")
+                && described.getJsonObject("progress").getInt("position") >= 0;
+    }
+
+    private static JsonObject version(TestApp app, int version) {
+        return space(app).getJsonArray("versions").getValuesAs(JsonObject.class).stream()
+                .filter(v -> v.getInt("version") == version).findFirst().orElseThrow();
+    }
+
+    private static JsonObject space(TestApp app) {
+        return app.get("/v1/admin/indexes").json().getJsonArray("spaces").getValuesAs(JsonObject.class).stream()
+                .filter(s -> s.getString("space").equals("tiny")).findFirst().orElseThrow();
     }
 
     private static OpenSearchSettings settings(String name) {
