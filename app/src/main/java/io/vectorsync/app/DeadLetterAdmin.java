@@ -24,9 +24,11 @@ import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
 
 import java.io.StringReader;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -41,11 +43,23 @@ final class DeadLetterAdmin implements HttpService {
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class.getName());
 
     private final EventProcessingConfiguration processing;
+    private final Supplier<Map<String, Letters>> runtimeGroups;
     private final Serializer serializer;
 
-    DeadLetterAdmin(EventProcessingConfiguration processing, Serializer serializer) {
+    /**
+     * @param runtimeGroups the dead letters of processing groups built at run time (the processors feeding index
+     *                      versions), by group name, beside those of Axon's configuration
+     */
+    DeadLetterAdmin(EventProcessingConfiguration processing, Supplier<Map<String, Letters>> runtimeGroups,
+                    Serializer serializer) {
         this.processing = processing;
+        this.runtimeGroups = runtimeGroups;
         this.serializer = serializer;
+    }
+
+    /** A group's dead-letter queue and what retries its letters (the group's dead-lettering invoker). */
+    record Letters(SequencedDeadLetterQueue<EventMessage<?>> queue,
+                   SequencedDeadLetterProcessor<EventMessage<?>> processor) {
     }
 
     /** Enqueues every failure, counting the attempts in the letter's diagnostics. */
@@ -72,12 +86,15 @@ final class DeadLetterAdmin implements HttpService {
     /** Per group with a dead-letter queue, how many documents and letters wait in it. */
     JsonObject summary() {
         JsonArrayBuilder groups = Json.createArrayBuilder();
-        for (String group : new TreeMap<>(processing.eventProcessors()).keySet()) {
-            processing.deadLetterQueue(group).ifPresent(queue -> groups.add(Json.createObjectBuilder()
-                    .add("group", group)
-                    .add("sequences", queue.amountOfSequences())
-                    .add("letters", queue.size())));
+        Map<String, SequencedDeadLetterQueue<EventMessage<?>>> queues = new TreeMap<>();
+        for (String group : processing.eventProcessors().keySet()) {
+            processing.deadLetterQueue(group).ifPresent(queue -> queues.put(group, queue));
         }
+        runtimeGroups.get().forEach((group, letters) -> queues.put(group, letters.queue()));
+        queues.forEach((group, queue) -> groups.add(Json.createObjectBuilder()
+                .add("group", group)
+                .add("sequences", queue.amountOfSequences())
+                .add("letters", queue.size())));
         return Json.createObjectBuilder().add("groups", groups).build();
     }
 
@@ -109,6 +126,7 @@ final class DeadLetterAdmin implements HttpService {
         String group = group(req);
         SequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
         SequencedDeadLetterProcessor<EventMessage<?>> processor = processing.sequencedDeadLetterProcessor(group)
+                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(Letters::processor))
                 .orElseThrow(() -> new NotFoundException("processing group '" + group + "' has no dead-letter processor"));
         Optional<String> only = req.query().first("sequence").asOptional();
         int tried = 0;
@@ -205,7 +223,7 @@ final class DeadLetterAdmin implements HttpService {
 
     private String group(ServerRequest req) {
         String group = req.path().pathParameters().get("group");
-        if (processing.eventProcessor(group).isEmpty()) {
+        if (processing.eventProcessor(group).isEmpty() && !runtimeGroups.get().containsKey(group)) {
             throw new NotFoundException("no processing group '" + group + "'; GET /v1/admin/processors lists them");
         }
         return group;
@@ -213,6 +231,7 @@ final class DeadLetterAdmin implements HttpService {
 
     private SequencedDeadLetterQueue<EventMessage<?>> queue(String group) {
         return processing.deadLetterQueue(group)
+                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(Letters::queue))
                 .orElseThrow(() -> new NotFoundException("processing group '" + group + "' has no dead-letter queue"));
     }
 

@@ -37,7 +37,7 @@ public final class HttpApi {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
                 app.versions()::processors, app.database(), app.settings().nodeId());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
-                app.axon().eventSerializer());
+                app.versions()::deadLetters, app.axon().eventSerializer());
         AdminStream stream = new AdminStream(Map.of(
                 "processors", processors::all,
                 "indexes", app.versions()::describe,

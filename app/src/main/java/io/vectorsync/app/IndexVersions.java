@@ -22,12 +22,14 @@ import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 
 import java.io.IOException;
@@ -96,7 +98,8 @@ final class IndexVersions implements AutoCloseable {
 
     /** A version that is not live, with the processor that feeds it and samples of its progress. */
     private record Fed(String space, int version, VectorIndex index, PooledStreamingEventProcessor processor,
-                       ScheduledExecutorService coordinator, ScheduledExecutorService workers, Deque<long[]> samples) {
+                       ScheduledExecutorService coordinator, ScheduledExecutorService workers, Deque<long[]> samples,
+                       DeadLetterAdmin.Letters letters) {
     }
 
     /** A re-embedding of a space's live documents with a version's model: counts, and whether it is done. */
@@ -385,12 +388,19 @@ final class IndexVersions implements AutoCloseable {
         }
         ScheduledExecutorService coordinator = Executors.newScheduledThreadPool(1, new AxonThreadFactory("Coordinator[" + group + "]"));
         ScheduledExecutorService workers = Executors.newScheduledThreadPool(2, new AxonThreadFactory("WorkPackage[" + group + "]"));
+        // as for vector-index: an event the version cannot take waits as a dead letter (with the document's later
+        // ones) instead of stopping the whole build; a version with dead letters does not go live
+        SequencedDeadLetterQueue<EventMessage<?>> queue = database.deadLetterQueue(group, axon.eventSerializer());
+        DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
+                .eventHandlers(VectorIndexProjectionModule.projectionOf(VectorIndexes.of(List.of(index)),
+                        models.modelOf(record)))
+                .queue(queue)
+                .enqueuePolicy(DeadLetterAdmin.countingAttempts())
+                .transactionManager(transactions)
+                .build();
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(group)
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
-                        .eventHandlers(VectorIndexProjectionModule.projectionOf(VectorIndexes.of(List.of(index)),
-                                models.modelOf(record)))
-                        .build())
+                .eventHandlerInvoker(invoker)
                 .rollbackConfiguration(RollbackConfigurationType.ANY_THROWABLE)
                 .errorHandler(PropagatingErrorHandler.instance())
                 .messageSource(source)
@@ -419,7 +429,8 @@ final class IndexVersions implements AutoCloseable {
             });
         }
         fed.put(key(record.space(), record.version()),
-                new Fed(record.space(), record.version(), index, processor, coordinator, workers, new ArrayDeque<>()));
+                new Fed(record.space(), record.version(), index, processor, coordinator, workers, new ArrayDeque<>(),
+                        new DeadLetterAdmin.Letters(queue, invoker)));
         processor.start();
     }
 
@@ -460,6 +471,12 @@ final class IndexVersions implements AutoCloseable {
         if (target == null) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is " + record.role()
                     + "; only a version being built or kept for rollback can become live");
+        }
+        long letters = target.letters.queue().size();
+        if (letters > 0) {
+            throw ApiException.conflict("version " + version + " of space '" + space + "' has " + letters + " dead "
+                    + "letter" + (letters == 1 ? "" : "s") + ": retry or evict them first (GET /v1/admin/dead-letters/"
+                    + group(space, version) + ") so that it goes live with every document");
         }
         int oldVersion = liveVersionOf(space);
         IndexVersionRecord wasLive = record(space, oldVersion); // before the aliases move
@@ -511,6 +528,7 @@ final class IndexVersions implements AutoCloseable {
             for (IndexVersionRecord stale : database.indexVersions()) { // a live row a replay left behind
                 if (stale.space().equals(space) && stale.role().equals(LIVE) && stale.version() != oldVersion) {
                     database.deleteIndexVersion(space, stale.version(), group(space, stale.version()));
+                    database.deadLetterQueue(group(space, stale.version()), axon.eventSerializer()).clear();
                 }
             }
             database.saveIndexVersions(List.of(new IndexVersionRecord(space, version, LIVE, record.settings(),
@@ -693,6 +711,13 @@ final class IndexVersions implements AutoCloseable {
                 .add("versions", rows).build();
     }
 
+    /** The dead letters of the processors feeding the versions that are not live, by processor name. */
+    Map<String, DeadLetterAdmin.Letters> deadLetters() {
+        Map<String, DeadLetterAdmin.Letters> letters = new java.util.TreeMap<>();
+        fed.values().forEach(running -> letters.put(running.processor.getName(), running.letters));
+        return letters;
+    }
+
     /** The processors feeding the versions that are not live, by name. */
     Map<String, EventProcessor> processors() {
         Map<String, EventProcessor> processors = new java.util.TreeMap<>();
@@ -737,6 +762,7 @@ final class IndexVersions implements AutoCloseable {
             }
         }
         database.deleteIndexVersion(space, version, group(space, version));
+        database.deadLetterQueue(group(space, version), axon.eventSerializer()).clear();
         Reembedding job = jobs.remove(key(space, version));
         if (job != null && job.thread != null) {
             job.thread.interrupt();

@@ -1,9 +1,14 @@
 package io.vectorsync.app;
 
+import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.EmbeddedChunk;
+import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -153,6 +159,44 @@ class IndexVersionsTest {
                     "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"indexVersion\": 2, \"consistentWith\": 3}"), 400, "consistentWith");
             assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json",
                     "{\"until\": {\"timestamp\": \"yesterday\"}}"), 400, "until.timestamp");
+        }
+    }
+
+    @Test
+    void anEventTheNewVersionCannotTakeIsItsDeadLetterAndKeepsItFromGoingLiveUntilHandled() {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            batch(app, 0, 20);
+            // vectors of the wrong dimension, appended past the command side (which refuses them): a poison event
+            var poison = new DocumentEmbedded("acme", "bad", 1, "tiny",
+                    new EmbeddingProvenance("client", null, true, ChunkerSettings.CLIENT), 8, "Bad", Map.of(),
+                    List.of(EmbeddedChunk.of(0, 0, 3, "bad", new float[]{1, 0, 0, 0, 0, 0, 0, 0})));
+            app.app().eventStore().publish(new GenericDomainEventMessage<>("Document", "acme/bad", 0, poison));
+            assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{}").status()).isEqualTo(202);
+            batch(app, 20, 30);
+
+            awaitCaughtUp(app, 2); // the build goes past it
+            JsonObject letters = app.get("/v1/admin/dead-letters/index-tiny-v2").json();
+            assertThat(letters.getInt("letters")).isEqualTo(1);
+            JsonObject sequence = letters.getJsonArray("sequences").getJsonObject(0);
+            assertThat(sequence.getString("sequence")).isEqualTo("acme/bad");
+            assertThat(app.get("/v1/admin/dead-letters").json().getJsonArray("groups").getValuesAs(JsonObject.class))
+                    .anySatisfy(group -> {
+                        assertThat(group.getString("group")).isEqualTo("index-tiny-v2");
+                        assertThat(group.getInt("letters")).isEqualTo(1);
+                    });
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", ""), 409, "dead letter");
+            assertThat(space(app).getInt("liveVersion")).isEqualTo(1);
+            TestApp.Response retried = app.post("/v1/admin/dead-letters/index-tiny-v2/retry", "application/json", "");
+            assertThat(retried.json().getInt("lettersLeft")).as("it fails again: the cause is in the event").isEqualTo(1);
+
+            String id = sequence.getJsonArray("letters").getJsonObject(0).getString("id");
+            assertThat(app.delete("/v1/admin/dead-letters/index-tiny-v2/letters/" + id).status()).isEqualTo(200);
+            TestApp.Response swapped = app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "");
+
+            assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
+            assertThat(app.app().indexes().forSpace("tiny").countDocuments("acme")).isEqualTo(30);
+            assertThat(app.get("/v1/admin/dead-letters/index-tiny-v1").json().getInt("letters"))
+                    .as("the previous version follows the log with a queue of its own").isZero();
         }
     }
 
