@@ -809,8 +809,9 @@ final class IndexVersions implements AutoCloseable {
                 if (record.role().equals(BUILDING) && JsonInput.parse(record.settings(), "settings")
                         .optionalBoolean("autoSwap") == Boolean.TRUE) {
                     Fed running = fed.get(key(record.space(), record.version()));
+                    // one with dead letters waits for the operator to retry or evict them
                     if (running != null && caughtUp(record.space(), record.version(), running.processor,
-                            database.headPosition())) {
+                            database.headPosition()) && running.letters.queue().size() == 0) {
                         swap(record.space(), record.version());
                     }
                 }
