@@ -20,6 +20,9 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * <p>
  * Its {@code version} is the sequence number of its last event plus one (0 before the first event);
  * a content revision is the version of the event that set that content (created, revised or restored).
+ * An expected version (If-Match) conflicts when the document changed after it — content, metadata, deletion
+ * or restore; embeddings recorded since (the encoder's, at its own pace) do not count, or a client that read
+ * a document just before its text was embedded would be refused for a change nobody made to what it wrote.
  */
 public class Document {
 
@@ -28,6 +31,8 @@ public class Document {
     private String tenant;
     private String documentId;
     private long version;
+    /** The version of the last event that was not an embedding: what an expected version must not be behind. */
+    private long lastChange;
     private String title;
     private String contentHash;
     private Map<String, Object> metadata;
@@ -60,7 +65,8 @@ public class Document {
         if (vectors != null) {
             EmbeddingRules.requireValid("vectors.", vectors.space(), vectors.model(), vectors.dimension(), vectors.chunks());
         }
-        if (command.expectedVersion() != null && command.expectedVersion() != version) {
+        if (command.expectedVersion() != null
+                && (command.expectedVersion() < lastChange || command.expectedVersion() > version)) {
             throw new VersionConflictException(command.expectedVersion(), version);
         }
 
@@ -162,6 +168,7 @@ public class Document {
         contentHash = event.contentHash();
         metadata = event.metadata();
         version = sequenceNumber + 1;
+        lastChange = version;
         contentRevision = version;
     }
 
@@ -170,6 +177,7 @@ public class Document {
         title = event.title();
         contentHash = event.contentHash();
         version = sequenceNumber + 1;
+        lastChange = version;
         contentRevision = version;
     }
 
@@ -177,6 +185,7 @@ public class Document {
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
         metadata = event.metadata();
         version = sequenceNumber + 1;
+        lastChange = version;
     }
 
     @EventSourcingHandler
@@ -191,6 +200,7 @@ public class Document {
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
         deleted = true;
         version = sequenceNumber + 1;
+        lastChange = version;
     }
 
     @EventSourcingHandler
@@ -200,6 +210,7 @@ public class Document {
         contentHash = event.contentHash();
         metadata = event.metadata();
         version = sequenceNumber + 1;
+        lastChange = version;
         contentRevision = version;
     }
 }

@@ -250,6 +250,31 @@ class DocumentTest {
         }
 
         @Test
+        void embeddingsRecordedSinceTheExpectedVersionAreNoConflict() {
+            // the client read version 1; the encoder embedded its text meanwhile (version 2)
+            fixture.given(created(), encoded(1, MODEL, METADATA))
+                    .when(upsert(TITLE, NEW_BODY, METADATA, 1L, null))
+                    .expectEvents(revised())
+                    .expectResultMessagePayload(new UpsertOutcome(Result.REVISED, 3));
+        }
+
+        @Test
+        void aChangeAfterTheExpectedVersionConflictsEvenWithEmbeddingsAfterIt() {
+            fixture.given(created(), encoded(1, MODEL, METADATA), revised(), encoded(3, MODEL, METADATA))
+                    .when(upsert(TITLE, BODY, METADATA, 2L, null))
+                    .expectException(VersionConflictException.class)
+                    .expectExceptionMessage("expected version 2 but the document is at version 4");
+        }
+
+        @Test
+        void aVersionTheDocumentHasNotReachedConflicts() {
+            fixture.given(created(), encoded(1, MODEL, METADATA))
+                    .when(upsert(TITLE, NEW_BODY, METADATA, 3L, null))
+                    .expectException(VersionConflictException.class)
+                    .expectExceptionMessage("expected version 3 but the document is at version 2");
+        }
+
+        @Test
         void cannotUpsertWithAnInvalidTenant() {
             fixture.givenNoPriorActivity()
                     .when(new UpsertDocument("Acme", DOC_ID, TITLE, BODY, METADATA, SOURCE, null, null))
