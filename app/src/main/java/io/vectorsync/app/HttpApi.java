@@ -18,6 +18,7 @@ import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.query.ProjectionLagException;
+import io.vectorsync.query.TextEmbedder;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
@@ -134,6 +135,12 @@ public final class HttpApi {
             @Override
             public VectorIndex forVersion(String space, int version) {
                 return app.versions().index(space, version);
+            }
+
+            @Override
+            public TextEmbedder embedderFor(String space, int version, TextEmbedder live) {
+                String model = app.versions().queryModel(space, version);
+                return (s, text) -> app.spaces().embedQuery(s, model, text);
             }
         };
     }

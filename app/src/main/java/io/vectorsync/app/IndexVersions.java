@@ -652,6 +652,12 @@ final class IndexVersions implements AutoCloseable {
         return models.modelOf(record(space, version));
     }
 
+    /** The model whose vectors a version holds, to embed a query for it with; null for the live one's. */
+    String queryModel(String space, int version) {
+        requireSpace(space);
+        return version == liveVersionOf(space) ? null : models.modelOf(record(space, version));
+    }
+
     /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
     VectorIndex index(String space, int version) {
         requireSpace(space);

@@ -3,6 +3,7 @@ package io.vectorsync.app;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,14 @@ class ReembeddingTest {
                 return version.containsKey("progress") && version.getJsonObject("progress").getBoolean("caughtUp");
             });
             assertThat(version(app, 2).getJsonObject("reembedding").getInt("documentsDone")).isGreaterThanOrEqualTo(4);
+
+            // a text search of the version being built is embedded with that version's model: a document's own
+            // text (as embedded: title and body) finds it at a cosine of 1, which the other model would not give
+            JsonObject own = app.post("/v1/tenants/acme/search", "application/json", Json.createObjectBuilder()
+                    .add("text", "Note\n" + BODIES.get(0)).add("k", 1).add("indexVersion", 2).build().toString()).json()
+                    .getJsonArray("hits").getJsonObject(0);
+            assertThat(own.getString("documentId")).isEqualTo("doc-0");
+            assertThat(own.getJsonNumber("score").doubleValue()).isGreaterThan(0.9999);
 
             VectorIndex quantized = app.app().versions().index("default", 2);
             VectorIndex full = app.app().indexes().forSpace("default");

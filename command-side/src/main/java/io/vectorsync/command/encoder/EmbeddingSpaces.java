@@ -112,8 +112,17 @@ public final class EmbeddingSpaces {
 
     /** Embeds a query text with the space's model; client-only spaces cannot. */
     public float[] embedQuery(String space, String text) {
+        return embedQuery(space, null, text);
+    }
+
+    /**
+     * {@code text} embedded with the model {@code modelId} (an index version's), or the live one when it is null:
+     * a query must be embedded with the model of the vectors it is compared with.
+     */
+    public float[] embedQuery(String space, String modelId, String text) {
         EmbeddingSpace resolved = require(space, "space");
-        TextEmbeddingModel model = model(resolved.name()).orElse(null);
+        TextEmbeddingModel model = !resolved.embedsInProcess() ? null
+                : modelId == null ? model(resolved.name()).orElse(null) : modelById(modelId, resolved);
         if (model == null) {
             throw new InvalidInputException("text", "space '" + space
                     + "' has no in-process model (its vectors come from the content system); send a vector instead");

@@ -2,6 +2,7 @@ package io.vectorsync.query.search;
 
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.query.TextEmbedder;
 
 /**
  * The live index of an embedding space. The query side asks for an index per request and keeps no
@@ -19,5 +20,13 @@ public interface IndexLookup {
      */
     default VectorIndex forVersion(String space, int version) {
         throw new InvalidInputException("indexVersion", "this node searches only the live index");
+    }
+
+    /**
+     * What embeds a query text for a search of that version: with the model its vectors come from, which may
+     * not be the live one's while a space moves to another model. The live embedder unless a version says so.
+     */
+    default TextEmbedder embedderFor(String space, int version, TextEmbedder live) {
+        return live;
     }
 }

@@ -88,7 +88,8 @@ public final class SearchService implements HttpService {
         }
         List<DocumentHit> hits;
         if (request.indexVersion() != null) { // a version as it is: the cache holds the live state
-            hits = hybrid != null ? hybrid.hybridSearch(request.toHybridQuery(embedder)) : index.search(request.toQuery(embedder));
+            TextEmbedder versions = indexes.embedderFor(request.space().name(), request.indexVersion(), embedder);
+            hits = hybrid != null ? hybrid.hybridSearch(request.toHybridQuery(versions)) : index.search(request.toQuery(versions));
         } else {
             hits = hybrid != null
                     ? hybridSearch(hybrid, index, request.toHybridQuery(embedder))
