@@ -24,6 +24,11 @@ import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.json.Json;
 import io.vectorsync.ui.AdminConsole;
+import io.vectorsync.ui.admin.AdminStream;
+import io.vectorsync.ui.admin.DeadLetterAdmin;
+import io.vectorsync.ui.admin.DriftCheck;
+import io.vectorsync.ui.admin.IndexAdmin;
+import io.vectorsync.ui.admin.ProcessorAdmin;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;

@@ -14,6 +14,8 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
+import io.vectorsync.ui.admin.DeadLetterAdmin;
+import io.vectorsync.ui.admin.IndexVersionControl;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import org.axonframework.common.AxonThreadFactory;
@@ -69,7 +71,7 @@ import java.util.stream.Stream;
  * version. The hot-vector cache keeps searches fresh during that pause. The registry of versions is stored
  * in the event store's database, so builds resume after a restart.
  */
-final class IndexVersions implements AutoCloseable {
+final class IndexVersions implements IndexVersionControl, AutoCloseable {
 
     static final String LIVE = "live";
     static final String BUILDING = "building";
@@ -139,7 +141,8 @@ final class IndexVersions implements AutoCloseable {
      * The live version of a space: on OpenSearch the physical index behind the aliases (a replay moves them to a
      * new one), on Lucene the registry's.
      */
-    int liveVersionOf(String space) {
+    @Override
+    public int liveVersionOf(String space) {
         requireSpace(space);
         return live.forSpace(space) instanceof OpenSearchVectorIndex opensearch
                 ? opensearch.indexVersion() : liveVersion(database, space);
@@ -170,7 +173,8 @@ final class IndexVersions implements AutoCloseable {
     }
 
     /** Every space: its live version and the others with their role, settings and progress. */
-    JsonObject describe() {
+    @Override
+    public JsonObject describe() {
         var spaces = Json.createArrayBuilder();
         List<IndexVersionRecord> records = database.indexVersions();
         for (VectorIndex index : live.all()) {
@@ -260,7 +264,8 @@ final class IndexVersions implements AutoCloseable {
      * Creates the next version of a space's index with {@code request}'s settings (the configured ones where it
      * says nothing) and starts replaying the whole log into it; the live version keeps serving meanwhile.
      */
-    synchronized JsonObject rebuild(String space, String request) {
+    @Override
+    public synchronized JsonObject rebuild(String space, String request) {
         requireSpace(space);
         SpaceSpec spec = live.forSpace(space).space();
         JsonInput input = JsonInput.parse(request == null || request.isBlank() ? "{}" : request, "body")
@@ -461,7 +466,8 @@ final class IndexVersions implements AutoCloseable {
      * Makes {@code version} the live index of {@code space}; the version that was live becomes the previous
      * one, kept up to date for a rollback (which is a swap back).
      */
-    synchronized JsonObject swap(String space, int version) {
+    @Override
+    public synchronized JsonObject swap(String space, int version) {
         IndexVersionRecord record = record(space, version);
         if (record.role().equals(POINT_IN_TIME)) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is a point-in-time build: "
@@ -644,7 +650,8 @@ final class IndexVersions implements AutoCloseable {
     }
 
     /** The model whose embeddings a version takes (null: any): what its drift check compares. */
-    String modelFilter(String space, int version) {
+    @Override
+    public String modelFilter(String space, int version) {
         requireSpace(space);
         if (version == liveVersionOf(space)) {
             return models.liveFilter(space);
@@ -659,7 +666,8 @@ final class IndexVersions implements AutoCloseable {
     }
 
     /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
-    VectorIndex index(String space, int version) {
+    @Override
+    public VectorIndex index(String space, int version) {
         requireSpace(space);
         if (version == liveVersionOf(space)) {
             return live.forSpace(space);
@@ -677,7 +685,8 @@ final class IndexVersions implements AutoCloseable {
      * and for a live entry its title, model and passages — what the console's document inspector shows beside the
      * document's events. A version that is registered but not being fed says so.
      */
-    JsonObject document(String space, String tenant, String documentId) {
+    @Override
+    public JsonObject document(String space, String tenant, String documentId) {
         requireSpace(space);
         var rows = Json.createArrayBuilder();
         int liveVersion = liveVersionOf(space);
@@ -736,7 +745,8 @@ final class IndexVersions implements AutoCloseable {
     }
 
     /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
-    long processedPosition(String space, int version) {
+    @Override
+    public long processedPosition(String space, int version) {
         requireSpace(space);
         if (version == liveVersionOf(space)) {
             return position((PooledStreamingEventProcessor) axon.eventProcessingConfiguration()
@@ -750,7 +760,8 @@ final class IndexVersions implements AutoCloseable {
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens and its index go. */
-    synchronized void drop(String space, int version) {
+    @Override
+    public synchronized void drop(String space, int version) {
         IndexVersionRecord record = record(space, version);
         if (record.role().equals(LIVE) || version == liveVersionOf(space)) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' is live; swap to another "

@@ -20,6 +20,7 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;

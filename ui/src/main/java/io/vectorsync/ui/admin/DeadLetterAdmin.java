@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.ui.admin;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.NotFoundException;
@@ -36,10 +36,10 @@ import java.util.logging.Logger;
  * document (a document's later events wait behind its first dead letter while other documents flow), each with
  * the event, the cause and the attempts so far; retry one document's letters or all, and evict one letter.
  */
-final class DeadLetterAdmin implements HttpService {
+public final class DeadLetterAdmin implements HttpService {
 
     /** Diagnostics key counting how often a dead letter was tried: 1 when first enqueued. */
-    static final String ATTEMPTS = "attempts";
+    public static final String ATTEMPTS = "attempts";
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class.getName());
 
     private final EventProcessingConfiguration processing;
@@ -50,7 +50,7 @@ final class DeadLetterAdmin implements HttpService {
      * @param runtimeGroups the dead letters of processing groups built at run time (the processors feeding index
      *                      versions), by group name, beside those of Axon's configuration
      */
-    DeadLetterAdmin(EventProcessingConfiguration processing, Supplier<Map<String, Letters>> runtimeGroups,
+    public DeadLetterAdmin(EventProcessingConfiguration processing, Supplier<Map<String, Letters>> runtimeGroups,
                     Serializer serializer) {
         this.processing = processing;
         this.runtimeGroups = runtimeGroups;
@@ -58,12 +58,12 @@ final class DeadLetterAdmin implements HttpService {
     }
 
     /** A group's dead-letter queue and what retries its letters (the group's dead-lettering invoker). */
-    record Letters(SequencedDeadLetterQueue<EventMessage<?>> queue,
+    public record Letters(SequencedDeadLetterQueue<EventMessage<?>> queue,
                    SequencedDeadLetterProcessor<EventMessage<?>> processor) {
     }
 
     /** Enqueues every failure, counting the attempts in the letter's diagnostics. */
-    static EnqueuePolicy<EventMessage<?>> countingAttempts() {
+    public static EnqueuePolicy<EventMessage<?>> countingAttempts() {
         return (letter, cause) -> Decisions.enqueue(cause, l -> l.diagnostics().and(ATTEMPTS, attempts(l) + 1));
     }
 
@@ -84,7 +84,7 @@ final class DeadLetterAdmin implements HttpService {
     }
 
     /** Per group with a dead-letter queue, how many documents and letters wait in it. */
-    JsonObject summary() {
+    public JsonObject summary() {
         JsonArrayBuilder groups = Json.createArrayBuilder();
         Map<String, SequencedDeadLetterQueue<EventMessage<?>>> queues = new TreeMap<>();
         for (String group : processing.eventProcessors().keySet()) {

@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.ui.admin;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.sse.SseEvent;
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * many consoles are open; the browsers never poll. A comment keeps an idle stream open through proxies. A snapshot
  * that fails to build is sent as an {@code error} event naming it, and the stream goes on.
  */
-final class AdminStream implements HttpService {
+public final class AdminStream implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(AdminStream.class.getName());
     static final Duration INTERVAL = Duration.ofMillis(500);
@@ -40,7 +40,7 @@ final class AdminStream implements HttpService {
     private Thread looker; // guarded by changed
     private volatile boolean closing;
 
-    AdminStream(Map<String, Supplier<JsonObject>> snapshots) {
+    public AdminStream(Map<String, Supplier<JsonObject>> snapshots) {
         this.snapshots = new LinkedHashMap<>(snapshots);
     }
 
@@ -50,7 +50,7 @@ final class AdminStream implements HttpService {
     }
 
     /** Ends every open stream (the browser reconnects to whichever node serves it next). */
-    void close() {
+    public void close() {
         closing = true;
         synchronized (changed) {
             changed.notifyAll();

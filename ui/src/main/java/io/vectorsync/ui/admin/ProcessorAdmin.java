@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.ui.admin;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.NotFoundException;
@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * vector index empties every index) — and starts it again; searches see the index fill up meanwhile (a blue/green
  * rebuild is the way without that).
  */
-final class ProcessorAdmin implements HttpService {
+public final class ProcessorAdmin implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(ProcessorAdmin.class.getName());
 
@@ -48,7 +48,7 @@ final class ProcessorAdmin implements HttpService {
      * @param versionProcessors the processors that feed index versions other than the live one: built at
      *                          runtime, so not in Axon's configuration, but processing groups all the same
      */
-    ProcessorAdmin(EventProcessingConfiguration processing, java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors,
+    public ProcessorAdmin(EventProcessingConfiguration processing, java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors,
                    EventStoreDatabase database, String nodeId) {
         this.processing = processing;
         this.versionProcessors = versionProcessors;
@@ -70,7 +70,7 @@ final class ProcessorAdmin implements HttpService {
     }
 
     /** Every processing group's status: what {@code GET /processors} answers and the console's stream pushes. */
-    JsonObject all() {
+    public JsonObject all() {
         JsonArrayBuilder processors = Json.createArrayBuilder();
         Map<String, EventProcessor> all = new TreeMap<>(processing.eventProcessors());
         all.putAll(versionProcessors.get());
@@ -124,7 +124,7 @@ final class ProcessorAdmin implements HttpService {
                 + "writer's unit of work; it has no position and cannot be " + what);
     }
 
-    JsonObject status(EventProcessor processor) {
+    public JsonObject status(EventProcessor processor) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("name", processor.getName())
                 .add("kind", processor instanceof StreamingEventProcessor ? "streaming" : "subscribing")

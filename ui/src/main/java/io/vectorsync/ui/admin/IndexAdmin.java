@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.ui.admin;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.Status;
@@ -12,17 +12,17 @@ import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 
 /**
- * {@code /v1/admin/indexes}: the versions of each space's index (see {@link IndexVersions}): start a rebuild into
+ * {@code /v1/admin/indexes}: the versions of each space's index (see {@link IndexVersionControl}): start a rebuild into
  * a new version with new settings and watch its progress, swap it live, swap back, drop a version.
  */
-final class IndexAdmin implements HttpService {
+public final class IndexAdmin implements HttpService {
 
     private static final long MAX_BODY = 64 * 1024;
 
-    private final IndexVersions versions;
+    private final IndexVersionControl versions;
     private final DriftCheck drift;
 
-    IndexAdmin(IndexVersions versions, DriftCheck drift) {
+    public IndexAdmin(IndexVersionControl versions, DriftCheck drift) {
         this.versions = versions;
         this.drift = drift;
     }

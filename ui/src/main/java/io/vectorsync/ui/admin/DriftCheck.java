@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.ui.admin;
 
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.json.Json;
@@ -32,14 +32,14 @@ import java.util.logging.Logger;
  * {@code stale} (older), {@code ahead} (newer than the log: only a fault writes that) and {@code orphaned} (the
  * index has a document whose log writes nothing to this space). Only tenants the log knows are read.
  */
-final class DriftCheck {
+public final class DriftCheck {
 
     private static final int EXAMPLES = 50;
     private static final Logger LOG = Logger.getLogger(DriftCheck.class.getName());
 
     private final EventStore events;
 
-    DriftCheck(EventStore events) {
+    public DriftCheck(EventStore events) {
         this.events = events;
     }
 
