@@ -54,7 +54,7 @@ public final class HttpApi {
                 .register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
-                        new DocumentService(app.eventStore(), app::awaitEncoded),
+                        new DocumentService(app.eventStore(), app::awaitEncoded, app.database()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),

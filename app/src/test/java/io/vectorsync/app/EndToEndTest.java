@@ -137,6 +137,29 @@ class EndToEndTest {
     }
 
     @Test
+    void aHistoryTellsWhereEachEventStandsInTheLog() {
+        try (TestApp app = TestApp.start(dataDir)) {
+            long created = app.put("/v1/tenants/acme/documents/h", """
+                    {"title": "H", "body": "b", "vectors": {"space": "tiny", "vector": [1, 0, 0, 0]}}""")
+                    .json().getJsonNumber("position").longValue();
+            app.put("/v1/tenants/acme/documents/other", "{\"body\": \"between\"}");
+            long relabelled = app.put("/v1/tenants/acme/documents/h", """
+                    {"title": "H", "body": "b", "metadata": {"lang": "en"}}""").json().getJsonNumber("position").longValue();
+
+            List<JsonObject> events = app.get("/v1/tenants/acme/documents/h/history").json().getJsonArray("events")
+                    .getValuesAs(JsonObject.class);
+
+            assertThat(events).extracting(e -> e.getString("type"))
+                    .containsExactly("DocumentCreated", "DocumentEmbedded", "DocumentMetadataChanged");
+            // a write's answer carries the position of its last event: here the client's vectors
+            assertThat(events.get(1).getJsonNumber("position").longValue()).isEqualTo(created);
+            assertThat(events.getFirst().getJsonNumber("position").longValue()).isEqualTo(created - 1);
+            assertThat(events.getLast().getJsonNumber("position").longValue()).isEqualTo(relabelled);
+            assertThat(relabelled).as("another document's events came between").isGreaterThan(created + 1);
+        }
+    }
+
+    @Test
     void badInputGetsAProblemAndWritesNothing() {
         try (TestApp app = TestApp.start(dataDir)) {
             String path = "/v1/tenants/acme/documents/doc-1";

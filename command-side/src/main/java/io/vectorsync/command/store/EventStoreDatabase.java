@@ -146,6 +146,24 @@ public final class EventStoreDatabase implements AutoCloseable {
         }
     }
 
+    /** Every event of an aggregate: its sequence number → its position in the log (global index). */
+    public java.util.Map<Long, Long> positions(String aggregateId) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT sequenceNumber, globalIndex FROM DomainEventEntry WHERE aggregateIdentifier = ?")) {
+            statement.setString(1, aggregateId);
+            java.util.Map<Long, Long> positions = new java.util.HashMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            return positions;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the positions of " + aggregateId, e);
+        }
+    }
+
     /** The position of the newest event in the log, or -1 when it is empty. */
     public long headPosition() {
         try (Connection connection = transactionManager.connectionProvider().getConnection();

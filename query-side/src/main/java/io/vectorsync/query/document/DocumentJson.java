@@ -46,8 +46,11 @@ final class DocumentJson {
         JsonArrayBuilder events = JsonValues.JSON.createArrayBuilder();
         for (HistoryEntry entry : entries) {
             JsonObjectBuilder event = JsonValues.JSON.createObjectBuilder()
-                    .add("version", entry.version())
-                    .add("type", entry.type())
+                    .add("version", entry.version());
+            if (entry.position() != null) {
+                event.add("position", entry.position());
+            }
+            event.add("type", entry.type())
                     .add("timestamp", timestamp(entry.timestamp()));
             entry.summary().forEach((name, value) -> event.add(name, JsonValues.of(value)));
             events.add(event);

@@ -13,6 +13,7 @@ import jakarta.json.JsonObject;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,10 +28,11 @@ public final class DocumentService implements HttpService {
 
     private final EventStore eventStore;
     private final PositionWait positions;
+    private final EventPositions eventPositions;
 
     public DocumentService(EventStore eventStore) {
         this(eventStore, position -> {
-        });
+        }, EventPositions.NONE);
     }
 
     /**
@@ -38,8 +40,14 @@ public final class DocumentService implements HttpService {
      *                  store has every acknowledged event, the embeddings of a text come later
      */
     public DocumentService(EventStore eventStore, PositionWait positions) {
+        this(eventStore, positions, EventPositions.NONE);
+    }
+
+    /** @param eventPositions where the document's events stand in the log, for its history */
+    public DocumentService(EventStore eventStore, PositionWait positions, EventPositions eventPositions) {
         this.eventStore = Objects.requireNonNull(eventStore, "eventStore");
         this.positions = Objects.requireNonNull(positions, "positions");
+        this.eventPositions = Objects.requireNonNull(eventPositions, "eventPositions");
     }
 
     @Override
@@ -61,7 +69,11 @@ public final class DocumentService implements HttpService {
     private void history(ServerRequest req, ServerResponse res) {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
-        List<HistoryEntry> entries = events(tenant, documentId).stream().map(HistoryEntry::of).toList();
+        List<RecordedEvent> events = events(tenant, documentId);
+        Map<Long, Long> inTheLog = eventPositions.of(DocumentIds.aggregateId(tenant, documentId));
+        List<HistoryEntry> entries = events.stream()
+                .map(event -> HistoryEntry.of(event, inTheLog.get(event.version() - 1)))
+                .toList();
         send(res, DocumentJson.history(entries));
     }
 

@@ -17,11 +17,13 @@ import java.util.Map;
  */
 record HistoryEntry(
         long version,
+        Long position,
         String type,
         Instant timestamp,
         Map<String, Object> summary) {
 
-    static HistoryEntry of(RecordedEvent event) {
+    /** @param position where the event stands in the whole log, null when not known */
+    static HistoryEntry of(RecordedEvent event, Long position) {
         Map<String, Object> summary = new LinkedHashMap<>();
         switch (event.payload()) {
             case DocumentCreated e -> content(summary, e.title(), e.source(), e.contentHash());
@@ -38,7 +40,7 @@ record HistoryEntry(
             default -> {
             }
         }
-        return new HistoryEntry(event.version(), event.payload().getClass().getSimpleName(), event.timestamp(), summary);
+        return new HistoryEntry(event.version(), position, event.payload().getClass().getSimpleName(), event.timestamp(), summary);
     }
 
     private static void content(Map<String, Object> summary, String title, String source, String contentHash) {

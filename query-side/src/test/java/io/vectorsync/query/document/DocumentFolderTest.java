@@ -179,7 +179,7 @@ class DocumentFolderTest {
                 metadataChanged(Map.of("lang", "de")),
                 new DocumentDeleted(TENANT, DOC, "retired"));
 
-        List<HistoryEntry> history = events.stream().map(HistoryEntry::of).toList();
+        List<HistoryEntry> history = events.stream().map(event -> HistoryEntry.of(event, null)).toList();
 
         assertThat(history).extracting(HistoryEntry::version, HistoryEntry::type, HistoryEntry::timestamp)
                 .containsExactly(

@@ -688,15 +688,30 @@ views.search = {show([space, version]) { fillSpaceSelects(); preselect($('form[d
 
 // ---------------------------------------------------------------- document inspector
 
-const SUMMARY_SKIP = new Set(['version', 'type', 'timestamp']);
+const SUMMARY_SKIP = new Set(['version', 'type', 'timestamp', 'position']);
 
-function timeline(events) {
+/** A point-in-time version of {@code space} up to just before the event at {@code position}. */
+async function buildBefore(button, space, event) {
+  if (await confirmAction(`Build ${space} as it was before this ${event.type}?`,
+    `A read-only version of ${space} from the events up to position ${event.position - 1}; `
+    + 'search it in the playground to see what search answered then.', 'Build')) {
+    const version = await act(button, () => api('POST', `/v1/admin/indexes/${enc(space)}/versions`,
+      {until: {position: event.position - 1}}), result => `Point-in-time version ${result.version} of ${space} started`);
+    if (version) location.hash = `#/search/${enc(space)}/${version.version}`;
+  }
+}
+
+function timeline(events, space) {
   return h('ol', {class: 'timeline', dataset: {test: 'timeline'}}, events.map(event => h('li', {dataset: {event: event.type}},
     h('div', {}, h('strong', {dataset: {field: 'type'}}, event.type), ' ',
       h('span', {class: 'pill', dataset: {field: 'sequence'}}, `v${event.version}`),
-      h('span', {class: 'when', dataset: {field: 'timestamp'}}, when(event.timestamp))),
+      h('span', {class: 'when', dataset: {field: 'timestamp'}}, when(event.timestamp)),
+      event.position !== undefined ? h('span', {class: 'when', dataset: {field: 'position'}}, `position ${event.position}`) : null),
     h('dl', {}, Object.entries(event).filter(([key, value]) => !SUMMARY_SKIP.has(key) && value !== null)
-      .map(([key, value]) => [h('dt', {}, key), h('dd', {title: String(value)}, summaryValue(key, value))])))));
+      .map(([key, value]) => [h('dt', {}, key), h('dd', {title: String(value)}, summaryValue(key, value))])),
+    event.position > 0 && space ? h('button', {class: 'small', dataset: {action: 'point-in-time-before'},
+      title: `Build ${space} from the events before this one`, onclick: e => buildBefore(e.currentTarget, space, event)},
+    'Index before this…') : null)));
 }
 
 function summaryValue(key, value) {
@@ -747,7 +762,7 @@ async function inspect(tenant, documentId) {
     const held = await Promise.all(names.map(space =>
       api('GET', `/v1/admin/indexes/${enc(space)}/documents/${enc(tenant)}/${enc(documentId)}`)));
     out.replaceChildren(h('div', {class: 'two-col'},
-      h('div', {}, h('h2', {}, `Events (${history.events.length})`), timeline(history.events)),
+      h('div', {}, h('h2', {}, `Events (${history.events.length})`), timeline(history.events, names[0])),
       h('div', {}, documentState(doc), held.map(versionsTable))));
   } catch (e) {
     out.replaceChildren(e instanceof ApiError && e.status === 404
