@@ -295,6 +295,28 @@ class ConsoleBrowserTest {
         assertThat(browser.text(versions + " tr[data-version=\"1\"] [data-field=version]")).isEqualTo(Long.toString(version));
         browser.awaitText(versions + " tr[data-version=\"2\"] [data-field=state]", "absent");
         browser.screenshot("document-inspector");
+        List<Long> positions = browser.texts(timeline + " li[data-event] [data-field=position]").stream()
+                .map(position -> Long.parseLong(position.replaceAll("\\D", ""))).toList();
+        assertThat(positions).as("positions in the log, in order").hasSize(3).isSorted().doesNotHaveDuplicates();
+
+        // what search answered before the metadata change: a point-in-time version cut just before that event
+        browser.click(timeline + " li[data-event=DocumentMetadataChanged] button[data-action=point-in-time-before]");
+        assertThat(browser.confirm(true)).contains("position " + (positions.getLast() - 1));
+        browser.awaitText("#toast", "Point-in-time version 3");
+        TestApp.await("url of the playground on version 3", PATIENCE, () -> browser.url().endsWith("#/search/default/3"));
+        TestApp.await("version 3 built", PATIENCE, () -> app.get("/v1/admin/indexes").json().getJsonArray("spaces")
+                .getValuesAs(JsonObject.class).stream().filter(s -> s.getString("space").equals("default")).findFirst()
+                .orElseThrow().getJsonArray("versions").getValuesAs(JsonObject.class).stream()
+                .anyMatch(v -> v.getInt("version") == 3 && v.containsKey("progress")
+                        && v.getJsonObject("progress").getBoolean("caughtUp")));
+        TestApp.await("the playground set to version 3", PATIENCE,
+                () -> "3".equals(browser.find(form + " select[name=indexVersion]").getDomProperty("value")));
+        browser.type(form + " textarea[name=query]", "forgot login");
+        browser.type(form + " input[name=k]", "1");
+        browser.click(form + " button[type=submit]");
+        browser.awaitText(hits + " li[data-document=\"password\"]", "the password document as it was: year 2024",
+                text -> text.contains("2024"));
+        browser.screenshot("search-before-the-metadata-change");
 
         // the same page from a deep link, typed into the form
         browser.open(app.baseUrl() + "/admin#/documents/acme/garden");

@@ -558,18 +558,28 @@ for (const form of $$('form')) {
   if (form.elements.space) form.elements.space.addEventListener('change', () => fillVersionSelect(form));
 }
 
-const pending = new Map(); // form → [space, version] asked for by a link before the spaces were known
+// form → [space, version, until] a link asked for before the live status knew them (a version just started shows
+// up with the next snapshot); kept a few seconds, and forgotten as soon as the operator picks something else
+const pending = new Map();
+const PENDING_MS = 10000;
 
-function preselect(form, spaceName, version) {
+function preselect(form, spaceName, version, until = Date.now() + PENDING_MS) {
   if (!spaceName) return;
-  if (!spaceOf(spaceName)) { pending.set(form, [spaceName, version]); return; }
-  pending.delete(form);
+  const space = spaceOf(spaceName);
+  const known = space && (version === undefined || space.versions.some(v => String(v.version) === String(version)));
+  if (known || Date.now() > until) pending.delete(form); else pending.set(form, [spaceName, version, until]);
+  if (!space) return;
   form.elements.space.value = spaceName;
   fillVersionSelect(form);
   const select = form.elements.indexVersion || form.elements.version;
-  const space = spaceOf(spaceName);
-  const live = space && Number(version) === space.liveVersion;
-  if (version !== undefined) select.value = select.name === 'indexVersion' && live ? '' : String(version);
+  const live = Number(version) === space.liveVersion;
+  if (version !== undefined && known) select.value = select.name === 'indexVersion' && live ? '' : String(version);
+}
+
+for (const form of $$('form')) {
+  for (const name of ['space', 'version', 'indexVersion']) {
+    if (form.elements[name]) form.elements[name].addEventListener('change', () => pending.delete(form));
+  }
 }
 
 // ---------------------------------------------------------------- drift
