@@ -445,26 +445,32 @@ onState(kind => { if (kind === 'indexes') { renderIndexes(); fillSpaceSelects();
 
 let letterRequest = 0;
 const openPayloads = new Set(); // letters whose payload the operator opened: kept open when the view refreshes
+function noDeadLetters() {
+  return h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No dead letters'),
+    h('div', {}, 'Every event was processed. Failures would appear here with their cause, to retry or evict.'));
+}
+
 async function loadDeadLetters() {
   const body = $('#dead-letters-body');
   if (!state.deadLetters) return;
+  const request = ++letterRequest; // whatever an older request answers, this one is newer
   const groups = state.deadLetters.groups.filter(group => group.letters > 0);
   if (!groups.length) {
-    body.replaceChildren(h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No dead letters'),
-      h('div', {}, 'Every event was processed. Failures would appear here with their cause, to retry or evict.')));
+    body.replaceChildren(noDeadLetters());
     return;
   }
-  const request = ++letterRequest;
   let details;
   try {
     details = await Promise.all(groups.map(group => api('GET', `/v1/admin/dead-letters/${enc(group.group)}`)));
   } catch (e) {
-    body.replaceChildren(errorBox(e));
+    if (request === letterRequest) body.replaceChildren(errorBox(e));
     return;
   }
   if (request !== letterRequest) return; // a newer answer is on its way
+  // the summary may be a moment older than the letters: a group emptied since shows as empty, not as a panel
+  const waiting = details.filter(group => group.letters > 0);
   try {
-    body.replaceChildren(...details.map(letterGroup));
+    body.replaceChildren(...(waiting.length ? waiting.map(letterGroup) : [noDeadLetters()]));
   } catch (e) {
     body.replaceChildren(errorBox(e));
   }
