@@ -766,8 +766,10 @@ function versionsTable(held) {
           row.chunks.length ? h('span', {class: 'sub'}, `“${row.chunks[0].passage.slice(0, 140)}${row.chunks[0].passage.length > 140 ? '…' : ''}”`) : null] : '—')))))));
 }
 
+let inspection = 0;
 async function inspect(tenant, documentId) {
   const out = $('#documents-body');
+  const request = ++inspection; // an answer for a document asked for earlier must not replace this one
   out.replaceChildren(h('p', {class: 'loading'}, `Reading ${tenant}/${documentId}…`));
   try {
     const base = `/v1/tenants/${enc(tenant)}/documents/${enc(documentId)}`;
@@ -777,10 +779,12 @@ async function inspect(tenant, documentId) {
     const names = spaces().map(space => space.space).filter(name => !embedded.length || embedded.includes(name));
     const held = await Promise.all(names.map(space =>
       api('GET', `/v1/admin/indexes/${enc(space)}/documents/${enc(tenant)}/${enc(documentId)}`)));
+    if (request !== inspection) return;
     out.replaceChildren(h('div', {class: 'two-col'},
       h('div', {}, h('h2', {}, `Events (${history.events.length})`), timeline(history.events, names[0])),
       h('div', {}, documentState(doc), held.map(versionsTable))));
   } catch (e) {
+    if (request !== inspection) return;
     out.replaceChildren(e instanceof ApiError && e.status === 404
       ? h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No such document'), h('div', {}, problemText(e)))
       : errorBox(e));
