@@ -333,9 +333,11 @@ function versionRow(space, version) {
     h('td', {}, actions));
 }
 
-function numberInput(name, label, min, placeholder) {
-  return h('label', {}, label, h('input', {name, type: 'number', min, placeholder: placeholder || 'as configured'}));
+function numberInput(name, label, min, placeholder, dataset) {
+  return h('label', {dataset}, label, h('input', {name, type: 'number', min, placeholder: placeholder || 'as configured'}));
 }
+
+const OPENSEARCH_ONLY = {opensearch: ''}; // settings a Lucene index does not have: hidden for a Lucene space
 
 function formValues(form) {
   const body = {};
@@ -369,10 +371,10 @@ function spacePanel(space) {
     h('div', {class: 'table-wrap versions'}));
   const rebuild = h('form', {dataset: {test: 'rebuild', space: space.space}, class: 'grid-form'},
     numberInput('hnswM', 'HNSW m', 2), numberInput('hnswEfConstruction', 'HNSW ef_construction', 2),
-    numberInput('efSearch', 'ef_search (OpenSearch)', 1),
-    h('label', {}, 'Quantization (OpenSearch)', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
+    numberInput('efSearch', 'ef_search', 1, null, OPENSEARCH_ONLY),
+    h('label', {dataset: OPENSEARCH_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
       h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, 'scalar (fp16)'))),
-    numberInput('shards', 'Shards (OpenSearch)', 1), numberInput('replicas', 'Replicas (OpenSearch)', 0),
+    numberInput('shards', 'Shards', 1, null, OPENSEARCH_ONLY), numberInput('replicas', 'Replicas', 0, null, OPENSEARCH_ONLY),
     h('label', {}, 'Embedding model', h('select', {name: 'model'})),
     numberInput('reembedPerSecond', 'Re-embed per second', 1, '20'),
     h('label', {class: 'check'}, h('input', {type: 'checkbox', name: 'autoSwap'}), 'Swap automatically once caught up'),
@@ -421,6 +423,11 @@ function renderIndexes() {
     $('.meta', section).textContent = `live version ${space.liveVersion} · ${space.dimension} dimensions · ${space.metric}`
       + (live && live.model ? ` · ${live.model}` : '')
       + (space.aliases ? ` · aliases ${space.aliases.read} and ${space.aliases.write} → ${space.aliases.index}` : '');
+    const lucene = Boolean(live && live.directory);
+    for (const label of $$('[data-opensearch]', section)) {
+      label.hidden = lucene;
+      $('input, select', label).disabled = lucene;
+    }
     const model = $('select[name=model]', section);
     const modelKey = JSON.stringify(space.models) + (live && live.model);
     if (model.dataset.key !== modelKey) {
