@@ -29,6 +29,7 @@ import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
 import io.vectorsync.ui.admin.ProcessorAdmin;
+import io.vectorsync.ui.admin.SameOriginGuard;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;
@@ -50,7 +51,8 @@ public final class HttpApi {
                 "deadLetters", deadLetters::summary,
                 "cache", () -> cacheStats(app).build()));
         app.whenStopping(stream::close);
-        routing.register("/admin", new AdminConsole())
+        routing.addFilter(new SameOriginGuard("/v1/admin/"))
+                .register("/admin", new AdminConsole())
                 .register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),

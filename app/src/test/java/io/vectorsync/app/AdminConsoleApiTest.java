@@ -76,6 +76,36 @@ class AdminConsoleApiTest {
     }
 
     @Test
+    void anotherSitesPageCannotMakeABrowserChangeTheAdminApi() throws Exception {
+        try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
+                            + "/v1/admin/processors/encoder/pause")).header("Origin", "http://evil.example")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+            assertThat(refused.body()).contains("evil.example");
+            assertThat(app.get("/v1/admin/processors/encoder").json().getBoolean("running")).as("nothing done").isTrue();
+
+            // the console's own page, a proxy that forwards the browser's host, and clients without Origin may
+            HttpResponse<String> own = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
+                            + "/v1/admin/processors/encoder/pause")).header("Origin", app.baseUrl())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            HttpResponse<String> proxied = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
+                            + "/v1/admin/processors/encoder/resume")).header("Origin", "https://ops.example.com")
+                    .header("X-Forwarded-Host", "ops.example.com:443")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(proxied.statusCode()).as(proxied.body()).isEqualTo(200);
+            assertThat(app.post("/v1/admin/processors/encoder/pause", "application/json", "").status()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/admin/processors"))
+                    .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("reads are not changes").isEqualTo(200);
+        }
+    }
+
+    @Test
     void theStreamSendsEverySnapshotAtOnceAndThenWhatChanges() throws Exception {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
             HttpClient http = HttpClient.newHttpClient();

@@ -1,0 +1,76 @@
+package io.vectorsync.ui.admin;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.vectorsync.command.api.Problem;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Refuses a change to the admin API that a browser sends on behalf of another site. The admin API has no
+ * credentials yet, so any page an operator opens could otherwise make their browser replay a processor or drop an
+ * index version on a host only they can reach (a plain form post needs no permission from this server). Browsers
+ * name the page's origin in {@code Origin} on such requests: one that is not this server's own is answered 403.
+ * Requests without {@code Origin} (curl, scripts, other services) and reads are let through.
+ */
+public final class SameOriginGuard implements Filter {
+
+    private static final Logger LOG = Logger.getLogger(SameOriginGuard.class.getName());
+    private static final Set<Method> READS = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+
+    private final String pathPrefix;
+
+    /** @param pathPrefix the paths it guards, e.g. {@code /v1/admin/} */
+    public SameOriginGuard(String pathPrefix) {
+        this.pathPrefix = pathPrefix;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (READS.contains(req.prologue().method()) || !req.path().path().startsWith(pathPrefix)) {
+            chain.proceed();
+            return;
+        }
+        Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
+        Optional<String> host = req.headers().first(HeaderNames.HOST);
+        // behind a proxy that rewrites Host, the host the browser used is in X-Forwarded-Host
+        Optional<String> forwarded = req.headers().first(HeaderNames.X_FORWARDED_HOST).map(h -> h.split(",")[0].trim());
+        if (origin.isEmpty() || host.isPresent() && sameHost(origin.get(), host.get())
+                || forwarded.isPresent() && sameHost(origin.get(), forwarded.get())) {
+            chain.proceed();
+            return;
+        }
+        LOG.warning(() -> "refused " + req.prologue().method().text() + " " + req.path().path() + " from origin "
+                + origin.get());
+        res.status(Status.FORBIDDEN_403);
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(Problem.of(403, "cross-origin-admin-request", "Cross-origin admin request",
+                "a page of " + origin.get() + " asked this browser to change the admin API of " + host.orElse("this server")
+                        + "; only the console served here (or a client that sends no Origin) may", "Origin")
+                .toJson().toString());
+    }
+
+    /** Whether the origin's host and port are the ones the request was sent to. */
+    private static boolean sameHost(String origin, String host) {
+        try {
+            URI uri = URI.create(origin);
+            if (uri.getHost() == null) {
+                return false; // "null" (a sandboxed page, a file) is nobody's origin
+            }
+            int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            String expected = host.contains(":") ? host : host + ":" + ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+            return (uri.getHost() + ":" + port).toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
