@@ -16,11 +16,12 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Refuses a change to the admin API that a browser sends on behalf of another site. The admin API has no
- * credentials yet, so any page an operator opens could otherwise make their browser replay a processor or drop an
- * index version on a host only they can reach (a plain form post needs no permission from this server). Browsers
- * name the page's origin in {@code Origin} on such requests: one that is not this server's own is answered 403.
- * Requests without {@code Origin} (curl, scripts, other services) and reads are let through.
+ * Refuses a change that a browser sends on behalf of another site. The API has no credentials yet, so any page an
+ * operator opens could otherwise make their browser replay a processor, drop an index version or write documents
+ * on a host only they can reach (a plain form post, or a no-cors fetch, needs no permission from this server; the
+ * API answers no CORS, so no other site's page has a legitimate use for it). Browsers name the page's origin in
+ * {@code Origin} on such requests: one that is not this server's own is answered 403. Requests without
+ * {@code Origin} (content systems, curl, scripts) and reads are let through.
  */
 public final class SameOriginGuard implements Filter {
 
@@ -29,7 +30,7 @@ public final class SameOriginGuard implements Filter {
 
     private final String pathPrefix;
 
-    /** @param pathPrefix the paths it guards, e.g. {@code /v1/admin/} */
+    /** @param pathPrefix the paths it guards, e.g. {@code /v1/} */
     public SameOriginGuard(String pathPrefix) {
         this.pathPrefix = pathPrefix;
     }
@@ -53,8 +54,8 @@ public final class SameOriginGuard implements Filter {
                 + origin.get());
         res.status(Status.FORBIDDEN_403);
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        res.send(Problem.of(403, "cross-origin-admin-request", "Cross-origin admin request",
-                "a page of " + origin.get() + " asked this browser to change the admin API of " + host.orElse("this server")
+        res.send(Problem.of(403, "cross-origin-request", "Cross-origin request",
+                "a page of " + origin.get() + " asked this browser to change " + host.orElse("this server")
                         + "; only the console served here (or a client that sends no Origin) may", "Origin")
                 .toJson().toString());
     }
