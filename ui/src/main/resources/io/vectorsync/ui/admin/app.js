@@ -177,6 +177,15 @@ function processorState(p) {
   return p.running ? 'running' : 'paused';
 }
 
+/** How far a replay has got: the slowest segment's position of the position the replay runs until. */
+function replayProgress(segments) {
+  const until = Math.max(...segments.map(s => s.replayingUntil ?? -1));
+  if (until < 0) return null;
+  const at = Math.max(0, Math.min(...segments.filter(s => s.replaying).map(s => s.position ?? 0)));
+  return h('span', {class: 'sub'}, h('progress', {max: Math.max(1, until), value: Math.min(at, until),
+    'aria-label': `replayed ${at} of ${until} events`}), ` ${number(at)} of ${number(until)}`);
+}
+
 function renderProcessors() {
   const body = $('#processors-body');
   if (!state.processors) return;
@@ -189,7 +198,7 @@ function renderProcessors() {
     const segments = p.segments || [];
     const streaming = p.kind === 'streaming';
     const processorStateText = processorState(p);
-    const lag = segments.reduce((sum, s) => sum + (s.lagEvents || 0), 0);
+    const lag = Math.max(0, ...segments.map(s => s.lagEvents || 0)); // the slowest segment's: each counts from the head
     const lagSeconds = Math.max(0, ...segments.map(s => s.lagSeconds || 0));
     const position = segments.length ? Math.min(...segments.map(s => s.position ?? -1)) : null;
     const replaying = segments.some(s => s.replaying);
@@ -199,7 +208,7 @@ function renderProcessors() {
       h('td', {}, h('strong', {}, name), h('span', {class: 'sub'}, p.kind,
         streaming ? ` · ${segments.length} segment${segments.length === 1 ? '' : 's'}` : '')),
       h('td', {}, h('span', {dataset: {field: 'state'}, class: `pill ${processorStateText}`}, processorStateText),
-        replaying ? [' ', pill('replaying')] : null,
+        replaying ? [' ', pill('replaying'), replayProgress(segments)] : null,
         streaming && !replaying && segments.length && processorStateText === 'running'
           ? [' ', segments.every(s => s.caughtUp) ? pill('caught up', 'ok') : pill('catching up', 'warn')] : null,
         errors.map(error => h('span', {class: 'sub'}, error))),
