@@ -47,6 +47,8 @@ public final class Vectorsync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Vectorsync.class.getName());
     public static final String VECTOR_INDEX_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
+    /** The in-process embedding models this build ships, by id. */
+    static final List<String> MODELS = List.of(MiniLmEmbeddingModel.ID, MiniLmQuantizedEmbeddingModel.ID);
 
     private final Settings settings;
     private final EventStoreDatabase database;
@@ -57,6 +59,7 @@ public final class Vectorsync implements AutoCloseable {
     private final HotVectorCache cache;
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
+    private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache, SpaceModels models) {
@@ -171,9 +174,6 @@ public final class Vectorsync implements AutoCloseable {
         }
         return configurer;
     }
-
-    /** The in-process embedding models this build ships, by id. */
-    static final List<String> MODELS = List.of(MiniLmEmbeddingModel.ID, MiniLmQuantizedEmbeddingModel.ID);
 
     private static TextEmbeddingModel model(String id) {
         if (id.equals(MiniLmEmbeddingModel.ID)) {
@@ -302,8 +302,6 @@ public final class Vectorsync implements AutoCloseable {
         }
         return true;
     }
-
-    private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
     IndexVersions versions() {
