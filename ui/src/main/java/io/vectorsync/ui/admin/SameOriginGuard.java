@@ -10,7 +10,6 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.vectorsync.command.api.Problem;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -60,18 +59,21 @@ public final class SameOriginGuard implements Filter {
                 .toJson().toString());
     }
 
-    /** Whether the origin's host and port are the ones the request was sent to. */
+    /** Whether the origin's host and port are the ones the request was sent to ({@code Host} has no scheme). */
     private static boolean sameHost(String origin, String host) {
         try {
-            URI uri = URI.create(origin);
-            if (uri.getHost() == null) {
+            URI from = URI.create(origin);
+            if (from.getHost() == null) {
                 return false; // "null" (a sandboxed page, a file) is nobody's origin
             }
-            int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            String expected = host.contains(":") ? host : host + ":" + ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-            return (uri.getHost() + ":" + port).toLowerCase(Locale.ROOT).equals(expected.toLowerCase(Locale.ROOT));
+            URI to = URI.create(from.getScheme() + "://" + host); // parsed alike, IPv6 brackets included
+            return from.getHost().equalsIgnoreCase(to.getHost()) && port(from) == port(to);
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }
