@@ -1,8 +1,8 @@
 package io.vectorsync.app;
 
 import io.vectorsync.command.api.ApiException;
-import io.vectorsync.command.store.EventStoreDatabase;
-import io.vectorsync.command.store.IndexVersionRecord;
+import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.IndexVersionRecord;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Json;
 import io.vectorsync.json.JsonInput;

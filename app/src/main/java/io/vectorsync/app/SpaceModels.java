@@ -1,8 +1,8 @@
 package io.vectorsync.app;
 
 import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.command.store.EventStoreDatabase;
-import io.vectorsync.command.store.IndexVersionRecord;
+import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.IndexVersionRecord;
 import io.vectorsync.json.JsonInput;
 
 import java.util.Collection;

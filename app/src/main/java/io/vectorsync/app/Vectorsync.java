@@ -6,7 +6,7 @@ import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;

@@ -3,7 +3,7 @@ package io.vectorsync.bench;
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
 import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.MetadataFilter;

@@ -4,7 +4,7 @@ import io.vectorsync.app.Settings;
 import io.vectorsync.app.Vectorsync;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.Encoder;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;

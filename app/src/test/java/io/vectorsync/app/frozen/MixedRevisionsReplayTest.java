@@ -5,7 +5,7 @@ import io.vectorsync.app.Settings;
 import io.vectorsync.app.Vectorsync;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.json.Float32Base64;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.VectorIndex;

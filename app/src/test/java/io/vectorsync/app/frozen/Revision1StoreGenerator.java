@@ -2,7 +2,7 @@ package io.vectorsync.app.frozen;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Vectorsync;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;

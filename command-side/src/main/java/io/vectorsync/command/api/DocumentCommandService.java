@@ -7,7 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Bodies;

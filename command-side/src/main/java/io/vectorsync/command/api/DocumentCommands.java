@@ -1,7 +1,7 @@
 package io.vectorsync.command.api;
 
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;

@@ -8,7 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.api.ApiException;
-import io.vectorsync.command.store.EventStoreDatabase;
+import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

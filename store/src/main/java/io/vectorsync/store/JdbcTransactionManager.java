@@ -1,4 +1,4 @@
-package io.vectorsync.command.store;
+package io.vectorsync.store;
 
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.ConnectionWrapperFactory;

@@ -1,4 +1,4 @@
-package io.vectorsync.command.store;
+package io.vectorsync.store;
 
 import org.axonframework.common.jdbc.JdbcException;
 import org.axonframework.eventhandling.EventMessage;

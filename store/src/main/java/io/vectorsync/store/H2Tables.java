@@ -1,4 +1,4 @@
-package io.vectorsync.command.store;
+package io.vectorsync.store;
 
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterTableFactory;
