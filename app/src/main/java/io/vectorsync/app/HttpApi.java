@@ -30,6 +30,8 @@ import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
 import io.vectorsync.ui.admin.ProcessorAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
+import io.vectorsync.ui.access.AccessPolicy;
+import io.vectorsync.ui.access.RouteRecorder;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Map;
@@ -40,7 +42,8 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static void routing(HttpRouting.Builder routing, Vectorsync app) {
+    /** Registers every route and filter; answers the routes (as {@code METHOD /pattern}) for tests. */
+    public static java.util.Set<String> routing(HttpRouting.Builder routing, Vectorsync app) {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
                 app.versions()::processors, app.database(), app.settings().nodeId());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
@@ -53,7 +56,9 @@ public final class HttpApi {
         app.whenStopping(stream::close);
         // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
         routing.addFilter(new SameOriginGuard("/v1/"))
-                .register("/admin", new AdminConsole())
+                .addFilter(app.access().frontDoor());
+        RouteRecorder routes = new RouteRecorder(routing);
+        routes.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
                         new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
@@ -64,15 +69,21 @@ public final class HttpApi {
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
                 .register("/v1/admin", processors, deadLetters, stream,
-                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())))
+                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())), app.access().admin())
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
-                .get("/health/ready", (req, res) -> ready(app, res))
-                .any((req, res) -> {
+                .get("/health/ready", (req, res) -> ready(app, res));
+        AccessPolicy.Mismatch mismatch = app.access().policy().compare(routes.routes());
+        if (!mismatch.none()) {
+            throw new IllegalStateException("every route needs exactly one access rule (AccessPolicy): routes without "
+                    + "one " + mismatch.routesWithoutRule() + ", rules without a route " + mismatch.rulesWithoutRoute());
+        }
+        routing.any((req, res) -> {
                     throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " "
                             + req.path().path());
                 })
                 .error(Throwable.class, HttpApi::problem);
+        return routes.routes();
     }
 
     private static void ready(Vectorsync app, ServerResponse res) {
@@ -181,6 +192,9 @@ public final class HttpApi {
                     lag.getMessage() + "; retry, or ask without consistentWith", "consistentWith");
             default -> Problems.from(failure);
         };
+        if (problem.status() == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\"");
+        }
         if (problem.status() == 503) {
             res.header(HeaderNames.RETRY_AFTER, failure instanceof ProjectionLagException ? "1" : "2");
         }

@@ -3,6 +3,10 @@ package io.vectorsync.app;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 import java.util.logging.Logger;
 
@@ -25,19 +29,65 @@ public final class Main {
     public static Running start(Settings settings) {
         Vectorsync app = Vectorsync.start(settings);
         try {
-            WebServer server = WebServer.builder()
-                    .host(settings.host())
+            String host = bindAddress(settings.host(), app.access().keysRequired());
+            WebServerConfig.Builder builder = WebServer.builder();
+            if (settings.server() != null) {
+                builder.config(settings.server()); // TLS, limits, timeouts: Helidon's whole server node
+            }
+            WebServer server = builder
+                    .host(host)
                     .port(settings.port())
                     .shutdownHook(false)
                     .routing(routing -> HttpApi.routing(routing, app))
                     .build()
                     .start();
-            LOG.info(() -> "Vectorsync listening on http://" + settings.host() + ":" + server.port()
+            LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
+                    + server.port()
                     + " (data in " + settings.dataDir() + ")");
             return new Running(app, server);
         } catch (RuntimeException e) {
             app.close();
             throw e;
+        }
+    }
+
+    /**
+     * Where to listen. Without any API key the server is open to whoever reaches it, so it listens on loopback only
+     * and says so, and refuses to start on another address (as Redis's protected mode does); with keys it listens
+     * where configured, every address by default.
+     */
+    static String bindAddress(String configured, boolean keysRequired) {
+        if (configured == null) {
+            if (keysRequired) {
+                return "0.0.0.0";
+            }
+            LOG.warning("No API key is configured or stored: listening on 127.0.0.1 only, and serving every request "
+                    + "without a key. Set vectorsync.security.admin.key (VECTORSYNC_SECURITY_ADMIN_KEY) to listen on "
+                    + "other addresses.");
+            return "127.0.0.1";
+        }
+        if (!keysRequired && !isLoopback(configured)) {
+            throw new IllegalStateException("Refusing to listen on " + configured + " without an API key: anyone who "
+                    + "reaches it could read and change every tenant and drop indexes. Set vectorsync.security.admin.key "
+                    + "(environment VECTORSYNC_SECURITY_ADMIN_KEY) to a random secret of at least 32 characters, or "
+                    + "listen on 127.0.0.1 (server.host).");
+        }
+        if (!keysRequired) {
+            LOG.warning("No API key is configured or stored: serving every request on " + configured + " without a key");
+        }
+        return configured;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("server.host: cannot resolve '" + host + "'", e);
         }
     }
 

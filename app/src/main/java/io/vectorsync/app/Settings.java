@@ -5,6 +5,7 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.ui.access.AccessSettings;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,7 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Everything Vectorsync reads from configuration, validated once at startup. */
+/**
+ * Everything Vectorsync reads from configuration, validated once at startup. {@code host} is null when none is
+ * configured: the server then binds loopback while it has no API key, and every address once it has one.
+ * {@code server} is the whole {@code server} node (TLS, timeouts, limits) for Helidon; null in tests.
+ */
 public record Settings(
         String host,
         int port,
@@ -31,7 +36,9 @@ public record Settings(
         int segments,
         int batchSize,
         HotCacheSettings cache,
-        Duration consistencyWait) {
+        Duration consistencyWait,
+        AccessSettings access,
+        Config server) {
 
     /** How long a read waits for its {@code consistentWith} position by default. */
     public static final Duration DEFAULT_CONSISTENCY_WAIT = Duration.ofSeconds(2);
@@ -40,6 +47,9 @@ public record Settings(
         if (consistencyWait == null || consistencyWait.isNegative()) {
             throw new IllegalArgumentException("consistency wait must be zero or more, got " + consistencyWait);
         }
+        if (access == null) {
+            access = AccessSettings.DEFAULTS;
+        }
     }
 
     /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
@@ -47,19 +57,31 @@ public record Settings(
                     List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
                     OpenSearchSettings opensearch, int segments, int batchSize) {
         this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT);
+                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT, AccessSettings.DEFAULTS, null);
     }
 
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
     }
 
     /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
     public Settings withConsistencyWait(Duration consistencyWait) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+    }
+
+    /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
+    public Settings withAccess(AccessSettings access) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+    }
+
+    /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
+    public Settings withServer(Config server) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
     }
 
     public static Settings from(Config config) {
@@ -97,7 +119,7 @@ public record Settings(
                     + "' is not an index kind; use 'lucene' or 'opensearch'");
         };
         return new Settings(
-                config.get("server.host").asString().orElse("0.0.0.0"),
+                config.get("server.host").asString().filter(h -> !h.isBlank()).orElse(null),
                 port,
                 Path.of(dataDir).toAbsolutePath().normalize(),
                 vs.get("node-id").asString().orElseGet(Settings::hostName),
@@ -111,7 +133,15 @@ public record Settings(
                 vs.get("processors.segments").asInt().orElse(2),
                 vs.get("processors.batch-size").asInt().orElse(200),
                 cache(vs.get("cache")),
-                Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())));
+                Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())),
+                access(vs.get("security")),
+                config.get("server"));
+    }
+
+    private static AccessSettings access(Config security) {
+        return new AccessSettings(security.get("admin.key").asString().orElse(null),
+                Duration.ofMinutes(security.get("session-idle-minutes").asLong().orElse(30L)),
+                Duration.ofHours(security.get("session-max-hours").asLong().orElse(12L)));
     }
 
     /** The hot-vector cache, or null when {@code cache.enabled} is false. */

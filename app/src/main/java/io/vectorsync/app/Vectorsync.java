@@ -20,6 +20,7 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.common.caching.WeakReferenceCache;
@@ -32,6 +33,7 @@ import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.Serializer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -59,16 +61,18 @@ public final class Vectorsync implements AutoCloseable {
     private final HotVectorCache cache;
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
+    private final Access access;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
-                       Configuration axon, HotVectorCache cache, SpaceModels models) {
+                       Configuration axon, HotVectorCache cache, SpaceModels models, Access access) {
         this.settings = settings;
         this.database = database;
         this.indexes = indexes;
         this.spaces = spaces;
         this.axon = axon;
         this.cache = cache;
+        this.access = access;
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class),
@@ -81,7 +85,9 @@ public final class Vectorsync implements AutoCloseable {
         EventStoreDatabase database = EventStoreDatabase.openH2(settings.dataDir());
         VectorIndexes indexes = null;
         HotVectorCache cache = null;
+        Access access = null;
         try {
+            access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             SpaceModels models = new SpaceModels(settings, database);
             spaces.useModels(models::live, models::inUse);
@@ -92,8 +98,11 @@ public final class Vectorsync implements AutoCloseable {
             axon.start();
             LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache, models);
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache, models, access);
         } catch (RuntimeException e) {
+            if (access != null) {
+                access.close();
+            }
             if (cache != null) {
                 cache.close();
             }
@@ -211,6 +220,11 @@ public final class Vectorsync implements AutoCloseable {
 
     public EmbeddingSpaces spaces() {
         return spaces;
+    }
+
+    /** API keys, console sessions, the access policy and the audit log. */
+    public Access access() {
+        return access;
     }
 
     /** The hot-vector cache, or empty when it is off. */
@@ -339,7 +353,11 @@ public final class Vectorsync implements AutoCloseable {
                 try {
                     indexes.close();
                 } finally {
-                    database.close();
+                    try {
+                        access.close(); // records the keys' last uses
+                    } finally {
+                        database.close();
+                    }
                 }
             }
         }

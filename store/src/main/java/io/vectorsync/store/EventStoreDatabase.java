@@ -1,5 +1,6 @@
 package io.vectorsync.store;
 
+import io.vectorsync.store.access.AccessTables;
 import org.axonframework.common.jdbc.JdbcException;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
@@ -40,6 +41,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     private final JdbcConnectionPool pool;
     private final JdbcTransactionManager transactionManager;
     private final String description;
+    private final AccessTables accessTables;
     private boolean deadLetterSchemaCreated;
 
     private EventStoreDatabase(JdbcConnectionPool pool, String description) {
@@ -55,6 +57,7 @@ public final class EventStoreDatabase implements AutoCloseable {
             pool.dispose();
             throw new JdbcException("Cannot create the index version table", e);
         }
+        this.accessTables = new AccessTables(pool);
     }
 
     /**
@@ -81,6 +84,11 @@ public final class EventStoreDatabase implements AutoCloseable {
 
     public JdbcTransactionManager transactionManager() {
         return transactionManager;
+    }
+
+    /** API keys and the audit log. */
+    public AccessTables accessTables() {
+        return accessTables;
     }
 
     /** Where the data lives, for logs. */

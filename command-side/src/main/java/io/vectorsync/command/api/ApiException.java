@@ -31,4 +31,14 @@ public class ApiException extends RuntimeException {
     public static ApiException unavailable(String detail) {
         return new ApiException(Problem.of(503, "unavailable", "Service unavailable", detail, null));
     }
+
+    /** 401: no credentials, or ones that are not valid (the HTTP layer adds {@code WWW-Authenticate}). */
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(Problem.of(401, "unauthorized", "Unauthorized", detail, null));
+    }
+
+    /** 403: valid credentials that do not allow this. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(Problem.of(403, "forbidden", "Forbidden", detail, null));
+    }
 }

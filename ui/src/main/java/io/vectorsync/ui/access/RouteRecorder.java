@@ -1,0 +1,86 @@
+package io.vectorsync.ui.access;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRoute;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Routing rules that note every route registered through them ({@code METHOD /full/pattern}) and pass it on, so
+ * the access policy can be checked against the routes the server really has.
+ */
+public final class RouteRecorder implements HttpRules {
+
+    private final HttpRules delegate;
+    private final String prefix;
+    private final Set<String> routes;
+
+    public RouteRecorder(HttpRules delegate) {
+        this(delegate, "", new TreeSet<>());
+    }
+
+    private RouteRecorder(HttpRules delegate, String prefix, Set<String> routes) {
+        this.delegate = delegate;
+        this.prefix = prefix;
+        this.routes = routes;
+    }
+
+    /** Every route registered so far. */
+    public Set<String> routes() {
+        return Set.copyOf(routes);
+    }
+
+    @Override
+    public HttpRules register(HttpService... services) {
+        return register("", services);
+    }
+
+    @Override
+    public HttpRules register(String pathPattern, HttpService... services) {
+        List<HttpService> recorded = new ArrayList<>(services.length);
+        for (HttpService service : services) {
+            recorded.add(new Recorded(service, prefix + pathPattern, routes));
+        }
+        delegate.register(pathPattern, recorded.toArray(HttpService[]::new));
+        return this;
+    }
+
+    @Override
+    public HttpRules route(HttpRoute route) {
+        delegate.route(route);
+        return this;
+    }
+
+    @Override
+    public HttpRules route(Method method, String pathPattern, Handler handler) {
+        String full = prefix + (pathPattern.equals("/") && !prefix.isEmpty() ? "" : pathPattern);
+        routes.add(method.text() + " " + full);
+        delegate.route(method, pathPattern, handler);
+        return this;
+    }
+
+    /** A service whose routes are recorded under its prefix; its start and stop are its own. */
+    private record Recorded(HttpService service, String prefix, Set<String> routes) implements HttpService {
+
+        @Override
+        public void routing(HttpRules rules) {
+            service.routing(new RouteRecorder(rules, prefix, routes));
+        }
+
+        @Override
+        public void beforeStart() {
+            service.beforeStart();
+        }
+
+        @Override
+        public void afterStop() {
+            service.afterStop();
+        }
+    }
+}
