@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.vectorsync.ui.access.RouteRecorder;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -34,13 +35,15 @@ public final class Main {
             if (settings.server() != null) {
                 builder.config(settings.server()); // TLS, limits, timeouts: Helidon's whole server node
             }
+            RouteRecorder[] routes = new RouteRecorder[1];
             WebServer server = builder
                     .host(host)
                     .port(settings.port())
                     .shutdownHook(false)
-                    .routing(routing -> HttpApi.routing(routing, app))
-                    .build()
-                    .start();
+                    .routing(routing -> routes[0] = HttpApi.routing(routing, app))
+                    .build();
+            HttpApi.checkAccessRules(app.access().policy(), routes[0]);
+            server.start();
             LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
                     + server.port()
                     + " (data in " + settings.dataDir() + ")");
