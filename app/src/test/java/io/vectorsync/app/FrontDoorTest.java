@@ -263,6 +263,50 @@ class FrontDoorTest {
                 .isLessThan(page.getJsonArray("records").getJsonObject(0).getInt("id"));
     }
 
+    @Test
+    void everyKindOfIndexChangeIsAuditedByItsOwnName() throws Exception {
+        Map<String, String> admin = bearer(ADMIN_KEY);
+        String vector = "{\"title\":\"v\",\"body\":\"v\",\"vectors\":{\"space\":\"tiny\",\"vector\":[1,0,0,0]}}";
+        assertThat(send("PUT", "/v1/tenants/acme/documents/audit-vector", vector, admin).status).isEqualTo(201);
+        Answer rebuilt = send("POST", "/v1/admin/indexes/tiny/versions", "{}", admin);
+        assertThat(rebuilt.status).as(rebuilt.body).isEqualTo(202);
+        int version = rebuilt.json().getInt("version");
+        TestApp.await("version " + version + " caught up", Duration.ofSeconds(60), () -> {
+            try {
+                return send("POST", "/v1/admin/indexes/tiny/versions/" + version + "/swap", "", admin).status == 200;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        int previous = version - 1;
+        TestApp.await("the swap back", Duration.ofSeconds(60), () -> {
+            try {
+                return send("POST", "/v1/admin/indexes/tiny/versions/" + previous + "/swap", "", admin).status == 200;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(send("DELETE", "/v1/admin/indexes/tiny/versions/" + version, null, admin).status).isEqualTo(200);
+        Answer pointInTime = send("POST", "/v1/admin/indexes/tiny/versions", "{\"until\":{\"position\":1}}", admin);
+        assertThat(pointInTime.status).as(pointInTime.body).isEqualTo(202);
+        assertThat(send("POST", "/v1/admin/indexes/tiny/drift/repair", "", admin).status).isEqualTo(200);
+        assertThat(send("POST", "/v1/admin/dead-letters/vector-index/retry", "", admin).status).isEqualTo(200);
+
+        List<JsonObject> records = send("GET", "/v1/admin/audit?limit=500", null, admin).json()
+                .getJsonArray("records").getValuesAs(JsonObject.class);
+        List<String> actions = records.stream().filter(r -> r.getString("target").startsWith("indexes/tiny")
+                || r.getString("target").startsWith("dead-letters")).map(r -> r.getString("action") + " "
+                + r.getString("target") + " " + r.getString("outcome")).toList().reversed();
+        assertThat(actions).containsSubsequence(
+                "rebuild indexes/tiny/versions/" + version + " ok",
+                "swap indexes/tiny/versions/" + version + "/swap ok",
+                "rollback indexes/tiny/versions/" + previous + "/swap ok",
+                "drop indexes/tiny/versions/" + version + " ok",
+                "point-in-time indexes/tiny/versions/" + pointInTime.json().getInt("version") + " ok",
+                "drift-repair indexes/tiny/drift/repair ok",
+                "redrive dead-letters/vector-index/retry ok");
+    }
+
     /**
      * Every route the server has (from its routing) for every kind of caller: the expected answer comes from this
      * table, written out by hand, so a route added without a rule here fails, and so does a rule that changes.

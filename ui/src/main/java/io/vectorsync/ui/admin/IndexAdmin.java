@@ -9,7 +9,10 @@ import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Bodies;
 import io.vectorsync.json.Json;
+import io.vectorsync.ui.access.AuditEntry;
 import jakarta.json.JsonObject;
+
+import java.util.Optional;
 
 /**
  * {@code /v1/admin/indexes}: the versions of each space's index (see {@link IndexVersionControl}): start a rebuild into
@@ -31,8 +34,7 @@ public final class IndexAdmin implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/indexes", (req, res) -> send(res, 200, versions.describe()))
                 .post("/indexes/{space}/versions", this::rebuild)
-                .post("/indexes/{space}/versions/{version}/swap",
-                        (req, res) -> send(res, 200, versions.swap(space(req), version(req))))
+                .post("/indexes/{space}/versions/{version}/swap", this::swap)
                 .get("/indexes/{space}/drift", (req, res) -> {
                     int version = versionParameter(req);
                     send(res, 200, drift.check(space(req), versions.modelFilter(space(req), version), versions.index(space(req), version),
@@ -54,7 +56,28 @@ public final class IndexAdmin implements HttpService {
 
     private void rebuild(ServerRequest req, ServerResponse res) {
         String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_BODY) : "";
-        send(res, 202, versions.rebuild(space(req), body));
+        JsonObject built = versions.rebuild(space(req), body);
+        // the audit log tells a re-embedding and a point-in-time build from a plain rebuild
+        AuditEntry.of(req).ifPresent(entry -> entry.target("indexes/" + space(req) + "/versions/" + built.getInt("version"))
+                .action(built.containsKey("reembedding") ? "re-embed"
+                        : "pointInTime".equals(built.getString("role", "")) ? "point-in-time" : "rebuild"));
+        send(res, 202, built);
+    }
+
+    private void swap(ServerRequest req, ServerResponse res) {
+        Optional<AuditEntry> audit = AuditEntry.of(req);
+        // swapping back to the version that was live before is a rollback
+        audit.filter(entry -> "previous".equals(role(space(req), version(req)))).ifPresent(entry -> entry.action("rollback"));
+        send(res, 200, versions.swap(space(req), version(req)));
+    }
+
+    private String role(String space, int version) {
+        return versions.describe().getJsonArray("spaces").getValuesAs(JsonObject.class).stream()
+                .filter(s -> space.equals(s.getString("space", null)))
+                .flatMap(s -> s.getJsonArray("versions").getValuesAs(JsonObject.class).stream())
+                .filter(v -> v.getInt("version", -1) == version)
+                .map(v -> v.getString("role", null))
+                .findFirst().orElse(null);
     }
 
     private static String space(ServerRequest req) {
