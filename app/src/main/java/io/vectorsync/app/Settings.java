@@ -5,6 +5,7 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.store.StoreSettings;
 import io.vectorsync.ui.access.AccessSettings;
 
 import java.net.URI;
@@ -38,7 +39,8 @@ public record Settings(
         HotCacheSettings cache,
         Duration consistencyWait,
         AccessSettings access,
-        Config server) {
+        Config server,
+        StoreSettings store) {
 
     /** How long a read waits for its {@code consistentWith} position by default. */
     public static final Duration DEFAULT_CONSISTENCY_WAIT = Duration.ofSeconds(2);
@@ -50,6 +52,9 @@ public record Settings(
         if (access == null) {
             access = AccessSettings.DEFAULTS;
         }
+        if (store == null) {
+            store = StoreSettings.EMBEDDED;
+        }
     }
 
     /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
@@ -57,31 +62,37 @@ public record Settings(
                     List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
                     OpenSearchSettings opensearch, int segments, int batchSize) {
         this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT, AccessSettings.DEFAULTS, null);
+                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT, AccessSettings.DEFAULTS, null, StoreSettings.EMBEDDED);
     }
 
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
     }
 
     /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
     public Settings withConsistencyWait(Duration consistencyWait) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
     }
 
     /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
     public Settings withAccess(AccessSettings access) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
     }
 
     /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
     public Settings withServer(Config server) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+    }
+
+    /** The same settings on another store (PostgreSQL: its JDBC URL, user, password, pool size). */
+    public Settings withStore(StoreSettings store) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
     }
 
     public static Settings from(Config config) {
@@ -135,7 +146,17 @@ public record Settings(
                 cache(vs.get("cache")),
                 Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())),
                 access(vs.get("security")),
-                config.get("server"));
+                config.get("server"),
+                store(vs.get("store"), env));
+    }
+
+    /** {@code VECTORSYNC_STORE_URL} is read directly too, so a URL with {@code _} or {@code -} in it survives. */
+    private static StoreSettings store(Config store, Map<String, String> env) {
+        String url = env.getOrDefault("VECTORSYNC_STORE_URL", store.get("url").asString().orElse(""));
+        return new StoreSettings(url.isBlank() ? null : url,
+                store.get("user").asString().filter(u -> !u.isBlank()).orElse(null),
+                store.get("password").asString().filter(p -> !p.isBlank()).orElse(null),
+                store.get("pool-size").asInt().orElse(16));
     }
 
     private static AccessSettings access(Config security) {

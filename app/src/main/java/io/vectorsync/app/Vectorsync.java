@@ -82,7 +82,7 @@ public final class Vectorsync implements AutoCloseable {
     public static Vectorsync start(Settings settings) {
         LOG.info(() -> "Data directory: " + settings.dataDir());
         Serializer serializer = JsonbSerializer.create();
-        EventStoreDatabase database = EventStoreDatabase.openH2(settings.dataDir());
+        EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir());
         VectorIndexes indexes = null;
         HotVectorCache cache = null;
         Access access = null;
@@ -150,6 +150,7 @@ public final class Vectorsync implements AutoCloseable {
                         .configureCache(c -> new WeakReferenceCache()))
                 .registerComponent(WakingEventSource.class, c -> {
                     WakingEventSource source = new WakingEventSource(c.eventStore());
+                    database.onCommitElsewhere(source::wake);
                     c.onShutdown(source::close);
                     return source;
                 });

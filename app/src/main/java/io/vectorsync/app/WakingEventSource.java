@@ -62,6 +62,11 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
         }
     }
 
+    /** Another process committed events to the shared store: every stream looks for them now. */
+    void wake() {
+        wakeAll(true);
+    }
+
     private void wakeAll(boolean committed) {
         for (WakingStream stream : streams) {
             stream.wake(committed);

@@ -125,6 +125,6 @@ class DeadLetterAdminTest {
         return new Settings(settings.host(), settings.port(), settings.dataDir(), settings.nodeId(),
                 settings.maxRequestBytes(), settings.defaultSpace(), spaces, settings.indexKind(), settings.hnswM(),
                 settings.hnswEfConstruction(), settings.opensearch(), settings.segments(), settings.batchSize(),
-                settings.cache(), settings.consistencyWait(), settings.access(), settings.server());
+                settings.cache(), settings.consistencyWait(), settings.access(), settings.server(), settings.store());
     }
 }

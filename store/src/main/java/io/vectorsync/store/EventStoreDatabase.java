@@ -1,6 +1,9 @@
 package io.vectorsync.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.vectorsync.store.access.AccessTables;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.jdbc.JdbcException;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
@@ -30,34 +33,50 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.OptionalLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The write side's database: events, tracking tokens and dead letters in one JDBC database, so a
- * handler's token and the events its commands append commit in one transaction. The embedded
- * default is an H2 file under the data directory; PostgreSQL is the shared option (later).
+ * The one database: events, tracking tokens, dead letters, the index-version registry, API keys and the audit log,
+ * so a handler's token and the events its commands append commit in one transaction. The embedded default is an H2
+ * file under the data directory; PostgreSQL is the store several processes share ({@link StoreSettings#url()}).
+ * The schema is created and migrated by numbered steps ({@link Migrations}) when the database opens.
  */
 public final class EventStoreDatabase implements AutoCloseable {
 
-    private final JdbcConnectionPool pool;
+    private static final Logger LOG = Logger.getLogger(EventStoreDatabase.class.getName());
+
+    private final DataSource dataSource;
+    private final AutoCloseable pool;
+    private final Dialect dialect;
     private final JdbcTransactionManager transactionManager;
     private final String description;
     private final AccessTables accessTables;
-    private boolean deadLetterSchemaCreated;
+    private final Tables tables;
+    private final CommitListener listener;
 
-    private EventStoreDatabase(JdbcConnectionPool pool, String description) {
+    private EventStoreDatabase(DataSource dataSource, AutoCloseable pool, Dialect dialect, String description,
+                               CommitListener listener) {
+        this.dataSource = dataSource;
         this.pool = pool;
-        this.transactionManager = new JdbcTransactionManager(pool);
+        this.dialect = dialect;
+        this.transactionManager = new JdbcTransactionManager(dataSource);
         this.description = description;
-        try (Connection connection = pool.getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS IndexVersion (space VARCHAR(255) NOT NULL, version INT NOT NULL, "
-                    + "role VARCHAR(32) NOT NULL, settings VARCHAR(8000), createdAt VARCHAR(64) NOT NULL, "
-                    + "PRIMARY KEY (space, version))");
-        } catch (SQLException e) {
-            pool.dispose();
-            throw new JdbcException("Cannot create the index version table", e);
+        this.tables = new Tables(dialect);
+        this.listener = listener;
+        try {
+            int version = Migrations.apply(dataSource, dialect);
+            LOG.fine(() -> "Store schema at step " + version);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        this.accessTables = new AccessTables(pool);
+        this.accessTables = new AccessTables(dataSource);
+    }
+
+    /** The embedded H2 store under the data directory, or the database the settings name. */
+    public static EventStoreDatabase open(StoreSettings settings, Path dataDir) {
+        return settings.embedded() ? openH2(dataDir) : openJdbc(settings);
     }
 
     /**
@@ -75,11 +94,48 @@ public final class EventStoreDatabase implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "vectorsync", "");
         pool.setMaxConnections(32);
         pool.setLoginTimeout(10);
-        return new EventStoreDatabase(pool, dir.resolve("vectorsync.mv.db").toString());
+        return new EventStoreDatabase(pool, pool::dispose, Dialect.H2, dir.resolve("vectorsync.mv.db").toString(), null);
+    }
+
+    /**
+     * A shared database (PostgreSQL) through a bounded pool. A connection that cannot be had within a few seconds
+     * fails the request (a 503 for the caller) instead of holding it while the database is away.
+     */
+    private static EventStoreDatabase openJdbc(StoreSettings settings) {
+        Dialect dialect = Dialect.of(settings.url());
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.url());
+        if (settings.user() != null) {
+            config.setUsername(settings.user());
+        }
+        if (settings.password() != null) {
+            config.setPassword(settings.password());
+        }
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setConnectionTimeout(3_000);
+        config.setValidationTimeout(1_000);
+        config.setPoolName("vectorsync-store");
+        config.setAutoCommit(true);
+        // start even while the database is still coming up: the pool connects on first use
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource pool = new HikariDataSource(config);
+        CommitListener listener = new CommitListener(settings.url(), settings.user(), settings.password());
+        String where = settings.url().replaceAll("password=[^&;]*", "password=…");
+        try {
+            return new EventStoreDatabase(pool, pool, dialect, where, listener);
+        } catch (RuntimeException e) {
+            listener.close();
+            throw e;
+        }
     }
 
     public DataSource dataSource() {
-        return pool;
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
     }
 
     public JdbcTransactionManager transactionManager() {
@@ -91,52 +147,55 @@ public final class EventStoreDatabase implements AutoCloseable {
         return accessTables;
     }
 
-    /** Where the data lives, for logs. */
+    /** Where the data lives, for logs (no password). */
     public String description() {
         return description;
     }
 
+    /**
+     * Runs {@code callback} whenever any process commits events to this store; on the embedded store only this
+     * process writes, and it wakes its processors itself.
+     */
+    public void onCommitElsewhere(Runnable callback) {
+        if (listener != null) {
+            listener.onCommit(callback);
+        }
+    }
+
     public EventStorageEngine storageEngine(Serializer serializer, EventUpcaster upcasters) {
-        JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+        JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
                 .connectionProvider(transactionManager.connectionProvider())
                 .transactionManager(transactionManager)
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .upcasterChain(upcasters)
                 .dataType(byte[].class)
-                .batchSize(200)
-                .build();
-        engine.createSchema(H2Tables.EVENTS);
-        return engine;
+                // two writers of one document: a duplicate (aggregate, sequence) is a concurrency conflict,
+                // which Axon's default resolver does not see in pgjdbc's exception (AxonFramework #1368)
+                .persistenceExceptionResolver(new SQLStateResolver("23505"))
+                .batchSize(200);
+        return dialect == Dialect.POSTGRESQL ? new SerialAppends(builder) : builder.build();
     }
 
     public TokenStore tokenStore(Serializer serializer, String nodeId) {
-        JdbcTokenStore store = JdbcTokenStore.builder()
+        return JdbcTokenStore.builder()
                 .connectionProvider(transactionManager.connectionProvider())
                 .serializer(serializer)
                 .contentType(byte[].class)
                 .claimTimeout(Duration.ofSeconds(10))
                 .nodeId(nodeId)
                 .build();
-        transactionManager.executeInTransaction(() -> store.createSchema(H2Tables.TOKENS));
-        return store;
     }
 
     /** The dead-letter queue of one processing group; all groups share one table. */
-    public synchronized SequencedDeadLetterQueue<EventMessage<?>> deadLetterQueue(String processingGroup,
-                                                                                   Serializer serializer) {
-        JdbcSequencedDeadLetterQueue<EventMessage<?>> queue = JdbcSequencedDeadLetterQueue.builder()
+    public SequencedDeadLetterQueue<EventMessage<?>> deadLetterQueue(String processingGroup, Serializer serializer) {
+        return JdbcSequencedDeadLetterQueue.<EventMessage<?>>builder()
                 .processingGroup(processingGroup)
                 .connectionProvider(transactionManager.connectionProvider())
                 .transactionManager(transactionManager)
                 .genericSerializer(serializer)
                 .eventSerializer(serializer)
                 .build();
-        if (!deadLetterSchemaCreated) {
-            transactionManager.executeInTransaction(() -> queue.createSchema(H2Tables.DEAD_LETTERS));
-            deadLetterSchemaCreated = true;
-        }
-        return queue;
     }
 
     /** The global index of an aggregate's event: the position a read-your-writes query waits for. */
@@ -238,8 +297,12 @@ public final class EventStoreDatabase implements AutoCloseable {
         transactionManager.executeInTransaction(() -> {
             try (Connection connection = transactionManager.connectionProvider().getConnection();
                  PreparedStatement statement = connection.prepareStatement(
-                         "MERGE INTO IndexVersion (space, version, role, settings, createdAt) KEY (space, version) "
-                                 + "VALUES (?, ?, ?, ?, ?)")) {
+                         dialect == Dialect.H2
+                                 ? "MERGE INTO IndexVersion (space, version, role, settings, createdAt) KEY (space, version) "
+                                         + "VALUES (?, ?, ?, ?, ?)"
+                                 : "INSERT INTO IndexVersion (space, version, role, settings, createdAt) VALUES (?, ?, ?, ?, ?) "
+                                         + "ON CONFLICT (space, version) DO UPDATE SET role = EXCLUDED.role, "
+                                         + "settings = EXCLUDED.settings, createdAt = EXCLUDED.createdAt")) {
                 for (IndexVersionRecord version : versions) {
                     statement.setString(1, version.space());
                     statement.setInt(2, version.version());
@@ -289,6 +352,16 @@ public final class EventStoreDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } finally {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Closing the store's connections failed", e);
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ public final class Problems {
         if (t instanceof AggregateNotFoundException) {
             return Problem.of(404, "not-found", "Not found", "the document does not exist", null);
         }
-        if (t instanceof ConcurrencyException) {
+        if (t instanceof ConcurrencyException || t instanceof org.axonframework.modelling.command.AggregateStreamCreationException) {
             return Problem.of(409, "concurrent-write", "Concurrent write",
                     "another write to this document happened at the same time; retry", null);
         }

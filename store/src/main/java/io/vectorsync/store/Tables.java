@@ -13,20 +13,23 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Table definitions H2 2.x accepts (Axon ships none): identity syntax without commas, VARBINARY
- * instead of BLOB so payloads stay inline, identifiers long enough for "tenant/documentId", and
- * {@code IF NOT EXISTS} everywhere so creating the schema at every start is harmless.
+ * Axon's tables as both databases take them (Axon ships no H2 2.x factory, and its PostgreSQL one has a 255-character
+ * aggregate id and no dead-letter table): standard identity syntax, binary payloads inline ({@code VARBINARY} in H2,
+ * {@code BYTEA} in PostgreSQL, never BLOB or OID), identifiers long enough for "tenant/documentId", Axon's unique
+ * constraints, and {@code IF NOT EXISTS} everywhere so creating the schema over an existing one is harmless.
  */
-final class H2Tables {
+final class Tables {
 
     /** tenant (63) + "/" + document id (200), with room to spare. */
     private static final String ID = "VARCHAR(512)";
-    private static final String DATA = "VARBINARY(1000000000)";
 
-    private H2Tables() {
+    private final String data;
+
+    Tables(Dialect dialect) {
+        this.data = dialect.binaryType();
     }
 
-    static final EventTableFactory EVENTS = new EventTableFactory() {
+    final EventTableFactory events = new EventTableFactory() {
         @Override
         public PreparedStatement createDomainEventTable(Connection connection, EventSchema schema) throws SQLException {
             return connection.prepareStatement("CREATE TABLE IF NOT EXISTS " + schema.domainEventTable() + " (\n"
@@ -46,30 +49,34 @@ final class H2Tables {
         }
 
         /** The columns events and snapshots share; only the type column's nullability differs. */
-        private static String eventColumns(EventSchema schema, String typeColumn) {
+        private String eventColumns(EventSchema schema, String typeColumn) {
             return schema.aggregateIdentifierColumn() + " " + ID + " NOT NULL,\n"
                     + schema.sequenceNumberColumn() + " BIGINT NOT NULL,\n"
                     + schema.typeColumn() + " " + typeColumn + ",\n"
                     + schema.eventIdentifierColumn() + " VARCHAR(255) NOT NULL,\n"
-                    + schema.metaDataColumn() + " " + DATA + ",\n"
-                    + schema.payloadColumn() + " " + DATA + " NOT NULL,\n"
+                    + schema.metaDataColumn() + " " + data + ",\n"
+                    + schema.payloadColumn() + " " + data + " NOT NULL,\n"
                     + schema.payloadRevisionColumn() + " VARCHAR(255),\n"
                     + schema.payloadTypeColumn() + " VARCHAR(255) NOT NULL,\n"
                     + schema.timestampColumn() + " VARCHAR(255) NOT NULL,\n";
         }
     };
 
-    static final TokenTableFactory TOKENS = (connection, schema) -> connection.prepareStatement(
+    final TokenTableFactory tokens = this::tokenTable;
+
+    private PreparedStatement tokenTable(Connection connection, TokenSchema schema) throws SQLException {
+        return connection.prepareStatement(
             "CREATE TABLE IF NOT EXISTS " + schema.tokenTable() + " (\n"
                     + schema.processorNameColumn() + " VARCHAR(255) NOT NULL,\n"
                     + schema.segmentColumn() + " INTEGER NOT NULL,\n"
-                    + schema.tokenColumn() + " " + DATA + " NULL,\n"
+                    + schema.tokenColumn() + " " + data + " NULL,\n"
                     + schema.tokenTypeColumn() + " VARCHAR(255) NULL,\n"
                     + schema.timestampColumn() + " VARCHAR(255) NULL,\n"
                     + schema.ownerColumn() + " VARCHAR(255) NULL,\n"
                     + "PRIMARY KEY (" + schema.processorNameColumn() + "," + schema.segmentColumn() + "))");
+    }
 
-    static final DeadLetterTableFactory DEAD_LETTERS = new DeadLetterTableFactory() {
+    final DeadLetterTableFactory deadLetters = new DeadLetterTableFactory() {
         @Override
         public Statement createTableStatement(Connection connection, DeadLetterSchema schema) throws SQLException {
             Statement statement = connection.createStatement();
@@ -83,19 +90,19 @@ final class H2Tables {
                     + schema.timestampColumn() + " VARCHAR(255) NOT NULL,\n"
                     + schema.payloadTypeColumn() + " VARCHAR(255) NOT NULL,\n"
                     + schema.payloadRevisionColumn() + " VARCHAR(255),\n"
-                    + schema.payloadColumn() + " " + DATA + " NOT NULL,\n"
-                    + schema.metaDataColumn() + " " + DATA + ",\n"
+                    + schema.payloadColumn() + " " + data + " NOT NULL,\n"
+                    + schema.metaDataColumn() + " " + data + ",\n"
                     + schema.aggregateTypeColumn() + " VARCHAR(255),\n"
                     + schema.aggregateIdentifierColumn() + " " + ID + ",\n"
                     + schema.sequenceNumberColumn() + " BIGINT,\n"
                     + schema.tokenTypeColumn() + " VARCHAR(255),\n"
-                    + schema.tokenColumn() + " " + DATA + ",\n"
+                    + schema.tokenColumn() + " " + data + ",\n"
                     + schema.enqueuedAtColumn() + " VARCHAR(255) NOT NULL,\n"
                     + schema.lastTouchedColumn() + " VARCHAR(255),\n"
                     + schema.processingStartedColumn() + " VARCHAR(255),\n"
                     + schema.causeTypeColumn() + " VARCHAR(255),\n"
                     + schema.causeMessageColumn() + " VARCHAR(1023),\n"
-                    + schema.diagnosticsColumn() + " " + DATA + ",\n"
+                    + schema.diagnosticsColumn() + " " + data + ",\n"
                     + "PRIMARY KEY (" + schema.deadLetterIdentifierColumn() + "),\n"
                     + "UNIQUE (" + schema.processingGroupColumn() + "," + schema.sequenceIdentifierColumn() + ","
                     + schema.sequenceIndexColumn() + "))");
