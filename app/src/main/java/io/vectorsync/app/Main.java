@@ -4,10 +4,12 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.vectorsync.ui.access.RouteRecorder;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /** Starts Vectorsync with every role in one process: command API, encoder, projections, query API. */
@@ -34,13 +36,16 @@ public final class Main {
             if (settings.server() != null) {
                 builder.config(settings.server()); // TLS, limits, timeouts: Helidon's whole server node
             }
+            AtomicReference<RouteRecorder> routes = new AtomicReference<>();
             WebServer server = builder
                     .host(host)
                     .port(settings.port())
                     .shutdownHook(false)
-                    .routing(routing -> HttpApi.routing(routing, app))
-                    .build()
-                    .start();
+                    .routing(routing -> routes.set(HttpApi.routing(routing, app)))
+                    .build();
+            // built: every service has laid out its routes, and each must have exactly one access rule
+            routes.get().check(app.access().policy());
+            server.start();
             LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
                     + server.port()
                     + " (data in " + settings.dataDir() + ")");
