@@ -30,7 +30,6 @@ import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
 import io.vectorsync.ui.admin.ProcessorAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
-import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.RouteRecorder;
 import jakarta.json.JsonObjectBuilder;
 
@@ -43,8 +42,8 @@ public final class HttpApi {
     }
 
     /**
-     * Registers every route and filter. The answer notes each route as Helidon builds the routing (services lay
-     * out their routes only then): {@link #checkAccessRules} after the build.
+     * Registers every route and filter; answers what recorded the routes, to check against the access policy once
+     * the server is built (the services lay out their routes only then).
      */
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
@@ -82,15 +81,6 @@ public final class HttpApi {
                 })
                 .error(Throwable.class, HttpApi::problem);
         return routes;
-    }
-
-    /** Fails unless every built route has exactly one access rule, and every rule a route: nothing is open by accident. */
-    static void checkAccessRules(AccessPolicy policy, RouteRecorder routes) {
-        AccessPolicy.Mismatch mismatch = policy.compare(routes.routes());
-        if (!mismatch.none()) {
-            throw new IllegalStateException("every route needs exactly one access rule (AccessPolicy): routes without "
-                    + "one " + mismatch.routesWithoutRule() + ", rules without a route " + mismatch.rulesWithoutRoute());
-        }
     }
 
     private static void ready(Vectorsync app, ServerResponse res) {

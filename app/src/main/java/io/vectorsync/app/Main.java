@@ -9,6 +9,7 @@ import io.vectorsync.ui.access.RouteRecorder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /** Starts Vectorsync with every role in one process: command API, encoder, projections, query API. */
@@ -35,14 +36,15 @@ public final class Main {
             if (settings.server() != null) {
                 builder.config(settings.server()); // TLS, limits, timeouts: Helidon's whole server node
             }
-            RouteRecorder[] routes = new RouteRecorder[1];
+            AtomicReference<RouteRecorder> routes = new AtomicReference<>();
             WebServer server = builder
                     .host(host)
                     .port(settings.port())
                     .shutdownHook(false)
-                    .routing(routing -> routes[0] = HttpApi.routing(routing, app))
+                    .routing(routing -> routes.set(HttpApi.routing(routing, app)))
                     .build();
-            HttpApi.checkAccessRules(app.access().policy(), routes[0]);
+            // built: every service has laid out its routes, and each must have exactly one access rule
+            routes.get().check(app.access().policy());
             server.start();
             LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
                     + server.port()

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
@@ -392,6 +393,36 @@ final class Browser implements AutoCloseable {
 
     Object js(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /**
+     * Calls {@code fetch} from the page, as its own script would (same origin, with the cookies the browser holds
+     * for it, and only the headers given); answers the status and the body.
+     */
+    Fetched fetch(String method, String path, Map<String, String> headers) {
+        @SuppressWarnings("unchecked")
+        List<Object> answer = (List<Object>) js("""
+                return fetch(arguments[0], {method: arguments[1], headers: arguments[2], credentials: 'same-origin'})
+                  .then(async r => [r.status, await r.text()]);""", path, method, headers);
+        return new Fetched(((Number) answer.get(0)).intValue(), (String) answer.get(1));
+    }
+
+    record Fetched(int status, String body) {
+    }
+
+    /** The cookie the browser holds by that name for the current page, with what no script sees (null: none). */
+    Cookie cookie(String name) {
+        return driver.manage().getCookieNamed(name);
+    }
+
+    /** Gives the browser a cookie for the current page's site, as if the server had set it. */
+    void addCookie(Cookie cookie) {
+        driver.manage().addCookie(cookie);
+    }
+
+    /** The page's HTML as it is now. */
+    String html() {
+        return (String) js("return document.documentElement.outerHTML;");
     }
 
     /** What the page reported as broken since it was loaded: uncaught errors, unhandled rejections, console.error. */

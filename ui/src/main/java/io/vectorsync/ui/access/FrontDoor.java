@@ -58,8 +58,10 @@ public final class FrontDoor implements Filter {
         String action = matched.map(m -> m.rule().action()).orElse(null);
 
         Caller caller;
+        Admission admission;
         if (!keys.required()) {
             caller = Caller.LOCAL;
+            admission = () -> !keys.required(); // the first key stored ends what was let in without one
         } else {
             Optional<String> presented = presentedKey(req);
             if (presented.isPresent()) {
@@ -69,6 +71,8 @@ public final class FrontDoor implements Filter {
                     return;
                 }
                 caller = known.get();
+                String keyId = caller.keyId();
+                admission = () -> keys.byId(keyId).isPresent();
             } else {
                 Optional<Sessions.Session> session = req.headers().cookies().first(Sessions.COOKIE).flatMap(sessions::find);
                 Optional<Caller> holder = session.flatMap(s -> keys.byId(s.keyId())).map(Caller::inSession);
@@ -90,9 +94,13 @@ public final class FrontDoor implements Filter {
                     return;
                 }
                 caller = holder.get();
+                String sessionId = session.get().id();
+                String keyId = caller.keyId();
+                admission = () -> sessions.alive(sessionId) && keys.byId(keyId).isPresent();
             }
         }
         req.context().register(caller);
+        req.context().register(admission);
         if (!caller.may(need, tenant)) {
             deny(res, "forbidden", "Forbidden", "this key (" + caller.role().id() + ") may not "
                     + method.text() + " " + req.path().path(), action, caller, req);

@@ -14,6 +14,9 @@ import java.util.TreeSet;
 /**
  * Routing rules that note every route registered through them ({@code METHOD /full/pattern}) and pass it on, so
  * the access policy can be checked against the routes the server really has.
+ * <p>
+ * A service registered here lays out its routes only when the server builds its routing, not when it is
+ * registered: {@link #routes()} is complete only then, and {@link #check} belongs after the server is built.
  */
 public final class RouteRecorder implements HttpRules {
 
@@ -31,9 +34,23 @@ public final class RouteRecorder implements HttpRules {
         this.routes = routes;
     }
 
-    /** Every route registered so far. */
+    /** Every route registered so far (a service's once the server has built its routing). */
     public Set<String> routes() {
         return Set.copyOf(routes);
+    }
+
+    /**
+     * Fails unless each route has exactly one rule in the policy and each rule a route. Call it once the server is
+     * built (its routing built, every service's routes laid out) and before it starts: Helidon only logs a failure
+     * in a service's {@code beforeStart} and leaves the server stopped, without telling whoever started it.
+     */
+    public void check(AccessPolicy policy) {
+        AccessPolicy.Mismatch mismatch = policy.compare(routes());
+        if (!mismatch.none()) {
+            throw new IllegalStateException("every route needs exactly one access rule (AccessPolicy): routes "
+                    + "without one " + mismatch.routesWithoutRule() + ", rules without a route "
+                    + mismatch.rulesWithoutRoute());
+        }
     }
 
     @Override

@@ -66,6 +66,12 @@ final class Sessions {
         return Optional.of(seen);
     }
 
+    /** Whether the session is live, without counting this as a request (a stream asks as it goes). */
+    boolean alive(String id) {
+        Session session = sessions.get(id);
+        return session != null && !expired(session, clock.instant());
+    }
+
     void close(String id) {
         sessions.remove(id);
     }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
+import io.vectorsync.ui.access.Admission;
 import jakarta.json.JsonObject;
 
 import java.io.UncheckedIOException;
@@ -23,13 +24,16 @@ import java.util.logging.Logger;
  * ({@code processors}, {@code indexes}, {@code deadLetters}, {@code cache}) is sent when the stream opens and
  * again whenever it changes. One thread builds the snapshots every {@link #INTERVAL} while anyone listens, however
  * many consoles are open; the browsers never poll. A comment keeps an idle stream open through proxies. A snapshot
- * that fails to build is sent as an {@code error} event naming it, and the stream goes on.
+ * that fails to build is sent as an {@code error} event naming it, and the stream goes on. A stream ends within
+ * {@link #ADMISSION_CHECK} once what let it in no longer holds ({@link Admission}: its console session logged out
+ * or expired, its key revoked), so a logout or a revocation stops the flow of live status too.
  */
 public final class AdminStream implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(AdminStream.class.getName());
     static final Duration INTERVAL = Duration.ofMillis(500);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    static final Duration ADMISSION_CHECK = Duration.ofSeconds(1);
 
     private final Map<String, Supplier<JsonObject>> snapshots;
     private final Object changed = new Object();
@@ -60,23 +64,27 @@ public final class AdminStream implements HttpService {
     private void stream(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: do not buffer the stream
+        Admission admission = Admission.of(req);
         Map<String, String> sent = new HashMap<>();
         long seen = subscribe();
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             sink.emit(SseEvent.builder().comment("vectorsync admin stream").reconnectDelay(Duration.ofSeconds(2)).build());
-            while (!closing) {
+            long emitted = System.nanoTime();
+            while (!closing && admission.holds()) {
                 for (Map.Entry<String, String> snapshot : latest.entrySet()) {
                     if (!snapshot.getValue().equals(sent.get(snapshot.getKey()))) {
                         String key = snapshot.getKey();
                         boolean error = key.startsWith("error:");
                         sink.emit(SseEvent.builder().name(error ? "error" : key).data(snapshot.getValue()).build());
                         sent.put(key, snapshot.getValue());
+                        emitted = System.nanoTime();
                     }
                 }
                 sent.keySet().retainAll(latest.keySet()); // a failure that went away may come back: send it again
-                long next = awaitChange(seen);
-                if (next == seen) {
+                long next = awaitChange(seen, ADMISSION_CHECK);
+                if (next == seen && System.nanoTime() - emitted >= KEEP_ALIVE.toNanos()) {
                     sink.emit(SseEvent.builder().comment("keep-alive").build());
+                    emitted = System.nanoTime();
                 }
                 seen = next;
             }
@@ -115,9 +123,9 @@ public final class AdminStream implements HttpService {
         }
     }
 
-    /** Waits until the snapshots change or a keep-alive is due; answers the generation then. */
-    private long awaitChange(long seen) throws InterruptedException {
-        long deadline = System.nanoTime() + KEEP_ALIVE.toNanos();
+    /** Waits until the snapshots change or {@code atMost} passed; answers the generation then. */
+    private long awaitChange(long seen, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
         synchronized (changed) {
             while (generation == seen && !closing) {
                 long left = deadline - System.nanoTime();

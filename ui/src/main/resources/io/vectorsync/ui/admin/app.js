@@ -1,6 +1,9 @@
 // Vectorsync admin console: one page, plain JavaScript, nothing from outside. Live status comes from the
 // server-sent events of /v1/admin/stream; actions call the admin API and report their outcome in a toast.
 // Every piece of text from the server is set as text (never as HTML).
+// When the server has API keys, the console first asks GET /v1/admin/session: without a session it shows only
+// its login form (an admin key, exchanged once for an HttpOnly session cookie) and loads nothing else; with one
+// it keeps the session's CSRF token in memory (never in storage) and sends it with every change.
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -37,8 +40,20 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
-  const options = {method, headers: {Accept: 'application/json, application/problem+json'}};
+/** What GET /v1/admin/session said: whether keys are required and, in a session, its key and CSRF token. */
+const session = {authRequired: null, csrfToken: null, keyId: null, name: null, role: null};
+/** 'starting' (asking for the session), 'login' (the form and nothing else) or 'console'. */
+let mode = 'starting';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Calls the API. A change carries the session's CSRF token (the cookie alone is not enough for one). A 401 means
+ * the session ended (logged out elsewhere, expired, its key revoked) or keys were turned on: the console goes back
+ * to its login form, unless expected401 says the caller handles it (the session check, the login).
+ */
+async function api(method, path, body, {expected401 = false, retried = false} = {}) {
+  const options = {method, headers: {Accept: 'application/json, application/problem+json'}, credentials: 'same-origin'};
+  if (!SAFE_METHODS.has(method) && session.csrfToken) options.headers['X-CSRF-Token'] = session.csrfToken;
   if (body !== undefined) {
     options.headers['Content-Type'] = 'application/json';
     options.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -52,7 +67,16 @@ async function api(method, path, body) {
   const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = {detail: text}; }
-  if (!response.ok) throw new ApiError(response.status, json);
+  if (!response.ok) {
+    const error = new ApiError(response.status, json);
+    if (response.status === 401 && !expected401) sessionEnded();
+    // another tab logged in again and replaced the cookie: its session has another token (nothing was done)
+    if (response.status === 403 && !retried && session.authRequired && /\/csrf-token-missing$/.test(error.problem.type || '')) {
+      await checkSession({quiet: true});
+      if (mode === 'console' && session.csrfToken) return api(method, path, body, {expected401, retried: true});
+    }
+    throw error;
+  }
   return json;
 }
 
@@ -91,7 +115,7 @@ async function act(button, action, success) {
     if (success) toast(typeof success === 'function' ? success(result) : success);
     return result;
   } catch (e) {
-    toast(problemText(e), true);
+    if (!(e instanceof ApiError && e.status === 401)) toast(problemText(e), true); // 401: the login form says so
     return undefined;
   } finally {
     button.disabled = false;
@@ -121,31 +145,67 @@ const state = {processors: null, indexes: null, deadLetters: null, cache: null};
 const listeners = [];
 const onState = listener => listeners.push(listener);
 
+let source = null;
+let offlineTimer;
+let reconnectTimer;
+
 function connect() {
+  disconnect();
   const live = $('#live');
   const label = $('.label', live);
-  const source = new EventSource('/v1/admin/stream');
-  let offlineTimer;
-  source.onopen = () => {
+  live.dataset.state = 'connecting';
+  label.textContent = 'connecting…';
+  const stream = source = new EventSource('/v1/admin/stream'); // same origin: the session cookie goes with it
+  stream.onopen = () => {
     live.dataset.state = 'connected';
     label.textContent = 'live';
     clearTimeout(offlineTimer);
     $('#offline').hidden = true;
   };
-  source.onerror = () => {
+  stream.onerror = () => {
+    if (stream !== source) return;
     live.dataset.state = 'disconnected';
     label.textContent = 'reconnecting…';
     // a reconnect after a deploy takes a moment; say so only when it lasts
     clearTimeout(offlineTimer);
-    offlineTimer = setTimeout(() => { $('#offline').hidden = live.dataset.state === 'connected'; }, 3000);
+    offlineTimer = setTimeout(() => { $('#offline').hidden = live.dataset.state === 'connected' || mode !== 'console'; }, 3000);
+    streamFailed(stream);
   };
   for (const kind of Object.keys(state)) {
-    source.addEventListener(kind, event => {
+    stream.addEventListener(kind, event => {
+      if (stream !== source) return;
       state[kind] = JSON.parse(event.data);
       listeners.forEach(listener => listener(kind));
     });
   }
-  source.addEventListener('error', event => { if (event.data) toast(`Live status: ${event.data}`, true); });
+  stream.addEventListener('error', event => { if (event.data) toast(`Live status: ${event.data}`, true); });
+}
+
+function disconnect() {
+  clearTimeout(reconnectTimer);
+  clearTimeout(offlineTimer);
+  if (source) source.close();
+  source = null;
+}
+
+/**
+ * The stream broke: the server restarted or went away (the browser reconnects by itself), or it refused or ended
+ * the stream (once the session ended: the browser gives up on a 401). Asks whether the session still holds:
+ * without one the login form shows; with one, a stream the browser gave up on is opened again.
+ */
+let checkingStream = false;
+async function streamFailed(stream) {
+  if (checkingStream || mode !== 'console') return;
+  checkingStream = true;
+  try {
+    await checkSession({quiet: true});
+  } finally {
+    checkingStream = false;
+  }
+  if (mode === 'console' && stream === source && stream.readyState === EventSource.CLOSED) {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(() => { if (mode === 'console' && stream === source) connect(); }, 2000);
+  }
 }
 
 const spaces = () => (state.indexes && state.indexes.spaces) || [];
@@ -157,9 +217,14 @@ const views = {};
 let current = null;
 
 function route() {
+  if (mode !== 'console') return; // the login form first; the hash is kept for after it
   const [name, ...rest] = (location.hash.replace(/^#\/?/, '') || 'processors').split('/');
   const view = views[name] ? name : 'processors';
   const changed = current !== view;
+  if (changed && secretShown()) { // a new key's secret is shown once: leaving the view forgets it
+    dismissSecret();
+    if (mode !== 'console') return;
+  }
   current = view;
   for (const [key] of Object.entries(views)) $(`#view-${key}`).hidden = key !== view;
   for (const link of $$('[data-nav]')) {
@@ -826,8 +891,385 @@ views.documents = {show([tenant, documentId]) {
   }
 }};
 
+// ---------------------------------------------------------------- session: login, logout
+
+// what the console's bodies show before any data: put back whenever the console logs out or in again
+const DATA_BODIES = ['processors-body', 'cache-body', 'indexes-body', 'dead-letters-body', 'drift-body', 'search-body',
+  'documents-body', 'audit-body', 'keys-body', 'new-key'];
+const placeholders = new Map(DATA_BODIES.map(id => [id, [...document.getElementById(id).childNodes].map(n => n.cloneNode(true))]));
+
+/** Forgets everything the console showed: after a logout nothing of it stays in the page. */
+function forgetData() {
+  for (const kind of Object.keys(state)) state[kind] = null;
+  for (const [id, nodes] of placeholders) document.getElementById(id).replaceChildren(...nodes.map(n => n.cloneNode(true)));
+  updateDeadLetterBadge();
+  pending.clear();
+  openPayloads.clear();
+  inspection++;
+  letterRequest++;
+  auditRequest++;
+  keysRequest++;
+  deferredLogin = null;
+  current = null;
+  clearTimeout(toastTimer);
+  $('#toast').hidden = true;
+  if ($('#confirm').open) $('#confirm').close('no');
+}
+
+function setSession(answer) {
+  session.authRequired = Boolean(answer && answer.authRequired);
+  session.csrfToken = (answer && answer.csrfToken) || null;
+  session.keyId = (answer && answer.keyId) || null;
+  session.name = (answer && answer.name) || null;
+  session.role = (answer && answer.role) || null;
+}
+
+/** The login form and nothing else: no stream, no data. */
+function showLogin(notice) {
+  mode = 'login';
+  disconnect();
+  setSession(null);
+  forgetData();
+  for (const id of ['starting', 'views', 'nav', 'live', 'session', 'offline']) document.getElementById(id).hidden = true;
+  $('#login').hidden = false;
+  const form = $('form[data-test=login]');
+  const message = $('[data-field=login-notice]', form);
+  message.textContent = notice || '';
+  message.hidden = !notice;
+  $('[data-test=login-error]', form).replaceChildren();
+  form.elements.key.value = '';
+  document.title = 'Vectorsync — Log in';
+  form.elements.key.focus();
+}
+
+/** The console, once the server said who this is (or that it needs no key). */
+function enterConsole(answer) {
+  setSession(answer);
+  const fresh = mode !== 'console';
+  mode = 'console';
+  for (const id of ['starting', 'login']) document.getElementById(id).hidden = true;
+  for (const id of ['views', 'nav', 'live']) document.getElementById(id).hidden = false;
+  const who = $('#session');
+  who.hidden = !session.authRequired;
+  if (session.authRequired) {
+    $('[data-field=who]', who).textContent = session.name;
+    who.title = `${session.name}: key ${session.keyId} (${session.role}); the session runs until ${when(answer.expiresAt)}, `
+      + 'longer while it is used';
+  }
+  $('#keys-open-warning').hidden = session.authRequired;
+  if (fresh) {
+    forgetData();
+    connect();
+    route();
+  }
+}
+
+let deferredLogin = null;
+
+/** An API call answered 401: the session ended elsewhere, expired, or lost its key; or keys were turned on. */
+function sessionEnded() {
+  if (mode !== 'console') return;
+  const notice = session.authRequired
+    ? 'Your console session has ended (logged out, expired, or its key was revoked). Log in again.'
+    : 'This server now requires an API key. Log in with an admin key.';
+  if (secretShown()) { // a new key's secret is on screen: it must not vanish before it is copied
+    deferredLogin = notice;
+    return;
+  }
+  showLogin(notice);
+}
+
+/** Asks the server for the session: the console, the login form, or (server unreachable at the start) a retry. */
+async function checkSession({quiet = false} = {}) {
+  let answer;
+  try {
+    answer = await api('GET', '/v1/admin/session', undefined, {expected401: true});
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      if (mode === 'console') sessionEnded(); else if (mode !== 'login') showLogin();
+    } else if (mode === 'starting') {
+      $('#starting').className = '';
+      $('#starting').replaceChildren(h('span', {class: 'error-box', role: 'alert'},
+        h('strong', {}, 'Cannot reach Vectorsync'), `${problemText(e)} Trying again…`));
+      setTimeout(checkSession, 3000);
+    } else if (!quiet) {
+      toast(problemText(e), true);
+    }
+    return;
+  }
+  if (mode === 'login') return; // logged out meanwhile
+  enterConsole(answer);
+}
+
+function loginError(e) {
+  const titles = {401: 'That key was not accepted', 403: 'That key cannot open the console', 429: 'Too many attempts'};
+  const p = e instanceof ApiError ? e.problem : {};
+  return h('div', {class: 'error-box', role: 'alert', dataset: {test: 'error', status: String(e.status || '')}},
+    h('strong', {}, titles[e.status] || p.title || 'Could not log in'), p.detail || e.message);
+}
+
+$('form[data-test=login]').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const errorSlot = $('[data-test=login-error]', form);
+  const field = form.elements.key;
+  const key = field.value.trim();
+  errorSlot.replaceChildren();
+  if (!key) {
+    errorSlot.append(loginError(new Error('Paste an admin API key to log in.')));
+    field.focus();
+    return;
+  }
+  const button = $('button[type=submit]', form);
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const answer = await api('POST', '/v1/admin/session', {key}, {expected401: true});
+    field.value = '';
+    enterConsole(answer);
+    $('#main').focus({preventScroll: true});
+  } catch (e) {
+    errorSlot.append(loginError(e));
+    field.select();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+});
+
+$('[data-action=logout]').addEventListener('click', async event => {
+  const ended = await act(event.currentTarget, () => api('DELETE', '/v1/admin/session'));
+  if (ended !== undefined && mode === 'console') showLogin('You have logged out.');
+});
+
+// ---------------------------------------------------------------- audit log
+
+const AUDIT_PAGE = 50;
+let auditRequest = 0;
+let auditNext = null;
+
+function auditRow(record) {
+  const ok = record.status < 400;
+  return h('tr', {dataset: {action: record.action, id: String(record.id), status: String(record.status)}},
+    h('td', {dataset: {field: 'at'}, title: record.at}, when(record.at)),
+    h('td', {dataset: {field: 'key'}}, record.keyName || (record.keyId ? '' : h('span', {class: 'sub'}, 'no valid key')),
+      record.keyId ? h('span', {class: 'sub mono', dataset: {field: 'key-id'}}, record.keyId) : null),
+    h('td', {}, h('span', {class: 'pill', dataset: {field: 'action'}}, record.action)),
+    h('td', {class: 'mono', dataset: {field: 'target'}}, record.target),
+    h('td', {}, h('span', {class: `pill ${ok ? 'ok' : 'bad'}`, dataset: {field: 'outcome'}}, record.outcome),
+      h('span', {class: 'sub'}, `HTTP ${record.status}`)));
+}
+
+function auditFooter() {
+  if (auditNext === null) return h('p', {class: 'hint', dataset: {field: 'audit-end'}}, 'That is the start of the log.');
+  return h('p', {}, h('button', {type: 'button', dataset: {action: 'older'}, onclick: async e => {
+    const button = e.currentTarget;
+    await act(button, () => loadAudit(true));
+  }}, 'Load older'));
+}
+
+/** The newest page, or (older) the page before the oldest shown, appended. */
+async function loadAudit(older = false) {
+  const body = $('#audit-body');
+  const request = ++auditRequest;
+  if (!older) body.replaceChildren(h('p', {class: 'loading'}, 'Loading the audit log…'));
+  let page;
+  try {
+    page = await api('GET', `/v1/admin/audit?limit=${AUDIT_PAGE}${older && auditNext !== null ? `&before=${enc(auditNext)}` : ''}`);
+  } catch (e) {
+    if (request !== auditRequest) return;
+    if (older) throw e; // the button's toast says it; the rows shown stay
+    body.replaceChildren(errorBox(e));
+    return;
+  }
+  if (request !== auditRequest) return;
+  auditNext = page.next ?? null;
+  if (older) {
+    $('table[data-test=audit] tbody', body).append(...page.records.map(auditRow));
+  } else if (!page.records.length) {
+    body.replaceChildren(h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'Nothing recorded yet'),
+      h('div', {}, 'Admin actions — logins, pauses, replays, rebuilds, swaps, key changes — appear here as they happen.')));
+    return;
+  } else {
+    body.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'audit'}},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Key'), h('th', {}, 'Action'), h('th', {}, 'Target'),
+        h('th', {}, 'Outcome'))),
+      h('tbody', {}, page.records.map(auditRow)))), h('div', {class: 'audit-footer'}));
+  }
+  $('.audit-footer', body).replaceChildren(auditFooter());
+}
+
+$('[data-action=refresh-audit]').addEventListener('click', () => loadAudit());
+views.audit = {show() { loadAudit(); }};
+
+// ---------------------------------------------------------------- API keys
+
+let keysRequest = 0;
+
+function keyState(key) {
+  if (key.revoked) return 'revoked';
+  if (key.expiresAt && new Date(key.expiresAt).getTime() <= Date.now()) return 'expired';
+  return 'active';
+}
+
+async function revokeKey(button, key) {
+  const own = session.keyId === key.id;
+  if (await confirmAction(`Revoke key ${key.name}?`, `Requests with key ${key.id} are refused from now on (401) and `
+    + `its console sessions end${own ? ' — this one too: it uses that key' : ''}. A revoked key cannot be restored; `
+    + 'make a new one instead.', 'Revoke')) {
+    const revoked = await act(button, () => api('DELETE', `/v1/admin/keys/${enc(key.id)}`), `Key ${key.name} revoked`);
+    if (revoked !== undefined) loadKeys();
+  }
+}
+
+function keyRow(key) {
+  const keyStateText = keyState(key);
+  const configured = key.source === 'configuration';
+  const tenants = (key.tenants || []).map(t => t === '*' ? 'all (*)' : t).join(', ');
+  return h('tr', {dataset: {key: key.id}},
+    h('td', {}, h('strong', {dataset: {field: 'name'}}, key.name), h('span', {class: 'sub mono', dataset: {field: 'id'}}, key.id),
+      configured ? h('span', {class: 'sub'}, 'from the configuration') : null),
+    h('td', {}, h('span', {class: `pill role-${key.role}`, dataset: {field: 'role'}}, key.role)),
+    h('td', {dataset: {field: 'tenants'}}, tenants || '—'),
+    h('td', {dataset: {field: 'created'}, title: key.createdAt || ''}, configured ? 'at start' : when(key.createdAt)),
+    h('td', {dataset: {field: 'last-used'}, title: key.lastUsedAt || ''}, key.lastUsedAt ? when(key.lastUsedAt) : (configured ? '—' : 'never')),
+    h('td', {dataset: {field: 'expires'}, title: key.expiresAt || ''}, key.expiresAt ? when(key.expiresAt) : 'never'),
+    h('td', {class: 'num', dataset: {field: 'rate'}}, key.ratePerSecond ? `${number(key.ratePerSecond)}/s` : 'no limit'),
+    h('td', {}, h('span', {class: `pill ${keyStateText}`, dataset: {field: 'state'}}, keyStateText),
+      key.revokedAt ? h('span', {class: 'sub'}, `since ${when(key.revokedAt)}`) : null),
+    h('td', {}, !configured && !key.revoked ? h('button', {class: 'small', dataset: {action: 'revoke'},
+      onclick: e => revokeKey(e.currentTarget, key)}, 'Revoke…')
+      : configured ? h('span', {class: 'sub'}, 'remove it from the configuration') : null));
+}
+
+async function loadKeys() {
+  const body = $('#keys-body');
+  const request = ++keysRequest;
+  if (!$('table', body)) body.replaceChildren(h('p', {class: 'loading'}, 'Loading keys…'));
+  let answer;
+  try {
+    answer = await api('GET', '/v1/admin/keys');
+  } catch (e) {
+    if (request === keysRequest) body.replaceChildren(errorBox(e));
+    return;
+  }
+  if (request !== keysRequest) return;
+  renderKeys(answer.keys);
+}
+
+function renderKeys(keys) {
+  const body = $('#keys-body');
+  if (!keys.length) {
+    body.replaceChildren(h('div', {class: 'empty', dataset: {empty: ''}}, h('strong', {}, 'No keys'),
+      h('div', {}, 'Every request is served without a key, on loopback only. Create one below to require keys.')));
+    return;
+  }
+  body.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'keys'}},
+    h('thead', {}, h('tr', {}, h('th', {}, 'Key'), h('th', {}, 'Role'), h('th', {}, 'Tenants'), h('th', {}, 'Created'),
+      h('th', {}, 'Last used'), h('th', {}, 'Expires'), h('th', {class: 'num'}, 'Rate'), h('th', {}, 'State'),
+      h('th', {}, h('span', {class: 'sr-only'}, 'Actions')))),
+    h('tbody', {}, keys.map(keyRow)))));
+}
+
+function secretShown() {
+  return $('#new-key').childElementCount > 0;
+}
+
+/** The new key's secret, this once: the server keeps only its hash, and the console forgets it when dismissed. */
+function showSecret(created) {
+  const secret = h('code', {class: 'secret', dataset: {field: 'secret'}, tabindex: '0'}, created.key);
+  const selectSecret = () => {
+    const range = document.createRange();
+    range.selectNodeContents(secret);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  };
+  $('#new-key').replaceChildren(h('div', {class: 'panel secret-panel', dataset: {test: 'new-key', key: created.id}},
+    h('h2', {}, `Key “${created.name}” created`),
+    h('p', {}, h('strong', {}, 'Copy it now: it is shown this once. '),
+      'Vectorsync stores only its hash and cannot show it again; a lost key is revoked and replaced.'),
+    h('div', {class: 'secret-row'}, secret,
+      h('button', {type: 'button', class: 'small', dataset: {action: 'copy-secret'}, onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(created.key);
+          toast('The key is on the clipboard.');
+        } catch (e) {
+          selectSecret();
+          toast('The browser would not let the page copy it: the key is selected, press Ctrl+C (⌘C).', true);
+        }
+      }}, 'Copy')),
+    h('p', {class: 'hint'}, `${created.role} key for ${created.tenants.map(t => t === '*' ? 'all tenants' : t).join(', ')}: send it as `,
+      h('code', {}, 'Authorization: Bearer <key>'), ' or ', h('code', {}, 'X-API-Key: <key>'), '.'),
+    session.authRequired ? null : h('p', {class: 'notice'}, 'This server requires API keys from now on: keep an admin '
+      + 'key at hand to log in to this console.'),
+    h('div', {class: 'actions'}, h('button', {type: 'button', class: 'primary', dataset: {action: 'dismiss-secret'},
+      onclick: dismissSecret}, 'I have copied it'))));
+  selectSecret();
+  secret.focus();
+}
+
+function dismissSecret() {
+  $('#new-key').replaceChildren();
+  if (deferredLogin) {
+    const notice = deferredLogin;
+    deferredLogin = null;
+    showLogin(notice);
+  } else if (mode === 'console' && current === 'keys') {
+    loadKeys();
+  }
+}
+
+function keyRequest(form) {
+  const values = formValues(form);
+  const tenants = (values.tenants || '').split(',').map(t => t.trim()).filter(Boolean);
+  if (!values.name) throw new ApiError(400, {title: 'Name missing', detail: 'Name the key after who uses it.', field: 'name'});
+  if (!tenants.length) {
+    throw new ApiError(400, {title: 'Tenants missing', detail: 'List the tenants it may reach, separated by commas, or * for all.', field: 'tenants'});
+  }
+  const body = {name: values.name, role: values.role, tenants};
+  if (values.expiresAt) {
+    const at = new Date(values.expiresAt); // the field's local time
+    if (Number.isNaN(at.getTime())) throw new ApiError(400, {title: 'Not a time', detail: 'Pick a date and time for the expiry.', field: 'expiresAt'});
+    body.expiresAt = at.toISOString();
+  }
+  if (values.ratePerSecond !== undefined) body.ratePerSecond = values.ratePerSecond;
+  return body;
+}
+
+$('form[data-test=create-key]').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const errorSlot = $('.form-error', form);
+  errorSlot.replaceChildren();
+  let body;
+  try { body = keyRequest(form); } catch (e) { errorSlot.append(errorBox(e)); return; }
+  if (!session.authRequired && !await confirmAction('Require API keys from now on?', 'This server has no key yet and '
+    + 'serves everyone on loopback without one. Once this key exists, every request needs a key and this console an '
+    + 'admin key (the bootstrap key, or this one if it is an admin key).', 'Create key')) {
+    return;
+  }
+  const created = await act($('button[type=submit]', form), () => api('POST', '/v1/admin/keys', body)
+    .catch(e => { if (e.status !== 401) errorSlot.append(errorBox(e)); throw e; }), result => `Key ${result.name} created`);
+  if (!created) return;
+  form.reset();
+  $('#create-key-card').open = false;
+  showSecret(created);
+  if (session.authRequired) {
+    loadKeys();
+  } else { // the first key: the list would now answer 401, and the secret comes first; it is the only key
+    keysRequest++;
+    renderKeys([created]);
+    $('#keys-open-warning').hidden = true;
+  }
+});
+
+views.keys = {show() { loadKeys(); }};
+
 // ---------------------------------------------------------------- start
 
-window.addEventListener('hashchange', () => { route(); $('#main').focus({preventScroll: true}); });
-connect();
-route();
+window.addEventListener('hashchange', () => {
+  if (mode !== 'console') return; // the login form stays; the console opens on this hash after it
+  route();
+  $('#main').focus({preventScroll: true});
+});
+checkSession();

@@ -1,6 +1,7 @@
 package io.vectorsync.ui.admin;
 
 import io.helidon.webserver.WebServer;
+import io.vectorsync.ui.access.Admission;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +35,9 @@ class AdminStreamTest {
 
     private final AtomicReference<JsonObject> current = new AtomicReference<>(snapshot(1));
     private final AtomicInteger looks = new AtomicInteger();
+    /** What the front door let each stream in with: its session or key, still valid or not. */
+    private final AtomicBoolean admitted = new AtomicBoolean(true);
+    private static final String ENDED = "(the stream ended)";
     private final List<InputStream> opened = new ArrayList<>();
     private AdminStream stream;
     private WebServer server;
@@ -43,7 +48,12 @@ class AdminStreamTest {
             looks.incrementAndGet();
             return current.get();
         }));
-        server = WebServer.builder().port(0).routing(routing -> routing.register("/v1/admin", stream)).build().start();
+        server = WebServer.builder().port(0).routing(routing -> routing
+                .addFilter((chain, req, res) -> {
+                    req.context().register((Admission) admitted::get);
+                    chain.proceed();
+                })
+                .register("/v1/admin", stream)).build().start();
     }
 
     @AfterEach
@@ -95,6 +105,17 @@ class AdminStreamTest {
         assertThat(looks.get()).as("no looks once every console left").isEqualTo(after);
     }
 
+    @Test
+    void aStreamEndsOnceWhatLetItInNoLongerHolds() throws Exception {
+        LinkedBlockingQueue<String> events = listen();
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("counter " + snapshot(1));
+
+        admitted.set(false); // its console session logged out, or its key revoked
+
+        assertThat(events.poll(2 * AdminStream.ADMISSION_CHECK.toMillis() + 3000, TimeUnit.MILLISECONDS))
+                .as("the stream, soon after").isEqualTo(ENDED);
+    }
+
     private static JsonObject snapshot(int n) {
         return Json.createObjectBuilder().add("n", n).build();
     }
@@ -119,6 +140,7 @@ class AdminStreamTest {
                         name = null;
                     }
                 }
+                events.add(ENDED);
             } catch (Exception e) {
                 // closed by the test
             }
