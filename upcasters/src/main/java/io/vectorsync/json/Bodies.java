@@ -33,4 +33,18 @@ public final class Bodies {
             throw new UncheckedIOException("Could not read the request body", e);
         }
     }
+
+    /**
+     * The media types a JSON body may come as: {@code expected}, or {@code application/json} for any; JSON lines as
+     * {@code application/jsonl} too. A body without a Content-Type is taken as {@code expected}.
+     *
+     * @param actual the request's media type without parameters ({@code text/plain}), or null when it has none
+     * @throws UnsupportedMediaTypeException for any other media type
+     */
+    public static void requireMediaType(String actual, String expected) {
+        if (actual != null && !actual.equals(expected) && !actual.equals("application/json")
+                && !(expected.equals("application/x-ndjson") && actual.equals("application/jsonl"))) {
+            throw new UnsupportedMediaTypeException(expected, actual);
+        }
+    }
 }

@@ -53,7 +53,12 @@ public final class IndexAdmin implements HttpService {
     }
 
     private void rebuild(ServerRequest req, ServerResponse res) {
-        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_BODY) : "";
+        String body = "";
+        if (req.content().hasEntity()) {
+            Bodies.requireMediaType(req.headers().contentType().map(type -> type.mediaType().text()).orElse(null),
+                    "application/json");
+            body = Bodies.readAll(req.content().inputStream(), MAX_BODY);
+        }
         send(res, 202, versions.rebuild(space(req), body));
     }
 
