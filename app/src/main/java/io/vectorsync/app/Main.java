@@ -3,6 +3,7 @@ package io.vectorsync.app;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 
 import java.util.logging.Logger;
 
@@ -29,6 +30,19 @@ public final class Main {
                     .host(settings.host())
                     .port(settings.port())
                     .shutdownHook(false)
+                    // HTTP/1.1 only, with its limits spelled out. A second protocol (even HTTP/1.1 discovered
+                    // again next to this one) makes Helidon sniff each connection's first bytes, and it drops a
+                    // connection whose first read holds no line end within the limit without a word: a long path
+                    // would get no 414
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(Http1Config.builder()
+                            .maxPrologueLength(TransportProblems.MAX_REQUEST_LINE_BYTES)
+                            .maxHeadersSize(TransportProblems.MAX_HEADERS_BYTES)
+                            .build())
+                    // requests refused before routing are answered as problems too; their messages are Helidon's
+                    // safe ones (which tell headers too large from other bad headers)
+                    .errorHandling(errors -> errors.includeEntity(true))
+                    .directHandlers(TransportProblems.handlers())
                     .routing(routing -> HttpApi.routing(routing, app))
                     .build()
                     .start();
