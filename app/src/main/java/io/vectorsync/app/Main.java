@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.vectorsync.ui.access.RouteRecorder;
 
 import java.net.InetAddress;
@@ -41,6 +42,19 @@ public final class Main {
                     .host(host)
                     .port(settings.port())
                     .shutdownHook(false)
+                    // HTTP/1.1 only, with its limits spelled out. A second protocol (even HTTP/1.1 discovered
+                    // again next to this one) makes Helidon sniff each connection's first bytes, and it drops a
+                    // connection whose first read holds no line end within the limit without a word: a long path
+                    // would get no 414
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(Http1Config.builder()
+                            .maxPrologueLength(TransportProblems.MAX_REQUEST_LINE_BYTES)
+                            .maxHeadersSize(TransportProblems.MAX_HEADERS_BYTES)
+                            .build())
+                    // requests refused before routing are answered as problems too; their messages are Helidon's
+                    // safe ones (which tell headers too large from other bad headers)
+                    .errorHandling(errors -> errors.includeEntity(true))
+                    .directHandlers(TransportProblems.handlers())
                     .routing(routing -> routes.set(HttpApi.routing(routing, app)))
                     .build();
             // built: every service has laid out its routes, and each must have exactly one access rule

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /** Reads a request body without ever holding more than a set number of bytes. */
 public final class Bodies {
@@ -12,7 +11,10 @@ public final class Bodies {
     private Bodies() {
     }
 
-    /** The whole body as UTF-8; throws {@link PayloadTooLargeException} as soon as it passes the limit. */
+    /**
+     * The whole body as text; throws {@link PayloadTooLargeException} as soon as it passes the limit, and
+     * {@link io.vectorsync.domain.InvalidInputException} when it is not well-formed UTF-8 ({@link StrictJsonReader#utf8}).
+     */
     public static String readAll(InputStream in, long limit) {
         try (in) {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -26,9 +28,23 @@ public final class Bodies {
                 }
                 buffer.write(chunk, 0, n);
             }
-            return buffer.toString(StandardCharsets.UTF_8);
+            return StrictJsonReader.utf8(buffer.toByteArray(), buffer.size(), "body");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the request body", e);
+        }
+    }
+
+    /**
+     * The media types a JSON body may come as: {@code expected}, or {@code application/json} for any; JSON lines as
+     * {@code application/jsonl} too. A body without a Content-Type is taken as {@code expected}.
+     *
+     * @param actual the request's media type without parameters ({@code text/plain}), or null when it has none
+     * @throws UnsupportedMediaTypeException for any other media type
+     */
+    public static void requireMediaType(String actual, String expected) {
+        if (actual != null && !actual.equals(expected) && !actual.equals("application/json")
+                && !(expected.equals("application/x-ndjson") && actual.equals("application/jsonl"))) {
+            throw new UnsupportedMediaTypeException(expected, actual);
         }
     }
 }

@@ -4,12 +4,9 @@ import io.vectorsync.domain.InvalidInputException;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,24 +29,19 @@ public final class JsonInput {
         this.path = path;
     }
 
-    /** Parses a whole request body that must be one JSON object. */
+    /**
+     * Parses a whole request body, or one NDJSON line, that must be one JSON object, by the rules of
+     * {@link StrictJsonReader}.
+     */
     public static JsonInput parse(String json, String what) {
         if (json == null || json.isBlank()) {
             throw new InvalidInputException(what, "is empty; a JSON object is required");
         }
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new InvalidInputException(what, "must be a JSON object");
-            }
-            return new JsonInput(value.asJsonObject(), "");
-        } catch (JsonParsingException e) {
-            var location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNumber() + ", column " + location.getColumnNumber();
-            throw new InvalidInputException(what, "is not valid JSON" + where);
-        } catch (jakarta.json.JsonException e) {
-            throw new InvalidInputException(what, "is not valid JSON");
+        JsonValue value = StrictJsonReader.read(json, what);
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new InvalidInputException(what, "must be a JSON object");
         }
+        return new JsonInput(value.asJsonObject(), "");
     }
 
     public static JsonInput of(JsonObject object, String path) {

@@ -1,6 +1,6 @@
 package io.vectorsync.command.api;
 
-/** A failure the API answers with a specific status (413, 415, 503, ...). */
+/** A failure the API answers with a specific status (404, 409, 503, ...). */
 public class ApiException extends RuntimeException {
 
     private final Problem problem;
@@ -12,11 +12,6 @@ public class ApiException extends RuntimeException {
 
     public Problem problem() {
         return problem;
-    }
-
-    public static ApiException unsupportedMediaType(String expected, String actual) {
-        return new ApiException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                "send Content-Type " + expected + (actual == null ? "" : ", not " + actual), null));
     }
 
     public static ApiException notFound(String detail) {

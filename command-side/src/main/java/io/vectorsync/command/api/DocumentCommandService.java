@@ -14,6 +14,7 @@ import io.vectorsync.json.Bodies;
 import io.vectorsync.json.JsonInput;
 import io.vectorsync.json.PayloadTooLargeException;
 import io.vectorsync.json.Json;
+import io.vectorsync.json.StrictJsonReader;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -74,10 +75,10 @@ public final class DocumentCommandService implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         try (OutputStream out = res.outputStream()) {
             long number = 0;
-            String line;
+            byte[] line;
             while ((line = lines.next()) != null) {
                 number++;
-                if (line.isBlank() && !lines.lastWasTooLong()) {
+                if (NdjsonLineReader.blank(line) && !lines.lastWasTooLong()) {
                     continue;
                 }
                 JsonObject result = batchLine(tenant, number, line, lines.lastWasTooLong());
@@ -90,14 +91,15 @@ public final class DocumentCommandService implements HttpService {
     }
 
     /** One line of a batch: its own command and its own result; a bad line never stops the rest. */
-    private JsonObject batchLine(String tenant, long number, String line, boolean tooLong) {
+    private JsonObject batchLine(String tenant, long number, byte[] line, boolean tooLong) {
         JsonObjectBuilder result = Json.createObjectBuilder().add("line", number);
         String documentId = null;
         try {
             if (tooLong) {
                 throw new PayloadTooLargeException(maxRequestBytes);
             }
-            JsonInput json = JsonInput.parse(line, "line").allowOnly(BATCH_FIELDS);
+            JsonInput json = JsonInput.parse(StrictJsonReader.utf8(line, line.length, "line"), "line")
+                    .allowOnly(BATCH_FIELDS);
             documentId = json.requiredString("documentId");
             String op = json.optionalString("op");
             DocumentCommands.Answer answer;
@@ -136,15 +138,7 @@ public final class DocumentCommandService implements HttpService {
     }
 
     private static void requireJson(ServerRequest req, String expected) {
-        var contentType = req.headers().contentType();
-        if (contentType.isPresent()) {
-            String actual = contentType.get().mediaType().text();
-            boolean ok = actual.equals(expected) || actual.equals("application/json")
-                    || (expected.equals("application/x-ndjson") && actual.equals("application/jsonl"));
-            if (!ok) {
-                throw ApiException.unsupportedMediaType(expected, actual);
-            }
-        }
+        Bodies.requireMediaType(req.headers().contentType().map(type -> type.mediaType().text()).orElse(null), expected);
     }
 
     /** If-Match carries the version as an ETag ("3") or a bare number. */

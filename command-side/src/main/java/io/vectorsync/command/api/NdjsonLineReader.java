@@ -3,11 +3,11 @@ package io.vectorsync.command.api;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads an NDJSON body one line at a time, never holding more than a line of at most {@code limit}
- * bytes; a longer line is reported (and skipped) rather than buffered.
+ * bytes; a longer line is reported (and skipped) rather than buffered. Lines are bytes: each is decoded on its own
+ * ({@link io.vectorsync.json.StrictJsonReader#utf8}), so bad bytes fail only their line.
  */
 final class NdjsonLineReader {
 
@@ -24,7 +24,7 @@ final class NdjsonLineReader {
     }
 
     /** The next line without its terminator, or null at the end; check {@link #lastWasTooLong()}. */
-    String next() throws IOException {
+    byte[] next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         tooLong = false;
         boolean any = false;
@@ -34,7 +34,7 @@ final class NdjsonLineReader {
                 position = 0;
                 if (filled <= 0) {
                     filled = 0;
-                    return any ? finish(line) : null;
+                    return any ? line.toByteArray() : null;
                 }
             }
             any = true;
@@ -53,7 +53,7 @@ final class NdjsonLineReader {
             }
             if (position < filled) {
                 position++; // the newline
-                return finish(line);
+                return line.toByteArray(); // a CR before the LF stays: JSON reads it as whitespace
             }
         }
     }
@@ -62,8 +62,13 @@ final class NdjsonLineReader {
         return tooLong;
     }
 
-    private String finish(ByteArrayOutputStream line) {
-        String text = line.toString(StandardCharsets.UTF_8);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    /** Whether a line holds nothing but JSON whitespace (an empty line, or one left by CRLF): it is skipped. */
+    static boolean blank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

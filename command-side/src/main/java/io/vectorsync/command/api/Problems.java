@@ -3,6 +3,7 @@ package io.vectorsync.command.api;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.VersionConflictException;
 import io.vectorsync.json.PayloadTooLargeException;
+import io.vectorsync.json.UnsupportedMediaTypeException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -32,6 +33,9 @@ public final class Problems {
         }
         if (t instanceof PayloadTooLargeException tooLarge) {
             return Problem.of(413, "payload-too-large", "Payload too large", tooLarge.getMessage(), null);
+        }
+        if (t instanceof UnsupportedMediaTypeException unsupported) {
+            return Problem.of(415, "unsupported-media-type", "Unsupported media type", unsupported.getMessage(), null);
         }
         if (t instanceof VersionConflictException conflict) {
             return Problem.of(412, "version-conflict", "Version conflict", conflict.getMessage(), "If-Match");

@@ -74,7 +74,7 @@ public final class SearchService implements HttpService {
     }
 
     private void search(ServerRequest req, ServerResponse res) {
-        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
+        String body = body(req);
         SearchRequest request = parser.parse(req.path().pathParameters().get("tenant"), body);
 
         VectorIndex index = request.indexVersion() == null ? indexes.forSpace(request.space().name())
@@ -107,7 +107,7 @@ public final class SearchService implements HttpService {
      * document is there, else from the index; 404 when neither holds it live.
      */
     private void similar(ServerRequest req, ServerResponse res) {
-        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES) : "";
+        String body = body(req);
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
         SearchRequest request = parser.parseSimilar(tenant, body);
@@ -132,6 +132,16 @@ public final class SearchService implements HttpService {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
         res.send(SearchJson.response(request, hits, tookMs));
+    }
+
+    /** The request's JSON text, "" without a body; a body of another media type is refused before it is read. */
+    private static String body(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return "";
+        }
+        Bodies.requireMediaType(req.headers().contentType().map(type -> type.mediaType().text()).orElse(null),
+                "application/json");
+        return Bodies.readAll(req.content().inputStream(), MAX_REQUEST_BYTES);
     }
 
     /**

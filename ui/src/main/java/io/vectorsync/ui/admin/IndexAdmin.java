@@ -55,7 +55,12 @@ public final class IndexAdmin implements HttpService {
     }
 
     private void rebuild(ServerRequest req, ServerResponse res) {
-        String body = req.content().hasEntity() ? Bodies.readAll(req.content().inputStream(), MAX_BODY) : "";
+        String body = "";
+        if (req.content().hasEntity()) {
+            Bodies.requireMediaType(req.headers().contentType().map(type -> type.mediaType().text()).orElse(null),
+                    "application/json");
+            body = Bodies.readAll(req.content().inputStream(), MAX_BODY);
+        }
         JsonObject built = versions.rebuild(space(req), body);
         // the audit log tells a re-embedding and a point-in-time build from a plain rebuild
         AuditEntry.of(req).ifPresent(entry -> entry.target("indexes/" + space(req) + "/versions/" + built.getInt("version"))
