@@ -62,7 +62,7 @@ public final class HttpApi {
         RouteRecorder routes = new RouteRecorder(routing);
         routes.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
-                        new DocumentCommandService(app.axon().commandGateway(), app.database(), app.spaces(),
+                        new DocumentCommandService(app.committer(), app.database(), app.spaces(),
                                 app.settings().maxRequestBytes()),
                         new DocumentService(app.eventStore(), app::awaitEncoded, app.database()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
@@ -192,8 +192,8 @@ public final class HttpApi {
         if (problem.status() == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\"");
         }
-        if (problem.status() == 503) {
-            res.header(HeaderNames.RETRY_AFTER, failure instanceof ProjectionLagException ? "1" : "2");
+        if (problem.status() == 503 || problem.status() == 429) {
+            res.header(HeaderNames.RETRY_AFTER, failure instanceof ProjectionLagException || problem.status() == 429 ? "1" : "2");
         }
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);

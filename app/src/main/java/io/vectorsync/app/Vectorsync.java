@@ -1,5 +1,6 @@
 package io.vectorsync.app;
 
+import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.encoder.Encoder;
@@ -62,6 +63,7 @@ public final class Vectorsync implements AutoCloseable {
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
     private final Access access;
+    private final GroupCommitter committer;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -73,6 +75,7 @@ public final class Vectorsync implements AutoCloseable {
         this.axon = axon;
         this.cache = cache;
         this.access = access;
+        this.committer = new GroupCommitter(axon.commandBus(), database.transactionManager(), GroupCommitter.Settings.DEFAULTS);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class),
@@ -223,6 +226,11 @@ public final class Vectorsync implements AutoCloseable {
         return spaces;
     }
 
+    /** Writes from the command API, committed in groups. */
+    public GroupCommitter committer() {
+        return committer;
+    }
+
     /** API keys, console sessions, the access policy and the audit log. */
     public Access access() {
         return access;
@@ -342,6 +350,7 @@ public final class Vectorsync implements AutoCloseable {
     public void close() {
         stopping();
         try {
+            committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
             versions.close();
             axon.shutdown();
         } finally {

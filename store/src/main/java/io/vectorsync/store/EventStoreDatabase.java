@@ -231,6 +231,39 @@ public final class EventStoreDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The positions of many events at once, by (aggregate, sequence number): one query per few hundred aggregates,
+     * for answering a batch of writes. An event not found is absent from the answer.
+     */
+    public Map<Map.Entry<String, Long>, Long> positions(List<Map.Entry<String, Long>> events) {
+        Map<Map.Entry<String, Long>, Long> found = new java.util.HashMap<>();
+        List<String> aggregates = events.stream().map(Map.Entry::getKey).distinct().toList();
+        java.util.Set<Map.Entry<String, Long>> wanted = new java.util.HashSet<>(events);
+        for (int from = 0; from < aggregates.size(); from += 500) {
+            List<String> slice = aggregates.subList(from, Math.min(aggregates.size(), from + 500));
+            String sql = "SELECT aggregateIdentifier, sequenceNumber, globalIndex FROM DomainEventEntry "
+                    + "WHERE aggregateIdentifier IN (" + String.join(",", java.util.Collections.nCopies(slice.size(), "?"))
+                    + ")";
+            try (Connection connection = transactionManager.connectionProvider().getConnection();
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < slice.size(); i++) {
+                    statement.setString(i + 1, slice.get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        Map.Entry<String, Long> event = Map.entry(rs.getString(1), rs.getLong(2));
+                        if (wanted.contains(event)) {
+                            found.put(event, rs.getLong(3));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot read the positions of " + slice.size() + " documents' events", e);
+            }
+        }
+        return found;
+    }
+
     /** The position of the newest event in the log, or -1 when it is empty. */
     public long headPosition() {
         try (Connection connection = transactionManager.connectionProvider().getConnection();

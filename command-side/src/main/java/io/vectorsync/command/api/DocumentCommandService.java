@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.DocumentIds;
@@ -17,11 +18,12 @@ import io.vectorsync.json.Json;
 import io.vectorsync.json.StrictJsonReader;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,12 +35,15 @@ public final class DocumentCommandService implements HttpService {
     private static final Set<String> BATCH_FIELDS = Set.of("op", "documentId", "title", "body", "metadata", "source",
             "vectors", "expectedVersion", "reason");
 
+    /** Lines of a batch in flight at once: enough to fill a few commit groups, few enough to bound memory. */
+    private static final int WINDOW = 512;
+
     private final DocumentCommands commands;
     private final long maxRequestBytes;
 
-    public DocumentCommandService(CommandGateway commandGateway, EventStoreDatabase database, EmbeddingSpaces spaces,
+    public DocumentCommandService(GroupCommitter committer, EventStoreDatabase database, EmbeddingSpaces spaces,
                                   long maxRequestBytes) {
-        this.commands = new DocumentCommands(commandGateway, database, spaces);
+        this.commands = new DocumentCommands(committer, database, spaces);
         this.maxRequestBytes = maxRequestBytes;
     }
 
@@ -65,34 +70,43 @@ public final class DocumentCommandService implements HttpService {
         send(res, commands.delete(tenant, documentId, reason));
     }
 
+    /**
+     * An NDJSON batch. Lines are validated as they are read and handed to the group committer a window at a time,
+     * so they share transactions. Each line's result (small) is kept until the whole body has been read, and only
+     * then is the answer written, as Elasticsearch's {@code _bulk} does: a client that sends the whole body before it
+     * reads anything cannot deadlock with a server blocked writing results it does not read.
+     */
     private void batch(ServerRequest req, ServerResponse res) throws IOException {
         requireJson(req, "application/x-ndjson");
         String tenant = req.path().pathParameters().get("tenant");
         DocumentIds.requireValidTenant(tenant);
         int lineLimit = (int) Math.min(Integer.MAX_VALUE - 16, maxRequestBytes);
         NdjsonLineReader lines = new NdjsonLineReader(req.content().inputStream(), lineLimit);
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        try (OutputStream out = res.outputStream()) {
-            long number = 0;
-            byte[] line;
-            while ((line = lines.next()) != null) {
-                number++;
-                if (NdjsonLineReader.blank(line) && !lines.lastWasTooLong()) {
-                    continue;
-                }
-                JsonObject result = batchLine(tenant, number, line, lines.lastWasTooLong());
-                out.write((result.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-                if (number % 64 == 0) {
-                    out.flush();
-                }
+        ByteArrayOutputStream results = new ByteArrayOutputStream();
+        List<Line> window = new ArrayList<>(WINDOW);
+        long number = 0;
+        byte[] line;
+        while ((line = lines.next()) != null) {
+            number++;
+            if (NdjsonLineReader.blank(line) && !lines.lastWasTooLong()) {
+                continue;
+            }
+            window.add(batchLine(tenant, number, line, lines.lastWasTooLong()));
+            if (window.size() == WINDOW) {
+                settle(window, results);
             }
         }
+        settle(window, results);
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        res.send(results.toByteArray());
     }
 
-    /** One line of a batch: its own command and its own result; a bad line never stops the rest. */
-    private JsonObject batchLine(String tenant, long number, byte[] line, boolean tooLong) {
-        JsonObjectBuilder result = Json.createObjectBuilder().add("line", number);
+    /** One line of a batch: submitted, or already failed (bad input never reaches the committer). */
+    private record Line(long number, String documentId, DocumentCommands.Submitted submitted, RuntimeException failure) {
+    }
+
+    private Line batchLine(String tenant, long number, byte[] line, boolean tooLong) {
         String documentId = null;
         try {
             if (tooLong) {
@@ -102,24 +116,47 @@ public final class DocumentCommandService implements HttpService {
                     .allowOnly(BATCH_FIELDS);
             documentId = json.requiredString("documentId");
             String op = json.optionalString("op");
-            DocumentCommands.Answer answer;
             if (op == null || op.equals("upsert")) {
                 JsonInput fields = JsonInput.of(without(json.raw(), "op", "documentId", "reason"), "");
-                answer = commands.upsert(tenant, documentId, fields, null);
-            } else if (op.equals("delete")) {
-                answer = commands.delete(tenant, documentId, json.optionalString("reason"));
-            } else {
-                throw new InvalidInputException("op", "must be 'upsert' or 'delete'");
+                return new Line(number, documentId, commands.submitUpsert(tenant, documentId, fields, null), null);
             }
-            Json.createObjectBuilder(answer.body()).build().forEach(result::add);
-            return result.add("status", answer.status()).build();
+            if (op.equals("delete")) {
+                return new Line(number, documentId, commands.submitDelete(tenant, documentId,
+                        json.optionalString("reason")), null);
+            }
+            throw new InvalidInputException("op", "must be 'upsert' or 'delete'");
         } catch (RuntimeException e) {
-            Problem problem = Problems.from(e);
-            if (documentId != null) {
-                result.add("documentId", documentId);
-            }
-            return result.add("status", problem.status()).add("problem", problem.toJson()).build();
+            return new Line(number, documentId, null, e);
         }
+    }
+
+    /** Waits for the window's writes, appends one result line each, in input order, and empties the window. */
+    private void settle(List<Line> window, ByteArrayOutputStream results) {
+        List<DocumentCommands.Submitted> submitted = window.stream().map(Line::submitted)
+                .filter(java.util.Objects::nonNull).toList();
+        java.util.Iterator<DocumentCommands.Result> answers = commands.answers(submitted).iterator();
+        for (Line line : window) {
+            JsonObjectBuilder result = Json.createObjectBuilder().add("line", line.number());
+            RuntimeException failure = line.failure();
+            if (line.submitted() != null) {
+                DocumentCommands.Result answer = answers.next();
+                if (answer.failure() == null) {
+                    answer.answer().body().forEach(result::add);
+                    result.add("status", answer.answer().status());
+                } else {
+                    failure = answer.failure();
+                }
+            }
+            if (failure != null) {
+                Problem problem = Problems.from(failure);
+                if (line.documentId() != null) {
+                    result.add("documentId", line.documentId());
+                }
+                result.add("status", problem.status()).add("problem", problem.toJson());
+            }
+            results.writeBytes((result.build().toString() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        window.clear();
     }
 
     private static JsonObject without(JsonObject object, String... names) {

@@ -1,35 +1,37 @@
 package io.vectorsync.command.api;
 
+import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.UpsertOutcome;
-import io.vectorsync.json.JsonInput;
 import io.vectorsync.json.Json;
+import io.vectorsync.json.JsonInput;
+import io.vectorsync.store.EventStoreDatabase;
 import jakarta.json.JsonObject;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.AggregateStreamCreationException;
-import org.axonframework.modelling.command.ConcurrencyException;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The write operations behind the HTTP API, shared by single requests and NDJSON batches: parse,
- * send the command, answer with the version and the global position of the last event.
+ * The write operations behind the HTTP API, shared by single requests and NDJSON batches: parse and validate on the
+ * caller's thread, hand the command to the {@link GroupCommitter}, and once it is committed answer with the version
+ * and the global position of the document's last event. A batch submits many before it waits for the first, so
+ * its lines share transactions; their positions are then read in one query.
  */
 final class DocumentCommands {
 
-    private static final int MAX_ATTEMPTS = 8;
-
-    private final CommandGateway commandGateway;
+    private final GroupCommitter committer;
     private final EventStoreDatabase database;
     private final UpsertRequests upsertRequests;
 
-    DocumentCommands(CommandGateway commandGateway, EventStoreDatabase database, EmbeddingSpaces spaces) {
-        this.commandGateway = commandGateway;
+    DocumentCommands(GroupCommitter committer, EventStoreDatabase database, EmbeddingSpaces spaces) {
+        this.committer = committer;
         this.database = database;
         this.upsertRequests = new UpsertRequests(spaces);
     }
@@ -38,65 +40,95 @@ final class DocumentCommands {
     record Answer(int status, JsonObject body, long version) {
     }
 
+    /** A write handed to the committer: what it was, and its outcome to come. */
+    record Submitted(String tenant, String documentId, boolean delete, CompletableFuture<Object> outcome) {
+    }
+
+    /** An answer, or the failure that is the answer. */
+    record Result(Answer answer, RuntimeException failure) {
+    }
+
     Answer upsert(String tenant, String documentId, JsonInput json, Long expectedVersion) {
+        return single(submitUpsert(tenant, documentId, json, expectedVersion));
+    }
+
+    Answer delete(String tenant, String documentId, String reason) {
+        return single(submitDelete(tenant, documentId, reason));
+    }
+
+    /** Validates an upsert and queues it; bad input throws here, before anything is queued. */
+    Submitted submitUpsert(String tenant, String documentId, JsonInput json, Long expectedVersion) {
         DocumentIds.requireValidTenant(tenant);
         DocumentIds.requireValidDocumentId(documentId);
         json.allowOnly(UpsertRequests.FIELDS);
         Long version = expectedVersion != null ? expectedVersion : json.optionalLong("expectedVersion");
-        UpsertOutcome outcome = send(upsertRequests.parse(tenant, documentId, json, version));
-        int status = outcome.result() == UpsertOutcome.Result.CREATED ? 201 : 200;
-        return answer(status, tenant, documentId, outcome.version(), outcome.result().wireName());
+        return new Submitted(tenant, documentId, false,
+                committer.submit(upsertRequests.parse(tenant, documentId, json, version)));
     }
 
-    Answer delete(String tenant, String documentId, String reason) {
+    Submitted submitDelete(String tenant, String documentId, String reason) {
         DocumentIds.requireValidTenant(tenant);
         DocumentIds.requireValidDocumentId(documentId);
-        DeleteOutcome outcome;
-        try {
-            outcome = send(new DeleteDocument(tenant, documentId, reason));
-        } catch (AggregateNotFoundException e) {
-            throw ApiException.notFound("document '" + documentId + "' of tenant '" + tenant + "' does not exist");
-        }
-        return answer(200, tenant, documentId, outcome.version(), outcome.deleted() ? "deleted" : "already_deleted");
+        return new Submitted(tenant, documentId, true, committer.submit(new DeleteDocument(tenant, documentId, reason)));
     }
 
-    /**
-     * Sends a command, again when another write to the same document won the race for its next sequence number
-     * (two processes, or two requests, at once): the retry loads the document as that write left it, so an
-     * upsert applies on top of it and one with If-Match answers 412 itself.
-     */
-    private <R> R send(Object command) {
-        for (int attempt = 1; ; attempt++) {
+    /** Waits for each write in order and answers them all, reading their positions in one query. */
+    List<Result> answers(List<Submitted> writes) {
+        List<Object> outcomes = new ArrayList<>(writes.size());
+        List<Map.Entry<String, Long>> events = new ArrayList<>();
+        for (Submitted write : writes) {
+            Object outcome;
             try {
-                return commandGateway.sendAndWait(command);
-            } catch (RuntimeException e) {
-                if (attempt >= MAX_ATTEMPTS || !lostARace(e)) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, 4L * attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                outcome = write.outcome().join();
+            } catch (CompletionException e) {
+                outcome = e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            }
+            outcomes.add(outcome);
+            long version = switch (outcome) {
+                case UpsertOutcome upsert -> upsert.version();
+                case DeleteOutcome delete -> delete.version();
+                default -> 0;
+            };
+            if (version > 0) {
+                events.add(Map.entry(DocumentIds.aggregateId(write.tenant(), write.documentId()), version - 1));
             }
         }
-    }
-
-    static boolean lostARace(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConcurrencyException || t instanceof AggregateStreamCreationException) {
-                return true;
-            }
+        Map<Map.Entry<String, Long>, Long> positions = events.isEmpty() ? Map.of() : database.positions(events);
+        List<Result> results = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            results.add(result(writes.get(i), outcomes.get(i), positions));
         }
-        return false;
+        return results;
     }
 
-    private Answer answer(int status, String tenant, String documentId, long version, String result) {
-        long position = database.position(DocumentIds.aggregateId(tenant, documentId), version - 1).orElse(-1);
+    private Answer single(Submitted write) {
+        Result result = answers(List.of(write)).getFirst();
+        if (result.failure() != null) {
+            throw result.failure();
+        }
+        return result.answer();
+    }
+
+    private Result result(Submitted write, Object outcome, Map<Map.Entry<String, Long>, Long> positions) {
+        String id = DocumentIds.aggregateId(write.tenant(), write.documentId());
+        return switch (outcome) {
+            case UpsertOutcome upsert -> new Result(answer(upsert.result() == UpsertOutcome.Result.CREATED ? 201 : 200,
+                    write, upsert.version(), upsert.result().wireName(),
+                    positions.getOrDefault(Map.entry(id, upsert.version() - 1), -1L)), null);
+            case DeleteOutcome delete -> new Result(answer(200, write, delete.version(),
+                    delete.deleted() ? "deleted" : "already_deleted",
+                    positions.getOrDefault(Map.entry(id, delete.version() - 1), -1L)), null);
+            case AggregateNotFoundException notFound when write.delete() -> new Result(null, ApiException.notFound(
+                    "document '" + write.documentId() + "' of tenant '" + write.tenant() + "' does not exist"));
+            case RuntimeException failure -> new Result(null, failure);
+            default -> new Result(null, new IllegalStateException("unexpected outcome " + outcome));
+        };
+    }
+
+    private static Answer answer(int status, Submitted write, long version, String result, long position) {
         JsonObject body = Json.createObjectBuilder()
-                .add("tenant", tenant)
-                .add("documentId", documentId)
+                .add("tenant", write.tenant())
+                .add("documentId", write.documentId())
                 .add("result", result)
                 .add("version", version)
                 .add("position", position)
