@@ -75,7 +75,8 @@ public final class Vectorsync implements AutoCloseable {
         this.axon = axon;
         this.cache = cache;
         this.access = access;
-        this.committer = new GroupCommitter(axon.commandBus(), database.transactionManager(), GroupCommitter.Settings.DEFAULTS);
+        this.committer = new GroupCommitter(axon.commandBus(), database.transactionManager(), database::reachable,
+                GroupCommitter.Settings.DEFAULTS);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class),

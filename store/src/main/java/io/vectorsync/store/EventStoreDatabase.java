@@ -98,7 +98,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /**
-     * A shared database (PostgreSQL) through a bounded pool. A connection that cannot be had within a few seconds
+     * A shared database (PostgreSQL) through a bounded pool. A connection that cannot be had within 1.5 s
      * fails the request (a 503 for the caller) instead of holding it while the database is away.
      */
     private static EventStoreDatabase openJdbc(StoreSettings settings) {
@@ -113,7 +113,7 @@ public final class EventStoreDatabase implements AutoCloseable {
         }
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(Math.min(2, settings.poolSize()));
-        config.setConnectionTimeout(3_000);
+        config.setConnectionTimeout(1_500);
         config.setValidationTimeout(1_000);
         config.setPoolName("vectorsync-store");
         config.setAutoCommit(true);
@@ -145,6 +145,15 @@ public final class EventStoreDatabase implements AutoCloseable {
     /** API keys and the audit log. */
     public AccessTables accessTables() {
         return accessTables;
+    }
+
+    /** Whether a connection to the database can be had and answers now (within the pool's connection timeout). */
+    public boolean reachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Where the data lives, for logs (no password). */

@@ -60,7 +60,7 @@ public final class Problems {
         if (t instanceof io.vectorsync.command.commit.GroupCommitter.Overloaded overloaded) {
             return Problem.of(429, "overloaded", "Too many writes", overloaded.getMessage(), null);
         }
-        if (storeUnreachable(failure)) {
+        if (t instanceof io.vectorsync.command.commit.GroupCommitter.StoreUnavailable || storeUnreachable(failure)) {
             LOG.warning(() -> "The store is unreachable: " + failure);
             return Problem.of(503, "store-unavailable", "Store unavailable",
                     "the event store cannot be reached; nothing was written — retry shortly", null);

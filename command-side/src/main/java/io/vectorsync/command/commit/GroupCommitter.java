@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,14 +40,20 @@ public final class GroupCommitter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class.getName());
     private static final int MAX_ATTEMPTS_ALONE = 8;
+    /** After the store was found away, writes are refused without trying for this long. */
+    private static final Duration STORE_AWAY_REFUSAL = Duration.ofSeconds(1);
 
     private final CommandBus commandBus;
     private final TransactionManager transactionManager;
+    private final BooleanSupplier storeReachable;
     private final int maxGroup;
     private final long lingerNanos;
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private volatile boolean closing;
+    /** Until when writes are refused at once: the store was found away a moment ago (System.nanoTime). */
+    private long storeAwayUntil;
+    private Throwable storeAwayCause;
 
     /** Settings: the most commands per transaction, the longest wait for more, and how many may queue. */
     public record Settings(int maxGroup, Duration linger, int queueCapacity) {
@@ -58,6 +65,13 @@ public final class GroupCommitter implements AutoCloseable {
                 throw new IllegalArgumentException("group commit: max-group and queue-capacity must be positive, linger "
                         + "zero or more");
             }
+        }
+    }
+
+    /** The database cannot be reached: nothing of the write was stored; the caller should answer 503. */
+    public static final class StoreUnavailable extends RuntimeException {
+        StoreUnavailable(Throwable cause) {
+            super("the event store cannot be reached; nothing was written — retry shortly", cause);
         }
     }
 
@@ -75,9 +89,11 @@ public final class GroupCommitter implements AutoCloseable {
     private record Outcome(Pending pending, Object result, Throwable failure) {
     }
 
-    public GroupCommitter(CommandBus commandBus, TransactionManager transactionManager, Settings settings) {
+    public GroupCommitter(CommandBus commandBus, TransactionManager transactionManager, BooleanSupplier storeReachable,
+                          Settings settings) {
         this.commandBus = commandBus;
         this.transactionManager = transactionManager;
+        this.storeReachable = storeReachable;
         this.maxGroup = settings.maxGroup();
         this.lingerNanos = settings.linger().toNanos();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -139,7 +155,8 @@ public final class GroupCommitter implements AutoCloseable {
                 }
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "Group commit failed unexpectedly; its commands are answered with the failure", e);
-                group.forEach(p -> p.answer().completeExceptionally(e));
+                Throwable failure = explained(e);
+                group.forEach(p -> p.answer().completeExceptionally(failure));
             } finally {
                 group.clear();
             }
@@ -147,6 +164,11 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private void commit(List<Pending> group) {
+        if (storeAwayCause != null && System.nanoTime() < storeAwayUntil) {
+            // every writer gets its 503 at once instead of each waiting for the pool to give up again
+            group.forEach(p -> p.answer().completeExceptionally(new StoreUnavailable(storeAwayCause)));
+            return;
+        }
         if (group.size() == 1) {
             alone(group.getFirst());
             return;
@@ -189,13 +211,17 @@ public final class GroupCommitter implements AutoCloseable {
     private Outcome dispatch(Pending pending) {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        commandBus.dispatch(pending.command(), (CommandMessage<?> command, CommandResultMessage<?> answer) -> {
-            if (answer.isExceptional()) {
-                failure[0] = answer.exceptionResult();
-            } else {
-                result[0] = answer.getPayload();
-            }
-        });
+        try {
+            commandBus.dispatch(pending.command(), (CommandMessage<?> command, CommandResultMessage<?> answer) -> {
+                if (answer.isExceptional()) {
+                    failure[0] = answer.exceptionResult();
+                } else {
+                    result[0] = answer.getPayload();
+                }
+            });
+        } catch (RuntimeException e) { // a unit of work that could not even start its transaction
+            failure[0] = e;
+        }
         return new Outcome(pending, result[0], failure[0]);
     }
 
@@ -208,7 +234,7 @@ public final class GroupCommitter implements AutoCloseable {
                 return;
             }
             if (attempt >= MAX_ATTEMPTS_ALONE || !lostARace(outcome.failure())) {
-                pending.answer().completeExceptionally(outcome.failure());
+                pending.answer().completeExceptionally(explained(outcome.failure()));
                 return;
             }
             try {
@@ -219,6 +245,31 @@ public final class GroupCommitter implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * A database failure while the database cannot be reached is an outage, not a bug: said so, so the caller
+     * answers 503 (a pooled connection found dead, a connection refused, a pool that waited in vain).
+     */
+    private Throwable explained(Throwable failure) {
+        boolean persistence = false;
+        for (Throwable t = failure; t != null && !persistence; t = t.getCause()) {
+            persistence = t instanceof java.sql.SQLException || t instanceof org.axonframework.common.jdbc.JdbcException
+                    || t instanceof org.axonframework.eventsourcing.eventstore.EventStoreException;
+        }
+        if (!persistence) {
+            return failure;
+        }
+        boolean timedOut = false;
+        for (Throwable t = failure; t != null && !timedOut; t = t.getCause()) {
+            timedOut = t instanceof java.sql.SQLTransientConnectionException;
+        }
+        if (timedOut || !storeReachable.getAsBoolean()) {
+            storeAwayCause = failure;
+            storeAwayUntil = System.nanoTime() + STORE_AWAY_REFUSAL.toNanos();
+            return new StoreUnavailable(failure);
+        }
+        return failure;
     }
 
     /** Whether another write to the same document took the next sequence number first: worth another try. */
