@@ -7,6 +7,7 @@ import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.TextChunker;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.store.StoreSettings;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -47,11 +48,19 @@ public final class IngestBenchmark {
 
     private static final int DIMENSION = 384;
     private static final int BATCH = 200;
+    /** PostgreSQL server to run on (a fresh database per run), or null for the embedded H2 store. */
+    private static String storeUrl;
+    /** Concurrent writers, each sending its share of the documents in NDJSON batches of 500 lines. */
+    private static int writers = 1;
 
     public static void main(String[] args) throws Exception {
         int textDocs = intArg(args, "--text-docs", 300);
         int vectorDocs = intArg(args, "--vector-docs", 5000);
         int rounds = intArg(args, "--rounds", 3);
+        storeUrl = BenchSupport.stringArg(args, "--store-url", null);
+        writers = intArg(args, "--writers", 1);
+        System.out.println("store: " + (storeUrl == null ? "embedded H2" : "PostgreSQL (a fresh database per run)")
+                + "; writers: " + writers);
         List<Doc> texts = Corpus.documents(textDocs, 42);
         float[][] vectors = randomUnitVectors(vectorDocs, 7);
         MiniLmEmbeddingModel model = new MiniLmEmbeddingModel();
@@ -123,22 +132,49 @@ public final class IngestBenchmark {
     /** Starts a fresh app, sends one NDJSON batch, and times until every document is searchable. */
     private static double throughThe(String tenant, int documents, String ndjson, String space) throws Exception {
         Path dataDir = Files.createTempDirectory("vectorsync-bench");
-        Main.Running running = Main.start(new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "default",
+        Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "default",
                 List.of(new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
                                 new ChunkerSettings("recursive", 200, 20)),
                         new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
                                 ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, BATCH));
+                "lucene", 16, 100, null, 2, BATCH);
+        if (storeUrl != null) {
+            settings = settings.withStore(new StoreSettings(freshDatabase(storeUrl, tenant), null, null, 16));
+        }
+        Main.Running running = Main.start(settings);
         try {
             VectorIndex index = running.app().indexes().forSpace(space);
             HttpClient http = HttpClient.newHttpClient();
             warmUp(http, running, index);
             long start = System.nanoTime();
-            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + running.port() + "/v1/tenants/" + tenant + "/documents:batch"))
-                    .header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofLines());
-            long failed = response.body().filter(line -> !line.contains("\"status\":201")).count();
+            URI batch = URI.create("http://localhost:" + running.port() + "/v1/tenants/" + tenant + "/documents:batch");
+            long failed;
+            if (writers == 1) {
+                failed = send(http, batch, ndjson);
+            } else {
+                List<String> lines = ndjson.lines().toList();
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+                List<java.util.concurrent.Future<Long>> shares = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    shares.add(pool.submit(() -> {
+                        long bad = 0;
+                        List<String> mine = new ArrayList<>();
+                        for (int i = writer; i < lines.size(); i += writers) {
+                            mine.add(lines.get(i));
+                        }
+                        for (int from = 0; from < mine.size(); from += 500) {
+                            bad += send(http, batch, String.join("\n", mine.subList(from, Math.min(mine.size(), from + 500))) + "\n");
+                        }
+                        return bad;
+                    }));
+                }
+                failed = 0;
+                for (var share : shares) {
+                    failed += share.get();
+                }
+                pool.shutdown();
+            }
             if (failed > 0) {
                 throw new IllegalStateException(failed + " lines of the batch failed");
             }
@@ -152,6 +188,29 @@ public final class IngestBenchmark {
             running.stop();
             deleteRecursively(dataDir);
         }
+    }
+
+    /** Sends one NDJSON batch; answers how many of its lines were not created. */
+    private static long send(HttpClient http, URI batch, String ndjson) throws Exception {
+        HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(batch)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the batch answered " + response.statusCode());
+        }
+        return response.body().filter(line -> !line.contains("\"status\":201")).count();
+    }
+
+    /** A new, empty database on the PostgreSQL server the URL names; answers its URL. */
+    private static String freshDatabase(String serverUrl, String name) throws java.sql.SQLException {
+        String database = ("bench_" + name + "_" + System.nanoTime()).replace('-', '_');
+        try (var connection = java.sql.DriverManager.getConnection(serverUrl);
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        }
+        int query = serverUrl.indexOf('?');
+        String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
+        return base.substring(0, base.lastIndexOf('/') + 1) + database + (query < 0 ? "" : serverUrl.substring(query));
     }
 
     /** One document through every stage first, so model loading and JIT warm-up are not measured. */
