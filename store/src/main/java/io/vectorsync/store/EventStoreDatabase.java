@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * file under the data directory; PostgreSQL is the store several processes share ({@link StoreSettings#url()}).
  * The schema is created and migrated by numbered steps ({@link Migrations}) when the database opens.
  */
-public final class EventStoreDatabase implements AutoCloseable {
+public final class EventStoreDatabase implements LogPositions, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventStoreDatabase.class.getName());
 
@@ -199,6 +199,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** The global index of an aggregate's event: the position a read-your-writes query waits for. */
+    @Override
     public OptionalLong position(String aggregateId, long sequenceNumber) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -214,6 +215,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** Every event of an aggregate: its sequence number → its position in the log (global index). */
+    @Override
     public java.util.Map<Long, Long> positions(String aggregateId) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -232,6 +234,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** The position of the newest event in the log, or -1 when it is empty. */
+    @Override
     public long headPosition() {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT MAX(globalIndex) FROM DomainEventEntry");
@@ -244,6 +247,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** When the event at a position was stored; empty when there is none there. */
+    @Override
     public Optional<Instant> timestampAt(long position) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(

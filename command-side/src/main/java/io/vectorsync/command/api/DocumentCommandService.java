@@ -7,7 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Bodies;
@@ -36,9 +36,10 @@ public final class DocumentCommandService implements HttpService {
     private final DocumentCommands commands;
     private final long maxRequestBytes;
 
-    public DocumentCommandService(CommandGateway commandGateway, EventStoreDatabase database, EmbeddingSpaces spaces,
+    /** @param log where each write's last event stands in the log, for its answer's {@code position} */
+    public DocumentCommandService(CommandGateway commandGateway, LogPositions log, EmbeddingSpaces spaces,
                                   long maxRequestBytes) {
-        this.commands = new DocumentCommands(commandGateway, database, spaces);
+        this.commands = new DocumentCommands(commandGateway, log, spaces);
         this.maxRequestBytes = maxRequestBytes;
     }
 

@@ -1,7 +1,7 @@
 package io.vectorsync.command.api;
 
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;
@@ -25,12 +25,12 @@ final class DocumentCommands {
     private static final int MAX_ATTEMPTS = 8;
 
     private final CommandGateway commandGateway;
-    private final EventStoreDatabase database;
+    private final LogPositions log;
     private final UpsertRequests upsertRequests;
 
-    DocumentCommands(CommandGateway commandGateway, EventStoreDatabase database, EmbeddingSpaces spaces) {
+    DocumentCommands(CommandGateway commandGateway, LogPositions log, EmbeddingSpaces spaces) {
         this.commandGateway = commandGateway;
-        this.database = database;
+        this.log = log;
         this.upsertRequests = new UpsertRequests(spaces);
     }
 
@@ -93,7 +93,7 @@ final class DocumentCommands {
     }
 
     private Answer answer(int status, String tenant, String documentId, long version, String result) {
-        long position = database.position(DocumentIds.aggregateId(tenant, documentId), version - 1).orElse(-1);
+        long position = log.position(DocumentIds.aggregateId(tenant, documentId), version - 1).orElse(-1);
         JsonObject body = Json.createObjectBuilder()
                 .add("tenant", tenant)
                 .add("documentId", documentId)
