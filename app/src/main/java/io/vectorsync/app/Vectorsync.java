@@ -1,5 +1,6 @@
 package io.vectorsync.app;
 
+import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.encoder.Encoder;
@@ -169,6 +170,8 @@ public final class Vectorsync implements AutoCloseable {
                     .registerEventUpcaster(c -> Upcasters.chain())
                     .registerComponent(LogPositions.class, c -> new AxonServerLog(c.eventStore(),
                             c.getComponent(AxonServerConnectionManager.class), axonServer.context()));
+            // a handler's 400, 404 or 412 reaches the sender as details: Axon Server carries no exception
+            configurer.onInitialize(c -> c.commandBus().registerHandlerInterceptor(CommandFailures.interceptor()));
         } else {
             configurer.configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
                     .registerComponent(LogPositions.class, c -> database);

@@ -69,7 +69,8 @@ final class DocumentCommands {
         for (int attempt = 1; ; attempt++) {
             try {
                 return commandGateway.sendAndWait(command);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException sent) {
+                RuntimeException e = CommandFailures.restore(sent); // the handler's own exception, through Axon Server too
                 if (attempt >= MAX_ATTEMPTS || !lostARace(e)) {
                     throw e;
                 }
