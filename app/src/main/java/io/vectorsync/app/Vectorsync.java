@@ -95,6 +95,7 @@ public final class Vectorsync implements AutoCloseable {
         HotVectorCache cache = null;
         Access access = null;
         try {
+            requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             SpaceModels models = new SpaceModels(settings, database);
@@ -119,6 +120,19 @@ public final class Vectorsync implements AutoCloseable {
             }
             database.close();
             throw e;
+        }
+    }
+
+    /**
+     * Axon Server's log and the store's are two logs, and nothing copies events from one to the other: over a store
+     * that holds events, Axon Server mode would show none of its documents while its indexes and tokens still did.
+     */
+    static void requireOneLog(Settings settings, EventStoreDatabase database) {
+        if (settings.axonServer().enabled() && database.headPosition() >= 0) {
+            throw new IllegalStateException("vectorsync.axonserver.enabled, but the store " + database.description()
+                    + " holds events of its own (Axon Server mode keeps only tokens, dead letters, index versions and "
+                    + "keys there). Events are not copied between the two: use a new store (data directory or "
+                    + "database) for Axon Server mode, or turn it off to go on with this one");
         }
     }
 

@@ -4,6 +4,7 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.index.lucene.HnswSettings;
@@ -11,6 +12,7 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.axonserver.connector.AxonServerConfiguration;
 import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 import org.axonframework.axonserver.connector.command.AxonServerCommandBus;
@@ -19,6 +21,7 @@ import org.axonframework.axonserver.connector.query.AxonServerQueryBus;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -123,6 +126,23 @@ class AxonServerWiringTest {
             assertThat(axon.getComponent(AxonServerConnectionManager.class)).isNull();
             Stream.of(axon.eventStore(), axon.commandBus(), axon.queryBus(), axon.eventBus())
                     .forEach(component -> assertThat(component.getClass().getName()).doesNotStartWith(CONNECTOR));
+        }
+    }
+
+    @Test
+    void aStoreThatHoldsEventsIsRefusedBeforeAnythingConnects() throws IOException {
+        Settings settings = settings(dir);
+        try (EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir())) {
+            database.storageEngine(JsonbSerializer.create(), Upcasters.chain()).appendEvents(
+                    new GenericDomainEventMessage<>("Document", "acme/x", 0, new DocumentDeleted("acme", "x", null)));
+        }
+        try (ServerSocket axonServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Settings withAxonServer = settings.withAxonServer(
+                    AxonServerSettings.at("127.0.0.1:" + axonServer.getLocalPort(), "default", null));
+            assertThatThrownBy(() -> Vectorsync.start(withAxonServer)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("holds events of its own").hasMessageContaining("use a new store");
+            axonServer.setSoTimeout(200);
+            assertThatThrownBy(axonServer::accept).isInstanceOf(SocketTimeoutException.class);
         }
     }
 
