@@ -32,6 +32,7 @@ import io.vectorsync.ui.admin.ProcessorAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
 import io.vectorsync.ui.access.RouteRecorder;
 import jakarta.json.JsonObjectBuilder;
+import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 
 import java.util.Map;
 
@@ -47,7 +48,7 @@ public final class HttpApi {
      */
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
-                app.versions()::processors, app.database(), app.settings().nodeId());
+                app.versions()::processors, app.database(), app.log(), app.settings().nodeId());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
                 app.versions()::deadLetters, app.axon().eventSerializer());
         AdminStream stream = new AdminStream(Map.of(
@@ -62,9 +63,9 @@ public final class HttpApi {
         RouteRecorder routes = new RouteRecorder(routing);
         routes.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
-                        new DocumentCommandService(app.committer(), app.database(), app.spaces(),
+                        new DocumentCommandService(app.committer(), app.log(), app.spaces(),
                                 app.settings().maxRequestBytes()),
-                        new DocumentService(app.eventStore(), app::awaitEncoded, app.database()::positions),
+                        new DocumentService(app.eventStore(), app::awaitEncoded, app.log()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
@@ -86,12 +87,22 @@ public final class HttpApi {
     private static void ready(Vectorsync app, ServerResponse res) {
         JsonObjectBuilder checks = Json.createObjectBuilder();
         boolean up = true;
+        // with Axon Server the store still holds the tokens, dead letters and keys: checked as "store"
+        AxonServerSettings axonServer = app.settings().axonServer();
+        String store = axonServer.enabled() ? "store" : "eventStore";
         try {
             app.database().position("-", 0);
-            checks.add("eventStore", "UP");
+            checks.add(store, "UP");
         } catch (RuntimeException e) {
-            checks.add("eventStore", "DOWN: " + e.getMessage());
+            checks.add(store, "DOWN: " + e.getMessage());
             up = false;
+        }
+        if (axonServer.enabled()) {
+            boolean connected = app.axon().getComponent(AxonServerConnectionManager.class)
+                    .isConnected(axonServer.context());
+            checks.add("eventStore", (connected ? "UP: " : "DOWN: not connected to ") + "Axon Server at "
+                    + axonServer.servers() + ", context " + axonServer.context());
+            up &= connected;
         }
         JsonObjectBuilder indexes = Json.createObjectBuilder();
         for (VectorIndex index : app.indexes().all()) {

@@ -3,6 +3,7 @@ package io.vectorsync.app;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.IndexVersionRecord;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Json;
 import io.vectorsync.json.JsonInput;
@@ -87,6 +88,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
 
     private final Settings settings;
     private final EventStoreDatabase database;
+    private final LogPositions log;
     private final VectorIndexes live;
     private final Configuration axon;
     private final StreamableMessageSource<TrackedEventMessage<?>> source;
@@ -114,13 +116,14 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         volatile Thread thread;
     }
 
-    IndexVersions(Settings settings, EventStoreDatabase database, VectorIndexes live, Configuration axon,
+    IndexVersions(Settings settings, EventStoreDatabase database, LogPositions log, VectorIndexes live, Configuration axon,
                   StreamableMessageSource<TrackedEventMessage<?>> source,
                   io.vectorsync.command.encoder.EmbeddingSpaces spaces, SpaceModels models) {
         this.spaces = spaces;
         this.models = models;
         this.settings = settings;
         this.database = database;
+        this.log = log;
         this.live = live;
         this.axon = axon;
         this.source = source;
@@ -236,7 +239,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         }
         Fed running = fed.get(key(record.space(), record.version()));
         if (running != null) {
-            long head = database.headPosition();
+            long head = log.headPosition();
             long position = position(running.processor);
             // positions count from 1: the event at position p is the p-th (up to gaps)
             long done = Math.max(0, position);
@@ -488,7 +491,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         IndexVersionRecord wasLive = record(space, oldVersion); // before the aliases move
         EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(Vectorsync.VECTOR_INDEX_GROUP)
                 .orElseThrow();
-        if (!awaitCaughtUp(space, version, target.processor, database.headPosition())) {
+        if (!awaitCaughtUp(space, version, target.processor, log.headPosition())) {
             throw ApiException.conflict("version " + version + " of space '" + space + "' has not caught up with the "
                     + "log yet; see its progress, or rebuild with autoSwap to swap once it has");
         }
@@ -828,7 +831,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
                     Fed running = fed.get(key(record.space(), record.version()));
                     // one with dead letters waits for the operator to retry or evict them
                     if (running != null && caughtUp(record.space(), record.version(), running.processor,
-                            database.headPosition()) && running.letters.queue().size() == 0) {
+                            log.headPosition()) && running.letters.queue().size() == 0) {
                         swap(record.space(), record.version());
                     }
                 }

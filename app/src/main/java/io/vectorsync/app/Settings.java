@@ -40,7 +40,8 @@ public record Settings(
         Duration consistencyWait,
         AccessSettings access,
         Config server,
-        StoreSettings store) {
+        StoreSettings store,
+        AxonServerSettings axonServer) {
 
     /** How long a read waits for its {@code consistentWith} position by default. */
     public static final Duration DEFAULT_CONSISTENCY_WAIT = Duration.ofSeconds(2);
@@ -55,6 +56,18 @@ public record Settings(
         if (store == null) {
             store = StoreSettings.EMBEDDED;
         }
+        if (axonServer == null) {
+            axonServer = AxonServerSettings.DISABLED;
+        }
+    }
+
+    /** Without Axon Server: the store holds the events too. */
+    public Settings(String host, int port, Path dataDir, String nodeId, long maxRequestBytes, String defaultSpace,
+                    List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
+                    OpenSearchSettings opensearch, int segments, int batchSize, HotCacheSettings cache,
+                    Duration consistencyWait, AccessSettings access, Config server, StoreSettings store) {
+        this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
+                opensearch, segments, batchSize, cache, consistencyWait, access, server, store, AxonServerSettings.DISABLED);
     }
 
     /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
@@ -68,31 +81,43 @@ public record Settings(
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
     }
 
     /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
     public Settings withConsistencyWait(Duration consistencyWait) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
     }
 
     /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
     public Settings withAccess(AccessSettings access) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
     }
 
     /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
     public Settings withServer(Config server) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
     }
 
     /** The same settings on another store (PostgreSQL: its JDBC URL, user, password, pool size). */
     public Settings withStore(StoreSettings store) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store);
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
+    }
+
+    /** The same settings with Axon Server as the event store and command router ({@link AxonServerSettings#DISABLED}: none). */
+    public Settings withAxonServer(AxonServerSettings axonServer) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer);
     }
 
     public static Settings from(Config config) {
@@ -147,7 +172,15 @@ public record Settings(
                 Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())),
                 access(vs.get("security")),
                 config.get("server"),
-                store(vs.get("store"), env));
+                store(vs.get("store"), env),
+                axonServer(vs.get("axonserver")));
+    }
+
+    private static AxonServerSettings axonServer(Config axonServer) {
+        return new AxonServerSettings(axonServer.get("enabled").asBoolean().orElse(false),
+                axonServer.get("servers").asString().orElse("localhost:8124"),
+                axonServer.get("context").asString().orElse("default"),
+                axonServer.get("token").asString().orElse(null));
     }
 
     /** {@code VECTORSYNC_STORE_URL} is read directly too, so a URL with {@code _} or {@code -} in it survives. */

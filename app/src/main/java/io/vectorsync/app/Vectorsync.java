@@ -1,5 +1,7 @@
 package io.vectorsync.app;
 
+import io.vectorsync.command.api.CommandFailures;
+import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
@@ -8,6 +10,7 @@ import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
 import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
@@ -24,6 +27,9 @@ import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
+import org.axonframework.axonserver.connector.AxonServerConfiguration;
+import org.axonframework.axonserver.connector.AxonServerConnectionManager;
+import org.axonframework.axonserver.connector.ServerConnectorConfigurerModule;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
@@ -31,6 +37,7 @@ import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.Serializer;
 
@@ -58,12 +65,13 @@ public final class Vectorsync implements AutoCloseable {
     private final VectorIndexes indexes;
     private final EmbeddingSpaces spaces;
     private final Configuration axon;
+    private final LogPositions log;
     /** Null when the hot-vector cache is off. */
     private final HotVectorCache cache;
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
     private final Access access;
-    private final GroupCommitter committer;
+    private final CommandSubmitter committer;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -73,14 +81,17 @@ public final class Vectorsync implements AutoCloseable {
         this.indexes = indexes;
         this.spaces = spaces;
         this.axon = axon;
+        this.log = axon.getComponent(LogPositions.class);
         this.cache = cache;
         this.access = access;
-        this.committer = new GroupCommitter(axon.commandBus(), database.transactionManager(), database::reachable,
-                GroupCommitter.Settings.DEFAULTS);
+        // with Axon Server, commands go where it routes them: no local transaction to share
+        this.committer = settings.axonServer().enabled() ? CommandSubmitter.direct(axon.commandGateway())
+                : new GroupCommitter(axon.commandBus(), database.transactionManager(), database::reachable,
+                        GroupCommitter.Settings.DEFAULTS);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
-        this.versions = new IndexVersions(settings, database, indexes, axon, axon.getComponent(WakingEventSource.class),
-                spaces, models);
+        this.versions = new IndexVersions(settings, database, log, indexes, axon,
+                axon.getComponent(WakingEventSource.class), spaces, models);
     }
 
     public static Vectorsync start(Settings settings) {
@@ -91,6 +102,7 @@ public final class Vectorsync implements AutoCloseable {
         HotVectorCache cache = null;
         Access access = null;
         try {
+            requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
             SpaceModels models = new SpaceModels(settings, database);
@@ -100,7 +112,7 @@ public final class Vectorsync implements AutoCloseable {
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
             Configuration axon = configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
             axon.start();
-            LOG.info(() -> "Event store: " + database.description() + "; index: " + describeIndex(settings)
+            LOG.info(() -> "Event store: " + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
             return new Vectorsync(settings, database, indexes, spaces, axon, cache, models, access);
         } catch (RuntimeException e) {
@@ -115,6 +127,19 @@ public final class Vectorsync implements AutoCloseable {
             }
             database.close();
             throw e;
+        }
+    }
+
+    /**
+     * Axon Server's log and the store's are two logs, and nothing copies events from one to the other: over a store
+     * that holds events, Axon Server mode would show none of its documents while its indexes and tokens still did.
+     */
+    static void requireOneLog(Settings settings, EventStoreDatabase database) {
+        if (settings.axonServer().enabled() && database.headPosition() >= 0) {
+            throw new IllegalStateException("vectorsync.axonserver.enabled, but the store " + database.description()
+                    + " holds events of its own (Axon Server mode keeps only tokens, dead letters, index versions and "
+                    + "keys there). Events are not copied between the two: use a new store (data directory or "
+                    + "database) for Axon Server mode, or turn it off to go on with this one");
         }
     }
 
@@ -134,32 +159,63 @@ public final class Vectorsync implements AutoCloseable {
         };
     }
 
+    private static String describeEventStore(Settings settings, EventStoreDatabase database) {
+        AxonServerSettings axonServer = settings.axonServer();
+        return axonServer.enabled()
+                ? "Axon Server at " + axonServer.servers() + ", context " + axonServer.context() + " (also the command "
+                        + "bus); tokens, dead letters and index versions in " + database.description()
+                : database.description();
+    }
+
     private static String describeIndex(Settings settings) {
         return settings.indexKind().equals("opensearch")
                 ? "opensearch at " + settings.opensearch().endpoints() + ", prefix " + settings.opensearch().indexPrefix()
                 : "lucene under " + settings.dataDir().resolve("index");
     }
 
-    private static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
-                                        VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
-                                        SpaceModels models) {
-        Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
-                .configureSerializer(c -> serializer)
+    /**
+     * Every Axon component, not yet built nor started: the events in the store, or in Axon Server with the command bus
+     * ({@code vectorsync.axonserver.enabled}); the tokens, dead letters and transactions in the store either way.
+     */
+    static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
+                                VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
+                                SpaceModels models) {
+        AxonServerSettings axonServer = settings.axonServer();
+        Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
+        if (axonServer.enabled()) {
+            // modules are not located on the class path here: the connector's is applied by hand, and first, so that
+            // what follows replaces its defaults (an in-memory token store). It registers Axon Server's event store,
+            // command bus and query bus, connected only once the configuration starts
+            new ServerConnectorConfigurerModule().configureModule(configurer);
+            configurer.registerComponent(AxonServerConfiguration.class, c -> axonServer.configuration(settings.nodeId()))
+                    .registerEventUpcaster(c -> Upcasters.chain())
+                    .registerComponent(LogPositions.class, c -> new AxonServerLog(c.eventStore(),
+                            c.getComponent(AxonServerConnectionManager.class), axonServer.context()));
+            // a handler's 400, 404 or 412 reaches the sender as details: Axon Server carries no exception
+            configurer.onInitialize(c -> c.commandBus().registerHandlerInterceptor(CommandFailures.interceptor()));
+        } else {
+            configurer.configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
+                    .registerComponent(LogPositions.class, c -> database);
+        }
+        configurer.configureSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
                 .configureMessageSerializer(c -> serializer)
                 .configureTransactionManager(c -> database.transactionManager())
-                .configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
+                // in the store in either mode, so a handler's token commits with what it writes there
+                .registerComponent(TokenStore.class, c -> database.tokenStore(serializer, settings.nodeId()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Document.class)
                         // a document's next command need not re-read its history from the store
                         .configureCache(c -> new WeakReferenceCache()))
                 .registerComponent(WakingEventSource.class, c -> {
                     WakingEventSource source = new WakingEventSource(c.eventStore());
-                    database.onCommitElsewhere(source::wake);
+                    if (!axonServer.enabled()) { // Axon Server's streams learn of new events themselves
+                        database.onCommitElsewhere(source::wake);
+                    }
                     c.onShutdown(source::close);
                     return source;
                 });
         configurer.eventProcessing()
-                .registerTokenStore(c -> database.tokenStore(serializer, settings.nodeId()))
+                .registerTokenStore(c -> c.getComponent(TokenStore.class))
                 .usingPooledStreamingEventProcessors((c, builder) -> builder
                         // woken by each commit instead of looking every 500 ms
                         .messageSource(c.getComponent(WakingEventSource.class))
@@ -228,7 +284,7 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     /** Writes from the command API, committed in groups. */
-    public GroupCommitter committer() {
+    public CommandSubmitter committer() {
         return committer;
     }
 
@@ -248,6 +304,11 @@ public final class Vectorsync implements AutoCloseable {
 
     public EventStore eventStore() {
         return axon.eventStore();
+    }
+
+    /** Where events stand in the log: the store's table, or what Axon Server tells. */
+    public LogPositions log() {
+        return log;
     }
 
     /** Processing groups and whether each is running, for readiness. */
@@ -274,7 +335,7 @@ public final class Vectorsync implements AutoCloseable {
         long deadline = started + settings.consistencyWait().toNanos();
         await(Encoder.PROCESSING_GROUP, position, started, deadline);
         if (cache == null) {
-            await(VECTOR_INDEX_GROUP, Math.max(position, database.headPosition()), started, deadline);
+            await(VECTOR_INDEX_GROUP, Math.max(position, log.headPosition()), started, deadline);
             indexes.all().forEach(VectorIndex::makeSearchable);
         }
     }

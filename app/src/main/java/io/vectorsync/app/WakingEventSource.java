@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The store's own tailing reader fetches new events on the same commit, on its own thread; a stream
  * woken by a commit therefore waits up to {@link #FETCH_WAIT} for them before answering that none are
- * there, so the processor does not go back to sleep a moment too early.
+ * there, so the processor does not go back to sleep a moment too early. A stream that calls back by itself (Axon
+ * Server's) does so as well.
  */
 final class WakingEventSource implements StreamableMessageSource<TrackedEventMessage<?>>, AutoCloseable {
 
@@ -130,6 +131,8 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
         @Override
         public boolean setOnAvailableCallback(Runnable callback) {
             this.callback = callback;
+            // Axon Server's streams call it as events arrive, whoever wrote them; the embedded store's cannot
+            delegate.setOnAvailableCallback(callback);
             return true;
         }
 

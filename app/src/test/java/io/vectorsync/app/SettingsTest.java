@@ -72,6 +72,26 @@ class SettingsTest {
     }
 
     @Test
+    void axonServerIsOffByDefaultAndConfiguredFromItsKeys() {
+        assertThat(Settings.from(bundled(), Map.of()).axonServer()).isEqualTo(AxonServerSettings.DISABLED);
+
+        Settings settings = Settings.from(overridden(Map.of(
+                "vectorsync.axonserver.enabled", "true",
+                "vectorsync.axonserver.servers", "axon-1:8124,axon-2:8124",
+                "vectorsync.axonserver.context", "vectors",
+                "vectorsync.axonserver.token", "t0ken")), Map.of());
+
+        assertThat(settings.axonServer())
+                .isEqualTo(new AxonServerSettings(true, "axon-1:8124,axon-2:8124", "vectors", "t0ken"));
+        assertThat(settings.withAxonServer(AxonServerSettings.DISABLED).axonServer().enabled()).isFalse();
+        assertThat(settings.withCache(null).axonServer()).as("kept by the other with… methods")
+                .isEqualTo(settings.axonServer());
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.axonserver.enabled", "true",
+                "vectorsync.axonserver.servers", "")), Map.of()))
+                .hasMessageContaining("vectorsync.axonserver.servers");
+    }
+
+    @Test
     void theConsistencyWaitAndTheRefreshIntervalHaveDefaultsAndBounds() {
         Settings defaults = Settings.from(overridden(Map.of("vectorsync.index.kind", "opensearch")), Map.of());
         assertThat(defaults.consistencyWait()).isEqualTo(Duration.ofSeconds(2));

@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * file under the data directory; PostgreSQL is the store several processes share ({@link StoreSettings#url()}).
  * The schema is created and migrated by numbered steps ({@link Migrations}) when the database opens.
  */
-public final class EventStoreDatabase implements AutoCloseable {
+public final class EventStoreDatabase implements LogPositions, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventStoreDatabase.class.getName());
 
@@ -208,6 +208,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** The global index of an aggregate's event: the position a read-your-writes query waits for. */
+    @Override
     public OptionalLong position(String aggregateId, long sequenceNumber) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -223,6 +224,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** Every event of an aggregate: its sequence number → its position in the log (global index). */
+    @Override
     public java.util.Map<Long, Long> positions(String aggregateId) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -244,6 +246,7 @@ public final class EventStoreDatabase implements AutoCloseable {
      * The positions of many events at once, by (aggregate, sequence number): one query per few hundred aggregates,
      * for answering a batch of writes. An event not found is absent from the answer.
      */
+    @Override
     public Map<Map.Entry<String, Long>, Long> positions(List<Map.Entry<String, Long>> events) {
         Map<Map.Entry<String, Long>, Long> found = new java.util.HashMap<>();
         List<String> aggregates = events.stream().map(Map.Entry::getKey).distinct().toList();
@@ -274,6 +277,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** The position of the newest event in the log, or -1 when it is empty. */
+    @Override
     public long headPosition() {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT MAX(globalIndex) FROM DomainEventEntry");
@@ -286,6 +290,7 @@ public final class EventStoreDatabase implements AutoCloseable {
     }
 
     /** When the event at a position was stored; empty when there is none there. */
+    @Override
     public Optional<Instant> timestampAt(long position) {
         try (Connection connection = transactionManager.connectionProvider().getConnection();
              PreparedStatement statement = connection.prepareStatement(

@@ -6,9 +6,9 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.vectorsync.command.commit.GroupCommitter;
+import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
-import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Bodies;
@@ -41,9 +41,13 @@ public final class DocumentCommandService implements HttpService {
     private final DocumentCommands commands;
     private final long maxRequestBytes;
 
-    public DocumentCommandService(GroupCommitter committer, EventStoreDatabase database, EmbeddingSpaces spaces,
+    /**
+     * @param commands what runs the writes: the group committer on a JDBC store, Axon's gateway with Axon Server
+     * @param log      where each write's last event stands in the log, for its answer's {@code position}
+     */
+    public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
                                   long maxRequestBytes) {
-        this.commands = new DocumentCommands(committer, database, spaces);
+        this.commands = new DocumentCommands(commands, log, spaces);
         this.maxRequestBytes = maxRequestBytes;
     }
 

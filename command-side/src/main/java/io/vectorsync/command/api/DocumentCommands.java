@@ -1,5 +1,6 @@
 package io.vectorsync.command.api;
 
+import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.domain.DeleteDocument;
@@ -8,7 +9,7 @@ import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.UpsertOutcome;
 import io.vectorsync.json.Json;
 import io.vectorsync.json.JsonInput;
-import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import jakarta.json.JsonObject;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 
@@ -26,13 +27,13 @@ import java.util.concurrent.CompletionException;
  */
 final class DocumentCommands {
 
-    private final GroupCommitter committer;
-    private final EventStoreDatabase database;
+    private final CommandSubmitter committer;
+    private final LogPositions log;
     private final UpsertRequests upsertRequests;
 
-    DocumentCommands(GroupCommitter committer, EventStoreDatabase database, EmbeddingSpaces spaces) {
+    DocumentCommands(CommandSubmitter committer, LogPositions log, EmbeddingSpaces spaces) {
         this.committer = committer;
-        this.database = database;
+        this.log = log;
         this.upsertRequests = new UpsertRequests(spaces);
     }
 
@@ -81,7 +82,8 @@ final class DocumentCommands {
             try {
                 outcome = write.outcome().join();
             } catch (CompletionException e) {
-                outcome = e.getCause() instanceof RuntimeException runtime ? runtime : e;
+                // the handler's own exception, also where only its details crossed the bus (Axon Server)
+                outcome = e.getCause() instanceof RuntimeException runtime ? CommandFailures.restore(runtime) : e;
             }
             outcomes.add(outcome);
             long version = switch (outcome) {
@@ -93,7 +95,7 @@ final class DocumentCommands {
                 events.add(Map.entry(DocumentIds.aggregateId(write.tenant(), write.documentId()), version - 1));
             }
         }
-        Map<Map.Entry<String, Long>, Long> positions = events.isEmpty() ? Map.of() : database.positions(events);
+        Map<Map.Entry<String, Long>, Long> positions = events.isEmpty() ? Map.of() : log.positions(events);
         List<Result> results = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
             results.add(result(writes.get(i), outcomes.get(i), positions));

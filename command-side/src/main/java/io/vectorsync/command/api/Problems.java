@@ -24,7 +24,7 @@ public final class Problems {
     }
 
     public static Problem from(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = unwrap(failure instanceof RuntimeException runtime ? CommandFailures.restore(runtime) : failure);
         if (t instanceof ApiException api) {
             return api.problem();
         }

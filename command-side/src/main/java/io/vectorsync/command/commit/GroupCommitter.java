@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * A group takes what is queued, up to {@code maxGroup} commands, waiting at most {@code linger} for more while it is
  * not full; a full queue refuses at once ({@link Overloaded}), never waits.
  */
-public final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements CommandSubmitter {
 
     private static final Logger LOG = Logger.getLogger(GroupCommitter.class.getName());
     private static final int MAX_ATTEMPTS_ALONE = 8;
@@ -101,6 +101,7 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     /** Queues a command; the answer completes once its write is committed (or it failed). */
+    @Override
     public <R> CompletableFuture<R> submit(Object command) {
         CompletableFuture<Object> answer = new CompletableFuture<>();
         if (closing) {
@@ -111,18 +112,6 @@ public final class GroupCommitter implements AutoCloseable {
         @SuppressWarnings("unchecked")
         CompletableFuture<R> typed = (CompletableFuture<R>) answer;
         return typed;
-    }
-
-    /** Queues a command and waits for its committed answer; failures come as thrown. */
-    public <R> R send(Object command) {
-        try {
-            return this.<R>submit(command).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 
     private void run() {

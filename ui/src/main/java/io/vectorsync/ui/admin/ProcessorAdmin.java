@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.LogPositions;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -42,17 +43,21 @@ public final class ProcessorAdmin implements HttpService {
     private final EventProcessingConfiguration processing;
     private final java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors;
     private final EventStoreDatabase database;
+    private final LogPositions log;
     private final String nodeId;
 
     /**
      * @param versionProcessors the processors that feed index versions other than the live one: built at
      *                          runtime, so not in Axon's configuration, but processing groups all the same
+     * @param database          the token store's table: which node claims each segment
+     * @param log               the head of the event log and the times of its events, for the lag
      */
     public ProcessorAdmin(EventProcessingConfiguration processing, java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors,
-                   EventStoreDatabase database, String nodeId) {
+                   EventStoreDatabase database, LogPositions log, String nodeId) {
         this.processing = processing;
         this.versionProcessors = versionProcessors;
         this.database = database;
+        this.log = log;
         this.nodeId = nodeId;
     }
 
@@ -133,8 +138,8 @@ public final class ProcessorAdmin implements HttpService {
         if (!(processor instanceof StreamingEventProcessor streaming)) {
             return body.build();
         }
-        long head = database.headPosition();
-        Optional<Instant> headTime = head < 0 ? Optional.empty() : database.timestampAt(head);
+        long head = log.headPosition();
+        Optional<Instant> headTime = head < 0 ? Optional.empty() : log.timestampAt(head);
         Map<Integer, EventTrackerStatus> local = streaming.processingStatus();
         Map<Integer, String> owners = new TreeMap<>(database.segmentOwners(processor.getName()));
         local.keySet().forEach(segment -> owners.putIfAbsent(segment, nodeId));
@@ -166,7 +171,7 @@ public final class ProcessorAdmin implements HttpService {
         if (position.isPresent()) {
             long lag = Math.max(0, head - position.getAsLong());
             segment.add("position", position.getAsLong()).add("lagEvents", lag);
-            Optional<Instant> at = lag == 0 ? headTime : database.timestampAt(position.getAsLong());
+            Optional<Instant> at = lag == 0 ? headTime : log.timestampAt(position.getAsLong());
             if (headTime.isPresent() && at.isPresent()) {
                 segment.add("lagSeconds", Math.max(0, Duration.between(at.get(), headTime.get()).toMillis()) / 1000.0);
             }
