@@ -53,4 +53,17 @@ final class BenchSupport {
         }
         return out.append(']').toString();
     }
+
+    /** A new, empty database on the PostgreSQL server the URL names; answers its URL. */
+    static String freshDatabase(String serverUrl, String name) throws java.sql.SQLException {
+        String database = ("bench_" + name + "_" + System.nanoTime()).replace('-', '_');
+        try (var connection = java.sql.DriverManager.getConnection(serverUrl);
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        }
+        int query = serverUrl.indexOf('?');
+        String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
+        return base.substring(0, base.lastIndexOf('/') + 1) + database + (query < 0 ? "" : serverUrl.substring(query));
+    }
+
 }

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import io.vectorsync.store.StoreSettings;
+
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.json;
 import static io.vectorsync.bench.BenchSupport.millis;
@@ -57,6 +59,9 @@ public final class FreshnessBenchmark {
     /** The server's own time of every search ({@code tookMs}), to tell it from the HTTP round trip. */
     private static final List<Double> TOOK = new ArrayList<>();
 
+    /** PostgreSQL server to run on (a fresh database per scenario), or null for the embedded H2 store. */
+    private static String storeUrl;
+
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int writes = intArg(args, "--writes", 1000);
@@ -67,6 +72,8 @@ public final class FreshnessBenchmark {
                 writes, preload, url, pollMs);
 
         String scenarios = stringArg(args, "--scenarios", "a,b,c");
+        storeUrl = stringArg(args, "--store-url", null);
+        System.out.println("store: " + (storeUrl == null ? "embedded H2" : "PostgreSQL (a fresh database per scenario)"));
         List<Result> results = new ArrayList<>();
         if (scenarios.contains("a")) {
             results.add(measure("(a) client vectors, with the cache", url, vectorSpace(), true, preload, writes, 1, pollMs, false));
@@ -108,6 +115,9 @@ public final class FreshnessBenchmark {
         Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, space.name(),
                 List.of(space), "opensearch", 16, 100, opensearch, 2, 200)
                 .withCache(cache ? HotCacheSettings.embedded() : null);
+        if (storeUrl != null) {
+            settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, "fresh"), null, null, 16));
+        }
         Main.Running running = Main.start(settings);
         try {
             preload(running, space, preload, text);

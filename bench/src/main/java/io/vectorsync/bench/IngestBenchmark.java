@@ -139,7 +139,7 @@ public final class IngestBenchmark {
                                 ChunkerSettings.CLIENT)),
                 "lucene", 16, 100, null, 2, BATCH);
         if (storeUrl != null) {
-            settings = settings.withStore(new StoreSettings(freshDatabase(storeUrl, tenant), null, null, 16));
+            settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, tenant), null, null, 16));
         }
         Main.Running running = Main.start(settings);
         try {
@@ -199,18 +199,6 @@ public final class IngestBenchmark {
             throw new IllegalStateException("the batch answered " + response.statusCode());
         }
         return response.body().filter(line -> !line.contains("\"status\":201")).count();
-    }
-
-    /** A new, empty database on the PostgreSQL server the URL names; answers its URL. */
-    private static String freshDatabase(String serverUrl, String name) throws java.sql.SQLException {
-        String database = ("bench_" + name + "_" + System.nanoTime()).replace('-', '_');
-        try (var connection = java.sql.DriverManager.getConnection(serverUrl);
-             var statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        int query = serverUrl.indexOf('?');
-        String base = query < 0 ? serverUrl : serverUrl.substring(0, query);
-        return base.substring(0, base.lastIndexOf('/') + 1) + database + (query < 0 ? "" : serverUrl.substring(query));
     }
 
     /** One document through every stage first, so model loading and JIT warm-up are not measured. */
