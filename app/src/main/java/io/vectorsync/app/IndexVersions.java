@@ -1,5 +1,7 @@
 package io.vectorsync.app;
 
+import io.vectorsync.store.WakingEventSource;
+
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.IndexVersionRecord;

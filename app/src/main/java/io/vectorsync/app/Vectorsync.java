@@ -1,5 +1,7 @@
 package io.vectorsync.app;
 
+import io.vectorsync.store.WakingEventSource;
+
 import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.GroupCommitter;

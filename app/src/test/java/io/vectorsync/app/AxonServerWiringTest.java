@@ -1,5 +1,7 @@
 package io.vectorsync.app;
 
+import io.vectorsync.store.WakingEventSource;
+
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.command.encoder.Encoder;

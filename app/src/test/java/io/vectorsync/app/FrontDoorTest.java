@@ -290,11 +290,15 @@ class FrontDoorTest {
         Answer pointInTime = send("POST", "/v1/admin/indexes/tiny/versions", "{\"until\":{\"position\":1}}", admin);
         assertThat(pointInTime.status).as(pointInTime.body).isEqualTo(202);
         assertThat(send("POST", "/v1/admin/indexes/tiny/drift/repair", "", admin).status).isEqualTo(200);
+        Answer reembed = send("POST", "/v1/admin/indexes/default/versions", "{\"model\":\"all-minilm-l6-v2-q\"}", admin);
+        assertThat(reembed.status).as(reembed.body).isEqualTo(202);
+        int reembedded = reembed.json().getInt("version");
+        assertThat(send("DELETE", "/v1/admin/indexes/default/versions/" + reembedded, null, admin).status).isEqualTo(200);
         assertThat(send("POST", "/v1/admin/dead-letters/vector-index/retry", "", admin).status).isEqualTo(200);
 
         List<JsonObject> records = send("GET", "/v1/admin/audit?limit=500", null, admin).json()
                 .getJsonArray("records").getValuesAs(JsonObject.class);
-        List<String> actions = records.stream().filter(r -> r.getString("target").startsWith("indexes/tiny")
+        List<String> actions = records.stream().filter(r -> r.getString("target").startsWith("indexes/")
                 || r.getString("target").startsWith("dead-letters")).map(r -> r.getString("action") + " "
                 + r.getString("target") + " " + r.getString("outcome")).toList().reversed();
         assertThat(actions).containsSubsequence(
@@ -304,6 +308,8 @@ class FrontDoorTest {
                 "drop indexes/tiny/versions/" + version + " ok",
                 "point-in-time indexes/tiny/versions/" + pointInTime.json().getInt("version") + " ok",
                 "drift-repair indexes/tiny/drift/repair ok",
+                "re-embed indexes/default/versions/" + reembedded + " ok",
+                "drop indexes/default/versions/" + reembedded + " ok",
                 "redrive dead-letters/vector-index/retry ok");
     }
 

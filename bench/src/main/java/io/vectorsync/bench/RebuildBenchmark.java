@@ -1,5 +1,7 @@
 package io.vectorsync.bench;
 
+import io.vectorsync.store.WakingEventSource;
+
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
 import io.vectorsync.json.Json;
@@ -303,15 +305,9 @@ public final class RebuildBenchmark {
         }
     }
 
-    /** The source a rebuild reads: the app's event store behind its {@code WakingEventSource} (not public). */
-    @SuppressWarnings("unchecked")
+    /** The source a rebuild reads: the app's event store behind its {@link WakingEventSource}. */
     private static StreamableMessageSource<TrackedEventMessage<?>> rebuildSource(Main.Running running) {
-        try {
-            Class<?> waking = Class.forName("io.vectorsync.app.WakingEventSource");
-            return (StreamableMessageSource<TrackedEventMessage<?>>) running.app().axon().getComponent(waking);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the app has no WakingEventSource any more; read the event store instead", e);
-        }
+        return running.app().axon().getComponent(WakingEventSource.class);
     }
 
     private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {

@@ -73,6 +73,21 @@ class PostgresStoreTest extends StoreContract {
         assertThat(seen).allMatch(look -> all.subList(0, look.size()).equals(look));
     }
 
+    /** A commit in one process wakes the processors of another within milliseconds, not at their next poll. */
+    @Test
+    void aCommitOfEventsIsHeardByEveryOtherProcessOnTheStore() throws Exception {
+        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+        try (EventStoreDatabase other = EventStoreDatabase.open(settings, null)) {
+            other.onCommitElsewhere(heard::countDown);
+            Thread.sleep(500); // its listener connects
+            EventStorageEngine engine = database.storageEngine(serializer, Upcasters.chain());
+            long committed = System.nanoTime();
+            append(engine, event("acme/heard", 0));
+            assertThat(heard.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat((System.nanoTime() - committed) / 1_000_000).as("ms until heard").isLessThan(1000);
+        }
+    }
+
     private List<Long> indexes() {
         try (Connection connection = database.dataSource().getConnection();
              Statement statement = connection.createStatement();

@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.store;
 
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.common.Registration;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * there, so the processor does not go back to sleep a moment too early. A stream that calls back by itself (Axon
  * Server's) does so as well.
  */
-final class WakingEventSource implements StreamableMessageSource<TrackedEventMessage<?>>, AutoCloseable {
+public final class WakingEventSource implements StreamableMessageSource<TrackedEventMessage<?>>, AutoCloseable {
 
     /** How often streams are woken without a local commit: Axon's own polling interval. */
     static final Duration POLL = Duration.ofMillis(500);
@@ -43,7 +43,7 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
     private final Registration subscription;
     private final ScheduledExecutorService poller;
 
-    WakingEventSource(EventStore store) {
+    public WakingEventSource(EventStore store) {
         this.store = store;
         this.subscription = store.subscribe(this::published);
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -64,7 +64,7 @@ final class WakingEventSource implements StreamableMessageSource<TrackedEventMes
     }
 
     /** Another process committed events to the shared store: every stream looks for them now. */
-    void wake() {
+    public void wake() {
         wakeAll(true);
     }
 
