@@ -64,7 +64,7 @@ public final class HttpApi {
         routes.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
                         new DocumentCommandService(app.committer(), app.log(), app.spaces(),
-                                app.settings().maxRequestBytes()),
+                                app.settings().maxRequestBytes(), app.settings().maxBatchBytes()),
                         new DocumentService(app.eventStore(), app::awaitEncoded, app.log()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),

@@ -41,7 +41,11 @@ public record Settings(
         AccessSettings access,
         Config server,
         StoreSettings store,
-        AxonServerSettings axonServer) {
+        AxonServerSettings axonServer,
+        long maxBatchBytes) {
+
+    /** The largest NDJSON batch body by default: Elasticsearch's {@code http.max_content_length}. */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 100L * 1024 * 1024;
 
     /** How long a read waits for its {@code consistentWith} position by default. */
     public static final Duration DEFAULT_CONSISTENCY_WAIT = Duration.ofSeconds(2);
@@ -59,6 +63,13 @@ public record Settings(
         if (axonServer == null) {
             axonServer = AxonServerSettings.DISABLED;
         }
+        if (maxBatchBytes <= 0) {
+            maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        }
+        if (maxBatchBytes < maxRequestBytes) {
+            throw new IllegalArgumentException("vectorsync.max-batch-bytes (" + maxBatchBytes + ") must be at least "
+                    + "vectorsync.max-request-bytes (" + maxRequestBytes + "), the longest line of a batch");
+        }
     }
 
     /** Without Axon Server: the store holds the events too. */
@@ -67,7 +78,8 @@ public record Settings(
                     OpenSearchSettings opensearch, int segments, int batchSize, HotCacheSettings cache,
                     Duration consistencyWait, AccessSettings access, Config server, StoreSettings store) {
         this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, cache, consistencyWait, access, server, store, AxonServerSettings.DISABLED);
+                opensearch, segments, batchSize, cache, consistencyWait, access, server, store, AxonServerSettings.DISABLED,
+                DEFAULT_MAX_BATCH_BYTES);
     }
 
     /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
@@ -82,42 +94,49 @@ public record Settings(
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
     }
 
     /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
     public Settings withConsistencyWait(Duration consistencyWait) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
     }
 
     /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
     public Settings withAccess(AccessSettings access) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
     }
 
     /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
     public Settings withServer(Config server) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
     }
 
     /** The same settings on another store (PostgreSQL: its JDBC URL, user, password, pool size). */
     public Settings withStore(StoreSettings store) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
     }
 
     /** The same settings with Axon Server as the event store and command router ({@link AxonServerSettings#DISABLED}: none). */
     public Settings withAxonServer(AxonServerSettings axonServer) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer);
+                axonServer, maxBatchBytes);
+    }
+
+    /** The same settings with another largest NDJSON batch body. */
+    public Settings withMaxBatchBytes(long maxBatchBytes) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer, maxBatchBytes);
     }
 
     public static Settings from(Config config) {
@@ -173,7 +192,8 @@ public record Settings(
                 access(vs.get("security")),
                 config.get("server"),
                 store(vs.get("store"), env),
-                axonServer(vs.get("axonserver")));
+                axonServer(vs.get("axonserver")),
+                vs.get("max-batch-bytes").asLong().orElse(DEFAULT_MAX_BATCH_BYTES));
     }
 
     private static AxonServerSettings axonServer(Config axonServer) {

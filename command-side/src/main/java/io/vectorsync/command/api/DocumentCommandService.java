@@ -40,15 +40,17 @@ public final class DocumentCommandService implements HttpService {
 
     private final DocumentCommands commands;
     private final long maxRequestBytes;
+    private final long maxBatchBytes;
 
     /**
      * @param commands what runs the writes: the group committer on a JDBC store, Axon's gateway with Axon Server
      * @param log      where each write's last event stands in the log, for its answer's {@code position}
      */
     public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
-                                  long maxRequestBytes) {
+                                  long maxRequestBytes, long maxBatchBytes) {
         this.commands = new DocumentCommands(commands, log, spaces);
         this.maxRequestBytes = maxRequestBytes;
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     @Override
@@ -84,14 +86,25 @@ public final class DocumentCommandService implements HttpService {
         requireJson(req, "application/x-ndjson");
         String tenant = req.path().pathParameters().get("tenant");
         DocumentIds.requireValidTenant(tenant);
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBatchBytes) {
+            throw new ApiException(Problem.of(413, "payload-too-large", "Payload too large", "the batch is " + declared
+                    + " bytes; the limit is " + maxBatchBytes + " (vectorsync.max-batch-bytes): send it as several batches",
+                    null));
+        }
         int lineLimit = (int) Math.min(Integer.MAX_VALUE - 16, maxRequestBytes);
-        NdjsonLineReader lines = new NdjsonLineReader(req.content().inputStream(), lineLimit);
+        LimitedInputStream body = new LimitedInputStream(req.content().inputStream(), maxBatchBytes);
+        NdjsonLineReader lines = new NdjsonLineReader(body, lineLimit);
         ByteArrayOutputStream results = new ByteArrayOutputStream();
         List<Line> window = new ArrayList<>(WINDOW);
         long number = 0;
         byte[] line;
         while ((line = lines.next()) != null) {
             number++;
+            if (body.passedLimit() && lines.lastWasUnterminated()) {
+                number--; // cut off by the limit: never applied half
+                break;
+            }
             if (NdjsonLineReader.blank(line) && !lines.lastWasTooLong()) {
                 continue;
             }
@@ -101,6 +114,14 @@ public final class DocumentCommandService implements HttpService {
             }
         }
         settle(window, results);
+        if (body.passedLimit()) {
+            // a body without a length (chunked) that grew past the limit: what came before is applied and answered
+            Problem problem = Problem.of(413, "payload-too-large", "Payload too large", "the batch passed the limit of "
+                    + maxBatchBytes + " bytes (vectorsync.max-batch-bytes) at line " + (number + 1) + "; that line and every "
+                    + "later one were not read: send them as another batch", null);
+            results.writeBytes((Json.createObjectBuilder().add("line", number + 1).add("status", 413)
+                    .add("problem", problem.toJson()).build().toString() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         res.send(results.toByteArray());

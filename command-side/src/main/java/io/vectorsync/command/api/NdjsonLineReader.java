@@ -17,6 +17,7 @@ final class NdjsonLineReader {
     private int position;
     private int filled;
     private boolean tooLong;
+    private boolean unterminated;
 
     NdjsonLineReader(InputStream in, int limit) {
         this.in = in;
@@ -27,6 +28,7 @@ final class NdjsonLineReader {
     byte[] next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         tooLong = false;
+        unterminated = false;
         boolean any = false;
         while (true) {
             if (position == filled) {
@@ -34,6 +36,7 @@ final class NdjsonLineReader {
                 position = 0;
                 if (filled <= 0) {
                     filled = 0;
+                    unterminated = any;
                     return any ? line.toByteArray() : null;
                 }
             }
@@ -56,6 +59,11 @@ final class NdjsonLineReader {
                 return line.toByteArray(); // a CR before the LF stays: JSON reads it as whitespace
             }
         }
+    }
+
+    /** Whether the last line ended with the body rather than a line feed (it may have been cut short). */
+    boolean lastWasUnterminated() {
+        return unterminated;
     }
 
     boolean lastWasTooLong() {
