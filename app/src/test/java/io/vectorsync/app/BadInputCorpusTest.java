@@ -176,10 +176,11 @@ class BadInputCorpusTest {
                 .assertProblem(400, "documentId", "at most 200 characters");
         send("GET", DOCUMENTS + thousand, null, "").assertProblem(400, "documentId", "at most 200 characters");
 
-        // 10,000 characters make the request line itself too long: refused before any route reads the id
+        // 10,000 characters make the request line itself too long: refused before any route reads the id. The server
+        // answers and closes without reading a body, so a client still sending one may see the connection reset
+        // before the answer: this PUT sends none (the request line alone decides it)
         String tenThousand = "d".repeat(10_000);
-        send("PUT", DOCUMENTS + tenThousand, JSON, "{\"title\":\"x\",\"body\":\"y\"}")
-                .assertProblem(414, null, "longer than 4096 bytes");
+        send("PUT", DOCUMENTS + tenThousand, JSON, "").assertProblem(414, null, "longer than 4096 bytes");
         send("GET", DOCUMENTS + tenThousand, null, "").assertProblem(414, null, "longer than 4096 bytes");
         assertThat(app.app().database().headPosition()).isEqualTo(headBefore);
     }
@@ -461,8 +462,13 @@ class BadInputCorpusTest {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] chunk = new byte[8192];
         int n;
-        while ((n = in.read(chunk)) != -1) {
-            all.write(chunk, 0, n);
+        try {
+            while ((n = in.read(chunk)) != -1) {
+                all.write(chunk, 0, n);
+            }
+        } catch (java.net.SocketException reset) {
+            // the server closed with request bytes unread, and the kernel answered them with a reset: what came
+            // before it is the answer (none at all fails below)
         }
         String text = all.toString(StandardCharsets.UTF_8);
         int end = text.indexOf("\r\n\r\n");
