@@ -116,6 +116,9 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         volatile boolean finished;
         volatile String error;
         volatile Thread thread;
+        /** Set to stop the job between documents. Never interrupt it: an interrupt inside an H2 write closes the
+         * database's file channel, and the whole store with it. */
+        volatile boolean cancelled;
     }
 
     IndexVersions(Settings settings, EventStoreDatabase database, LogPositions log, VectorIndexes live, Configuration axon,
@@ -583,7 +586,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
             List<ReembedDocument> documents = needingEmbedding(space, modelId);
             job.total = documents.size();
             for (ReembedDocument document : documents) {
-                if (closing || Thread.currentThread().isInterrupted()) {
+                if (closing || job.cancelled) {
                     return;
                 }
                 long started = System.nanoTime();
@@ -597,9 +600,9 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
                             + e.getMessage(), e);
                 }
                 job.done++;
-                long left = pauseNanos - (System.nanoTime() - started);
-                if (left > 0) {
-                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+                long until = started + pauseNanos;
+                while (System.nanoTime() < until && !job.cancelled && !closing) {
+                    Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
                 }
             }
             job.finished = true;
@@ -786,8 +789,8 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         database.deleteIndexVersion(space, version, group(space, version));
         database.deadLetterQueue(group(space, version), axon.eventSerializer()).clear();
         Reembedding job = jobs.remove(key(space, version));
-        if (job != null && job.thread != null) {
-            job.thread.interrupt();
+        if (job != null) {
+            job.cancelled = true;
         }
         models.refresh(database);
         LOG.info(() -> "space '" + space + "': version " + version + " dropped");
@@ -957,11 +960,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        jobs.values().forEach(job -> {
-            if (job.thread != null) {
-                job.thread.interrupt();
-            }
-        });
+        jobs.values().forEach(job -> job.cancelled = true);
         monitor.shutdownNow();
         for (Fed running : List.copyOf(fed.values())) {
             try {

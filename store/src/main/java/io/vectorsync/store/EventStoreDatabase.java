@@ -90,7 +90,9 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create the event store directory " + dir, e);
         }
-        String url = "jdbc:h2:file:" + dir.resolve("vectorsync") + ";WRITE_DELAY=0";
+        // retry: reopens the file when a thread interrupted inside a read or write closed it (Java closes a
+        // FileChannel on interrupt); without it one interrupted processor thread closes the whole store
+        String url = "jdbc:h2:retry:" + dir.resolve("vectorsync") + ";WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "vectorsync", "");
         pool.setMaxConnections(32);
         pool.setLoginTimeout(10);

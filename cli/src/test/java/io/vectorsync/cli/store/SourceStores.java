@@ -114,7 +114,7 @@ final class SourceStores {
 
     /** A plain connection to the embedded store of a data directory (none may have it open in another process). */
     static Connection h2(Path dataDir) throws SQLException {
-        return DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("events").resolve("vectorsync"),
+        return DriverManager.getConnection("jdbc:h2:retry:" + dataDir.toAbsolutePath().resolve("events").resolve("vectorsync"),
                 "vectorsync", "");
     }
 
