@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.median;
@@ -39,14 +38,10 @@ public final class AccessBenchmark {
         int docs = intArg(args, "--docs", 5000);
         int queries = intArg(args, "--queries", 2000);
         int rounds = intArg(args, "--rounds", 5);
-        Random random = new Random(42);
-        float[][] vectors = new float[docs][];
-        for (int i = 0; i < docs; i++) {
-            vectors[i] = unit(random);
-        }
+        float[][] vectors = IngestBenchmark.randomUnitVectors(docs, 42);
         List<String> bodies = new ArrayList<>();
-        for (int q = 0; q < queries; q++) {
-            bodies.add("{\"vector\":" + BenchSupport.json(unit(random)) + ",\"k\":10}");
+        for (float[] query : IngestBenchmark.randomUnitVectors(queries, 43)) {
+            bodies.add("{\"vector\":" + BenchSupport.json(query) + ",\"k\":10}");
         }
         HttpClient http = HttpClient.newHttpClient();
         Path openDir = Files.createTempDirectory("vectorsync-bench-open");
@@ -149,18 +144,5 @@ public final class AccessBenchmark {
             }
         }
         Thread.sleep(3000); // the index processor commits its last batch
-    }
-
-    private static float[] unit(Random random) {
-        float[] v = new float[DIMENSION];
-        double norm = 0;
-        for (int d = 0; d < DIMENSION; d++) {
-            v[d] = (float) random.nextGaussian();
-            norm += v[d] * v[d];
-        }
-        for (int d = 0; d < DIMENSION; d++) {
-            v[d] /= (float) Math.sqrt(norm);
-        }
-        return v;
     }
 }

@@ -4,6 +4,7 @@ import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.VersionConflictException;
 import io.vectorsync.json.PayloadTooLargeException;
 import io.vectorsync.json.UnsupportedMediaTypeException;
+import io.vectorsync.store.StoreFailures;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -60,7 +61,7 @@ public final class Problems {
         if (t instanceof io.vectorsync.command.commit.GroupCommitter.Overloaded overloaded) {
             return Problem.of(429, "overloaded", "Too many writes", overloaded.getMessage(), null);
         }
-        if (t instanceof io.vectorsync.command.commit.GroupCommitter.StoreUnavailable || storeUnreachable(failure)) {
+        if (t instanceof io.vectorsync.command.commit.GroupCommitter.StoreUnavailable || StoreFailures.unreachable(failure)) {
             LOG.warning(() -> "The store is unreachable: " + failure);
             return Problem.of(503, "store-unavailable", "Store unavailable",
                     "the event store cannot be reached; nothing was written — retry shortly", null);
@@ -69,26 +70,6 @@ public final class Problems {
         LOG.log(Level.SEVERE, "Unexpected failure, incident " + incident, failure);
         return Problem.of(500, "internal-error", "Internal error",
                 "the request failed unexpectedly; incident " + incident + " is in the server log", null);
-    }
-
-    /**
-     * Whether the failure is the database being away (no connection within the pool's timeout, a connection lost,
-     * the server shutting down): SQLState class 08 and 57P, or the pool's transient connection failure.
-     */
-    public static boolean storeUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.net.ConnectException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
     }
 
     /** Axon wraps handler exceptions when they cross a bus; the cause is what the caller needs. */

@@ -1,5 +1,6 @@
 package io.vectorsync.command.commit;
 
+import io.vectorsync.store.StoreFailures;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
@@ -241,19 +242,10 @@ public final class GroupCommitter implements CommandSubmitter {
      * answers 503 (a pooled connection found dead, a connection refused, a pool that waited in vain).
      */
     private Throwable explained(Throwable failure) {
-        boolean persistence = false;
-        for (Throwable t = failure; t != null && !persistence; t = t.getCause()) {
-            persistence = t instanceof java.sql.SQLException || t instanceof org.axonframework.common.jdbc.JdbcException
-                    || t instanceof org.axonframework.eventsourcing.eventstore.EventStoreException;
-        }
-        if (!persistence) {
+        if (!StoreFailures.fromStore(failure)) {
             return failure;
         }
-        boolean timedOut = false;
-        for (Throwable t = failure; t != null && !timedOut; t = t.getCause()) {
-            timedOut = t instanceof java.sql.SQLTransientConnectionException;
-        }
-        if (timedOut || !storeReachable.getAsBoolean()) {
+        if (StoreFailures.unreachable(failure) || !storeReachable.getAsBoolean()) {
             storeAwayCause = failure;
             storeAwayUntil = System.nanoTime() + STORE_AWAY_REFUSAL.toNanos();
             return new StoreUnavailable(failure);
