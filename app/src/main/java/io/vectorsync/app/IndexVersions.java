@@ -409,6 +409,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
                         models.modelOf(record)))
                 .queue(queue)
                 .enqueuePolicy(DeadLetterAdmin.countingAttempts())
+                .enableSequenceIdentifierCache()
                 .transactionManager(transactions)
                 .build();
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()

@@ -236,7 +236,12 @@ public final class Vectorsync implements AutoCloseable {
                 .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
                         c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer))
                 // every failure is dead-lettered, counting its attempts for the admin API
-                .registerDefaultDeadLetterPolicy(c -> DeadLetterAdmin.countingAttempts());
+                .registerDefaultDeadLetterPolicy(c -> DeadLetterAdmin.countingAttempts())
+                // remember per segment which documents have no dead letters, instead of asking the store per event
+                .registerDeadLetteringEventHandlerInvokerConfiguration(Encoder.PROCESSING_GROUP,
+                        (c, builder) -> builder.enableSequenceIdentifierCache())
+                .registerDeadLetteringEventHandlerInvokerConfiguration(VECTOR_INDEX_GROUP,
+                        (c, builder) -> builder.enableSequenceIdentifierCache());
         if (cache != null) {
             List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
             configurer.eventProcessing()

@@ -137,7 +137,7 @@ public final class IngestBenchmark {
                                 new ChunkerSettings("recursive", 200, 20)),
                         new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
                                 ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, BATCH);
+                "lucene", 16, 100, null, 2, Integer.getInteger("bench.processorBatch", BATCH));
         if (storeUrl != null) {
             settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, tenant), null, null, 16));
         }
@@ -146,6 +146,7 @@ public final class IngestBenchmark {
             VectorIndex index = running.app().indexes().forSpace(space);
             HttpClient http = HttpClient.newHttpClient();
             warmUp(http, running, index);
+            CpuByThread cpu = CpuByThread.start();
             long start = System.nanoTime();
             URI batch = URI.create("http://localhost:" + running.port() + "/v1/tenants/" + tenant + "/documents:batch");
             long failed;
@@ -183,11 +184,34 @@ public final class IngestBenchmark {
             double searchable = seconds(start);
             System.out.printf(Locale.ROOT, "  %s: %d documents acknowledged after %.2f s, searchable after %.2f s%n",
                     tenant, documents, acknowledged, searchable);
+            System.out.print(cpu.report(documents, "doc"));
             return documents / searchable;
         } finally {
+            Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
+            long afterIngest = Files.exists(file) ? Files.size(file) : -1;
             running.stop();
+            if (afterIngest >= 0) {
+                reportStoreSize(file, afterIngest);
+            }
             deleteRecursively(dataDir);
         }
+    }
+
+    /**
+     * The embedded store's file after the ingest, after a clean stop, and after H2's full compaction
+     * ({@code SHUTDOWN COMPACT}: the live data), for the disk bound of issue 19.
+     */
+    private static void reportStoreSize(Path file, long afterIngest) throws Exception {
+        long afterStop = Files.size(file);
+        String base = file.toString().substring(0, file.toString().length() - ".mv.db".length());
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:h2:" + base, "vectorsync", "");
+             var statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN COMPACT");
+        }
+        long compacted = Files.size(file);
+        System.out.printf(Locale.ROOT, "  store file: %.1f MB after the ingest, %.1f MB after a clean stop, %.1f MB "
+                        + "compacted (%.2f× the compacted size after the ingest)%n", afterIngest / 1e6, afterStop / 1e6,
+                compacted / 1e6, (double) afterIngest / compacted);
     }
 
     /** Sends one NDJSON batch; answers how many of its lines were not created. */
@@ -221,6 +245,7 @@ public final class IngestBenchmark {
         Path dir = Files.createTempDirectory("vectorsync-bench-lucene");
         try (FSDirectory directory = FSDirectory.open(dir);
              IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            CpuByThread cpu = CpuByThread.start();
             long start = System.nanoTime();
             for (int i = 0; i < vectors.length; i++) {
                 Document doc = new Document();
@@ -237,7 +262,9 @@ public final class IngestBenchmark {
                     throw new IllegalStateException("bare Lucene lost documents");
                 }
             }
-            return vectors.length / seconds(start);
+            double rate = vectors.length / seconds(start);
+            System.out.print("  bare Lucene:\n" + cpu.report(vectors.length, "doc"));
+            return rate;
         } finally {
             deleteRecursively(dir);
         }

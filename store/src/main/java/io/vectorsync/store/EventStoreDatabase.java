@@ -185,7 +185,7 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
                 // which Axon's default resolver does not see in pgjdbc's exception (AxonFramework #1368)
                 .persistenceExceptionResolver(new SQLStateResolver("23505"))
                 .batchSize(200);
-        return dialect == Dialect.POSTGRESQL ? new SerialAppends(builder) : builder.build();
+        return dialect == Dialect.POSTGRESQL ? new SerialAppends(builder) : new EventTable(builder);
     }
 
     public TokenStore tokenStore(Serializer serializer, String nodeId) {

@@ -1,7 +1,6 @@
 package io.vectorsync.store;
 
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.Serializer;
 
 import java.sql.Connection;
@@ -21,7 +20,7 @@ import java.util.List;
  * <p>
  * Appends are serialized across the cluster for the length of an append transaction, which group commit keeps short.
  */
-final class SerialAppends extends JdbcEventStorageEngine {
+final class SerialAppends extends EventTable {
 
     static final String CHANNEL = "vectorsync_events";
     /** Any constant every process agrees on: "vs-appen". */

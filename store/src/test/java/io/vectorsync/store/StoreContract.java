@@ -65,10 +65,10 @@ abstract class StoreContract {
 
     @Test
     void theSchemaIsMigratedStepByStepOnceAndAReopenChangesNothing() throws Exception {
-        assertThat(schemaVersions()).containsExactly(1, 2);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3);
         database.close();
         database = reopen();
-        assertThat(schemaVersions()).containsExactly(1, 2);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3);
     }
 
     @Test

@@ -35,7 +35,10 @@ public final class DocumentCommandService implements HttpService {
     private static final Set<String> BATCH_FIELDS = Set.of("op", "documentId", "title", "body", "metadata", "source",
             "vectors", "expectedVersion", "reason");
 
-    /** Lines of a batch in flight at once: enough to fill a few commit groups, few enough to bound memory. */
+    /**
+     * Lines of a batch read before their writes are waited for: enough to fill a few commit groups, few enough to
+     * bound memory. Two windows are in flight: one commits while the next is read and parsed.
+     */
     private static final int WINDOW = 512;
 
     private final DocumentCommands commands;
@@ -77,8 +80,9 @@ public final class DocumentCommandService implements HttpService {
     }
 
     /**
-     * An NDJSON batch. Lines are validated as they are read and handed to the group committer a window at a time,
-     * so they share transactions. Each line's result (small) is kept until the whole body has been read, and only
+     * An NDJSON batch. Lines are validated as they are read and handed to the group committer as they come, so they
+     * share transactions; the handler waits for a window's writes only once the next window has been read. Each
+     * line's result (small) is kept until the whole body has been read, and only
      * then is the answer written, as Elasticsearch's {@code _bulk} does: a client that sends the whole body before it
      * reads anything cannot deadlock with a server blocked writing results it does not read.
      */
@@ -97,6 +101,7 @@ public final class DocumentCommandService implements HttpService {
         NdjsonLineReader lines = new NdjsonLineReader(body, lineLimit);
         ByteArrayOutputStream results = new ByteArrayOutputStream();
         List<Line> window = new ArrayList<>(WINDOW);
+        List<Line> committing = new ArrayList<>(WINDOW); // the window before, committing while this one is read
         long number = 0;
         byte[] line;
         while ((line = lines.next()) != null) {
@@ -110,9 +115,13 @@ public final class DocumentCommandService implements HttpService {
             }
             window.add(batchLine(tenant, number, line, lines.lastWasTooLong()));
             if (window.size() == WINDOW) {
-                settle(window, results);
+                settle(committing, results);
+                List<Line> read = window;
+                window = committing;
+                committing = read;
             }
         }
+        settle(committing, results);
         settle(window, results);
         if (body.passedLimit()) {
             // a body without a length (chunked) that grew past the limit: what came before is applied and answered

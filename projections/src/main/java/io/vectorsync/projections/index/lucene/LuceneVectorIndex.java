@@ -18,8 +18,10 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -105,6 +107,9 @@ public final class LuceneVectorIndex implements VectorIndex {
             fsDirectory = FSDirectory.open(directory);
             writer = new IndexWriter(fsDirectory, new IndexWriterConfig()
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    // every apply flushes a small segment that a merge soon folds in: copying it into a compound
+                    // file first is work thrown away (merged segments still follow the merge policy's choice)
+                    .setUseCompoundFile(false)
                     .setCodec(codec(format)));
             recordSpace(writer, space, directory);
             return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null));
@@ -304,6 +309,13 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     private static DocumentState readState(IndexSearcher searcher, String tenant, String documentId)
             throws IOException {
+        if (!anySegmentHas(searcher, new BytesRef(Entries.key(tenant, documentId)))) {
+            // a document the index has never held (most writes during an ingest): one term lookup per segment
+            // instead of a query
+            DocumentState unknown = new DocumentState(tenant, documentId, -1, false);
+            unknown.contentKnown = true;
+            return unknown;
+        }
         ScoreDoc[] found = searcher.search(documentQuery(tenant, documentId, Entries.KIND_STATE), 1).scoreDocs;
         if (found.length == 0) {
             DocumentState unknown = new DocumentState(tenant, documentId, -1, false);
@@ -313,6 +325,17 @@ public final class LuceneVectorIndex implements VectorIndex {
         Document state = searcher.storedFields().document(found[0].doc, VERSION_FIELDS);
         return new DocumentState(tenant, documentId, Entries.longValue(state, Entries.VERSION),
                 Entries.intValue(state, Entries.DELETED) == 1);
+    }
+
+    /** Whether any segment holds the key term (also for entries deleted since: the query then decides). */
+    private static boolean anySegmentHas(IndexSearcher searcher, BytesRef key) throws IOException {
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(Entries.KEY);
+            if (terms != null && terms.iterator().seekExact(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ReplaceChunks readContent(IndexSearcher searcher, String tenant, String documentId)
