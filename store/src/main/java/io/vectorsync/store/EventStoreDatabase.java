@@ -96,7 +96,12 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "vectorsync", "");
         pool.setMaxConnections(32);
         pool.setLoginTimeout(10);
-        return new EventStoreDatabase(pool, pool::dispose, Dialect.H2, dir.resolve("vectorsync.mv.db").toString(), null);
+        H2Housekeeping housekeeping = new H2Housekeeping(pool, Duration.ofMillis(200));
+        AutoCloseable closing = () -> {
+            housekeeping.close(); // before the connections: a step never runs on a closing store
+            pool.dispose();
+        };
+        return new EventStoreDatabase(pool, closing, Dialect.H2, dir.resolve("vectorsync.mv.db").toString(), null);
     }
 
     /**
