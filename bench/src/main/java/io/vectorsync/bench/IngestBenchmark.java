@@ -142,11 +142,24 @@ public final class IngestBenchmark {
             settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, tenant), null, null, 16));
         }
         Main.Running running = Main.start(settings);
+        boolean stopped = false;
         try {
             VectorIndex index = running.app().indexes().forSpace(space);
             HttpClient http = HttpClient.newHttpClient();
             warmUp(http, running, index);
             CpuByThread cpu = CpuByThread.start();
+            Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
+            java.util.concurrent.atomic.AtomicLong largest = new java.util.concurrent.atomic.AtomicLong();
+            Thread sizes = Thread.ofPlatform().daemon().start(() -> { // the file's largest size during the ingest
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        largest.accumulateAndGet(Files.size(file), Math::max);
+                        Thread.sleep(100);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             long start = System.nanoTime();
             URI batch = URI.create("http://localhost:" + running.port() + "/v1/tenants/" + tenant + "/documents:batch");
             long failed;
@@ -185,13 +198,15 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "  %s: %d documents acknowledged after %.2f s, searchable after %.2f s%n",
                     tenant, documents, acknowledged, searchable);
             System.out.print(cpu.report(documents, "doc"));
+            sizes.interrupt();
+            long afterIngest = Files.exists(file) ? Files.size(file) : -1;
+            stopped = true;
+            running.stop();
+            reportStoreSize(file, largest.get(), afterIngest);
             return documents / searchable;
         } finally {
-            Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
-            long afterIngest = Files.exists(file) ? Files.size(file) : -1;
-            running.stop();
-            if (afterIngest >= 0) {
-                reportStoreSize(file, afterIngest);
+            if (!stopped) {
+                running.stop();
             }
             deleteRecursively(dataDir);
         }
@@ -201,7 +216,10 @@ public final class IngestBenchmark {
      * The embedded store's file after the ingest, after a clean stop, and after H2's full compaction
      * ({@code SHUTDOWN COMPACT}: the live data), for the disk bound of issue 19.
      */
-    private static void reportStoreSize(Path file, long afterIngest) throws Exception {
+    private static void reportStoreSize(Path file, long largest, long afterIngest) throws Exception {
+        if (!Files.exists(file)) {
+            return; // a PostgreSQL store
+        }
         long afterStop = Files.size(file);
         String base = file.toString().substring(0, file.toString().length() - ".mv.db".length());
         try (var connection = java.sql.DriverManager.getConnection("jdbc:h2:" + base, "vectorsync", "");
@@ -209,9 +227,10 @@ public final class IngestBenchmark {
             statement.execute("SHUTDOWN COMPACT");
         }
         long compacted = Files.size(file);
-        System.out.printf(Locale.ROOT, "  store file: %.1f MB after the ingest, %.1f MB after a clean stop, %.1f MB "
-                        + "compacted (%.2f× the compacted size after the ingest)%n", afterIngest / 1e6, afterStop / 1e6,
-                compacted / 1e6, (double) afterIngest / compacted);
+        System.out.printf(Locale.ROOT, "  store file: at most %.1f MB during the ingest, %.1f MB after it, %.1f MB after a "
+                        + "clean stop; %.1f MB compacted (live data); ratios %.2f, %.2f, %.2f%n", largest / 1e6,
+                afterIngest / 1e6, afterStop / 1e6, compacted / 1e6, (double) largest / compacted,
+                (double) afterIngest / compacted, (double) afterStop / compacted);
     }
 
     /** Sends one NDJSON batch; answers how many of its lines were not created. */

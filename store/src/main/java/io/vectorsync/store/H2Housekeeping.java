@@ -18,21 +18,30 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs H2's own background housekeeping on the embedded store, which {@code WRITE_DELAY=0} switches off.
+ * Keeps the embedded store's file close to its live data, which {@code WRITE_DELAY=0} otherwise stops H2 from doing.
  * <p>
- * Every commit of the MVStore writes a new chunk holding the pages it changed; the pages they replace stay in older
- * chunks, which are left partly alive. H2's background writer rewrites such chunks and moves chunks to the front of
- * the file so it can shrink ({@code autoCompactFillRate}, default 90 %). That writer only runs with a write delay, and
- * a write delay would acknowledge commits before they reach the file; so the store runs with none, and without the
- * writer the file grew to 30 times its live data (1.66 GB for 52 MB, issue 19). This task calls the writer's step
- * ({@code FileStore.writeInBackground}, package-private in H2, hence reflection) on a timer instead: commits stay
- * synchronous, and the file is compacted as H2 would. Each step takes the store's lock only if it is free and writes a
- * bounded amount, so it never holds a write up for long.
+ * Every commit of the MVStore writes a new chunk holding the pages it changed; the pages they replace stay behind in
+ * older chunks, partly alive. H2's background writer rewrites sparse chunks and moves chunks down so the file can
+ * shrink, but it only runs with a write delay, and a write delay acknowledges commits before they reach the file. So
+ * the store runs with none, and without the writer its file grew to 30 times its live data (issue 19). This task
+ * takes over, every 200 ms:
+ * <ol>
+ *   <li>it forces the file to disk (H2 writes each commit to the file but never forces it), so a power loss loses at
+ *   most the last step's commits, and no chunk freed below is overwritten before what replaced it is on disk;</li>
+ *   <li>it takes H2's own background step ({@code FileStore.writeInBackground}, package-private, hence reflection):
+ *   H2's chunk rewriting, dropping and moving, with its own thresholds, under the store lock only if that is free.
+ *   (H2's full compaction, {@code MVStore.compactFile}, is no substitute: run beside writes it fails an assertion
+ *   in {@code moveChunkInside} and closes the store — seen in a test.)</li>
+ * </ol>
+ * Chunks are kept {@value #RETENTION_MILLIS} ms (H2's default is 45 s, chosen for files nobody forces; here every
+ * chunk older than one step is on disk). Closing the store compacts as H2 does (for up to 200 ms).
  */
 final class H2Housekeeping implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(H2Housekeeping.class.getName());
     private static final Method STEP = step();
+    /** How long a chunk stays untouched after it was written, before the step may rewrite or reuse it. */
+    static final int RETENTION_MILLIS = 1_000;
 
     private final DataSource dataSource;
     private final ScheduledExecutorService timer;
@@ -57,7 +66,7 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** One housekeeping step, as H2's background writer takes it. */
+    /** One housekeeping step. */
     void run() {
         if (failed) {
             return;
@@ -65,6 +74,8 @@ final class H2Housekeeping implements AutoCloseable {
         try {
             MVStore mvStore = store();
             if (mvStore != null && !mvStore.isClosed() && mvStore.getFileStore() != null) {
+                // first to disk: nothing this step frees can be overwritten before its replacement is on disk
+                mvStore.sync();
                 STEP.invoke(mvStore.getFileStore());
             }
         } catch (InvocationTargetException | IllegalAccessException | SQLException | RuntimeException e) {
@@ -80,6 +91,7 @@ final class H2Housekeeping implements AutoCloseable {
             try (Connection connection = dataSource.getConnection()) {
                 SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
                 store = session.getDatabase().getStore().getMvStore();
+                store.setRetentionTime(RETENTION_MILLIS);
             }
         }
         return store;
