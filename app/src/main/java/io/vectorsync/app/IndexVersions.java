@@ -176,8 +176,9 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
                 .map(v -> JsonInput.parse(v.settings(), "settings"))
                 .map(s -> new HnswSettings(
                         Optional.ofNullable(s.optionalInt("hnswM")).orElse(settings.hnswM()),
-                        Optional.ofNullable(s.optionalInt("hnswEfConstruction")).orElse(settings.hnswEfConstruction())))
-                .orElse(new HnswSettings(settings.hnswM(), settings.hnswEfConstruction()));
+                        Optional.ofNullable(s.optionalInt("hnswEfConstruction")).orElse(settings.hnswEfConstruction()),
+                        Optional.ofNullable(s.optionalInt("efSearch")).orElse(settings.hnswEfSearch())))
+                .orElse(new HnswSettings(settings.hnswM(), settings.hnswEfConstruction(), settings.hnswEfSearch()));
     }
 
     /** Every space: its live version and the others with their role, settings and progress. */
@@ -359,10 +360,9 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
             out.add("until", position != null ? Json.createObjectBuilder().add("position", position)
                     : Json.createObjectBuilder().add("timestamp", timestamp));
         }
-        boolean opensearchOnly = input.has("efSearch") || input.has("quantization") || input.has("shards")
-                || input.has("replicas");
+        boolean opensearchOnly = input.has("quantization") || input.has("shards") || input.has("replicas");
         if (opensearchOnly && !settings.indexKind().equals("opensearch")) {
-            throw new InvalidInputException("body", "efSearch, quantization, shards and replicas are settings of an "
+            throw new InvalidInputException("body", "quantization, shards and replicas are settings of an "
                     + "OpenSearch index; this node's index kind is " + settings.indexKind());
         }
         return out.build();

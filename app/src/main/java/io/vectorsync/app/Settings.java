@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
+import io.vectorsync.projections.index.lucene.HnswSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.store.StoreSettings;
 import io.vectorsync.ui.access.AccessSettings;
@@ -33,6 +34,7 @@ public record Settings(
         String indexKind,
         int hnswM,
         int hnswEfConstruction,
+        int hnswEfSearch,
         OpenSearchSettings opensearch,
         int segments,
         int batchSize,
@@ -78,7 +80,8 @@ public record Settings(
                     OpenSearchSettings opensearch, int segments, int batchSize, HotCacheSettings cache,
                     Duration consistencyWait, AccessSettings access, Config server, StoreSettings store) {
         this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, cache, consistencyWait, access, server, store, AxonServerSettings.DISABLED,
+                HnswSettings.DEFAULT_EF_SEARCH, opensearch, segments, batchSize, cache, consistencyWait, access, server,
+                store, AxonServerSettings.DISABLED,
                 DEFAULT_MAX_BATCH_BYTES);
     }
 
@@ -93,49 +96,49 @@ public record Settings(
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
     public Settings withConsistencyWait(Duration consistencyWait) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
     public Settings withAccess(AccessSettings access) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
     public Settings withServer(Config server) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings on another store (PostgreSQL: its JDBC URL, user, password, pool size). */
     public Settings withStore(StoreSettings store) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings with Axon Server as the event store and command router ({@link AxonServerSettings#DISABLED}: none). */
     public Settings withAxonServer(AxonServerSettings axonServer) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
     /** The same settings with another largest NDJSON batch body. */
     public Settings withMaxBatchBytes(long maxBatchBytes) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
 
@@ -167,9 +170,13 @@ public record Settings(
         String indexKind = vs.get("index.kind").asString().orElse("lucene");
         int hnswM = vs.get("index.hnsw-m").asInt().orElse(16);
         int hnswEfConstruction = vs.get("index.hnsw-ef-construction").asInt().orElse(100);
+        int efSearch = vs.get("index.ef-search").asInt().orElse(HnswSettings.DEFAULT_EF_SEARCH);
+        if (efSearch < 1) {
+            throw new IllegalArgumentException("vectorsync.index.ef-search must be at least 1, got " + efSearch);
+        }
         OpenSearchSettings opensearch = switch (indexKind) {
             case "lucene" -> null;
-            case "opensearch" -> opensearch(vs.get("index.opensearch"), hnswM, hnswEfConstruction);
+            case "opensearch" -> opensearch(vs.get("index.opensearch"), hnswM, hnswEfConstruction, efSearch);
             default -> throw new IllegalArgumentException("vectorsync.index.kind: '" + indexKind
                     + "' is not an index kind; use 'lucene' or 'opensearch'");
         };
@@ -184,6 +191,7 @@ public record Settings(
                 indexKind,
                 hnswM,
                 hnswEfConstruction,
+                efSearch,
                 opensearch,
                 vs.get("processors.segments").asInt().orElse(2),
                 vs.get("processors.batch-size").asInt().orElse(200),
@@ -240,7 +248,7 @@ public record Settings(
         }
     }
 
-    private static OpenSearchSettings opensearch(Config os, int hnswM, int hnswEfConstruction) {
+    private static OpenSearchSettings opensearch(Config os, int hnswM, int hnswEfConstruction, int efSearch) {
         List<URI> endpoints = Arrays.stream(os.get("endpoints").asString().orElse("http://127.0.0.1:9200").split(","))
                 .map(String::trim).filter(e -> !e.isEmpty()).map(URI::create).toList();
         OpenSearchSettings.Tls tls = os.get("tls-trust-all").asBoolean().orElse(false)
@@ -252,7 +260,7 @@ public record Settings(
         OpenSearchSettings.KnnMethod knn;
         try {
             knn = new OpenSearchSettings.KnnMethod(OpenSearchSettings.Engine.valueOf(engine), hnswM, hnswEfConstruction,
-                    os.get("ef-search").asInt().orElse(100), OpenSearchSettings.Quantization.valueOf(quantization));
+                    os.get("ef-search").asInt().orElse(efSearch), OpenSearchSettings.Quantization.valueOf(quantization));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("vectorsync.index.opensearch: engine must be lucene, faiss or nmslib and "
                     + "quantization none or sq (" + e.getMessage() + ")", e);

@@ -153,7 +153,7 @@ public final class Vectorsync implements AutoCloseable {
                 int version = IndexVersions.liveVersion(database, space.name());
                 if (version == 1) { // as configured, in index/<space>
                     return LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
-                            new HnswSettings(settings.hnswM(), settings.hnswEfConstruction())).apply(space);
+                            new HnswSettings(settings.hnswM(), settings.hnswEfConstruction(), settings.hnswEfSearch())).apply(space);
                 }
                 return LuceneVectorIndex.open(space, IndexVersions.luceneDirectory(settings.dataDir(), space.name(), version),
                         IndexVersions.luceneHnsw(settings, database, space.name(), version));

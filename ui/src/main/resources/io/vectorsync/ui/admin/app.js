@@ -445,7 +445,7 @@ function spacePanel(space) {
     h('div', {class: 'table-wrap versions'}));
   const rebuild = h('form', {dataset: {test: 'rebuild', space: space.space}, class: 'grid-form'},
     numberInput('hnswM', 'HNSW m', 2), numberInput('hnswEfConstruction', 'HNSW ef_construction', 2),
-    numberInput('efSearch', 'ef_search', 1, null, OPENSEARCH_ONLY),
+    numberInput('efSearch', 'ef_search', 1),
     h('label', {dataset: OPENSEARCH_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
       h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, 'scalar (fp16)'))),
     numberInput('shards', 'Shards', 1, null, OPENSEARCH_ONLY), numberInput('replicas', 'Replicas', 0, null, OPENSEARCH_ONLY),

@@ -42,6 +42,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,6 +76,8 @@ public final class LuceneVectorIndex implements VectorIndex {
     private static final Set<String> ID_FIELD = Set.of(Entries.DOCUMENT_ID);
 
     private final SpaceSpec space;
+    /** Candidates a search considers at least (OpenSearch's ef_search), before it keeps the chunks it wants. */
+    private final int efSearch;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -82,8 +85,10 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LuceneVectorIndex(SpaceSpec space, Directory directory, IndexWriter writer, SearcherManager searchers) {
+    private LuceneVectorIndex(SpaceSpec space, Directory directory, IndexWriter writer, SearcherManager searchers,
+                              int efSearch) {
         this.space = space;
+        this.efSearch = efSearch;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -112,7 +117,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                     .setUseCompoundFile(false)
                     .setCodec(codec(format)));
             recordSpace(writer, space, directory);
-            return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null));
+            return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null), hnsw.efSearch());
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, fsDirectory);
             if (e instanceof IOException io) {
@@ -404,10 +409,14 @@ public final class LuceneVectorIndex implements VectorIndex {
             int maxDoc = Math.max(1, searcher.getIndexReader().maxDoc());
             int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, maxDoc);
             while (true) {
-                // the filter restricts the HNSW search itself (pre-filtering), so k never shrinks after it
-                ScoreDoc[] chunks = searcher.search(
-                        new KnnFloatVectorQuery(Entries.VECTOR, query.vector(), chunksWanted, filter),
-                        chunksWanted).scoreDocs;
+                // Lucene's k is the search beam, and each segment searches a share of it in proportion to its
+                // size: a beam of k alone misses neighbours at small k (recall@1 0.915 on 20,000 vectors). The
+                // beam is at least ef_search, as in OpenSearch; the best chunksWanted of it are kept. The filter
+                // restricts the HNSW search itself (pre-filtering), so k never shrinks after it.
+                int beam = (int) Math.min(Math.max(chunksWanted, efSearch), maxDoc);
+                ScoreDoc[] found = searcher.search(
+                        new KnnFloatVectorQuery(Entries.VECTOR, query.vector(), beam, filter), beam).scoreDocs;
+                ScoreDoc[] chunks = found.length > chunksWanted ? Arrays.copyOf(found, chunksWanted) : found;
                 Map<String, ScoreDoc> bestPerDocument = new LinkedHashMap<>();
                 boolean reachedMinScore = false;
                 for (ScoreDoc chunk : chunks) { // best first
@@ -417,7 +426,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                     }
                     bestPerDocument.putIfAbsent(stored.document(chunk.doc, ID_FIELD).get(Entries.DOCUMENT_ID), chunk);
                 }
-                boolean exhausted = chunks.length < chunksWanted || chunksWanted >= maxDoc;
+                boolean exhausted = found.length < beam || chunksWanted >= maxDoc;
                 if (bestPerDocument.size() >= query.k() || reachedMinScore || exhausted) {
                     List<DocumentHit> hits = new ArrayList<>();
                     for (ScoreDoc best : bestPerDocument.values()) {
