@@ -42,7 +42,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -411,12 +410,11 @@ public final class LuceneVectorIndex implements VectorIndex {
             while (true) {
                 // Lucene's k is the search beam, and each segment searches a share of it in proportion to its
                 // size: a beam of k alone misses neighbours at small k (recall@1 0.915 on 20,000 vectors). The
-                // beam is at least ef_search, as in OpenSearch; the best chunksWanted of it are kept. The filter
+                // beam is at least ef_search, as in OpenSearch, and all of it is collapsed into documents. The filter
                 // restricts the HNSW search itself (pre-filtering), so k never shrinks after it.
                 int beam = (int) Math.min(Math.max(chunksWanted, efSearch), maxDoc);
-                ScoreDoc[] found = searcher.search(
+                ScoreDoc[] chunks = searcher.search(
                         new KnnFloatVectorQuery(Entries.VECTOR, query.vector(), beam, filter), beam).scoreDocs;
-                ScoreDoc[] chunks = found.length > chunksWanted ? Arrays.copyOf(found, chunksWanted) : found;
                 Map<String, ScoreDoc> bestPerDocument = new LinkedHashMap<>();
                 boolean reachedMinScore = false;
                 for (ScoreDoc chunk : chunks) { // best first
@@ -426,19 +424,21 @@ public final class LuceneVectorIndex implements VectorIndex {
                     }
                     bestPerDocument.putIfAbsent(stored.document(chunk.doc, ID_FIELD).get(Entries.DOCUMENT_ID), chunk);
                 }
-                boolean exhausted = found.length < beam || chunksWanted >= maxDoc;
+                boolean exhausted = chunks.length < beam || beam >= maxDoc;
                 if (bestPerDocument.size() >= query.k() || reachedMinScore || exhausted) {
-                    List<DocumentHit> hits = new ArrayList<>();
-                    for (ScoreDoc best : bestPerDocument.values()) {
-                        hits.add(Entries.hit(stored.document(best.doc, Entries.HIT_FIELDS), best.score));
-                    }
-                    return hits.stream()
-                            .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
-                                    .thenComparing(DocumentHit::documentId))
+                    // the best k documents (ties by id); only theirs are read in full
+                    List<Map.Entry<String, ScoreDoc>> best = bestPerDocument.entrySet().stream()
+                            .sorted(Comparator.comparingDouble((Map.Entry<String, ScoreDoc> e) -> -e.getValue().score)
+                                    .thenComparing(Map.Entry::getKey))
                             .limit(query.k())
                             .toList();
+                    List<DocumentHit> hits = new ArrayList<>(best.size());
+                    for (Map.Entry<String, ScoreDoc> hit : best) {
+                        hits.add(Entries.hit(stored.document(hit.getValue().doc, Entries.HIT_FIELDS), hit.getValue().score));
+                    }
+                    return hits;
                 }
-                chunksWanted = (int) Math.min(chunksWanted * 2L, maxDoc);
+                chunksWanted = (int) Math.min(beam * 2L, maxDoc); // a wider beam, or the same search again
             }
         });
     }
