@@ -16,6 +16,13 @@ import java.util.logging.Logger;
 /** Starts Vectorsync with every role in one process: command API, encoder, projections, query API. */
 public final class Main {
 
+    static {
+        // before the first logger: logging stays open until the app has stopped (see ShutdownLogging)
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogging.class.getName());
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     private Main() {
@@ -25,7 +32,13 @@ public final class Main {
         LogConfig.configureRuntime();
         Settings settings = Settings.from(Config.create());
         Running running = start(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "vectorsync-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.stop();
+            } finally {
+                ShutdownLogging.appStopped();
+            }
+        }, "vectorsync-shutdown"));
     }
 
     /** Starts the app and its web server; tests use this with a free port and a temporary data directory. */

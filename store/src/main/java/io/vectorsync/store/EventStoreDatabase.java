@@ -81,7 +81,9 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
 
     /**
      * Opens (creating when missing) the H2 database {@code <dataDir>/events/vectorsync.mv.db}.
-     * WRITE_DELAY=0 makes every commit reach the file before the command is acknowledged.
+     * WRITE_DELAY=0 makes every commit reach the file before the command is acknowledged, so a killed process loses
+     * nothing acknowledged; H2 does not force the file at commit, so {@link H2Housekeeping} forces it every 200 ms,
+     * which bounds what a power loss can take.
      */
     public static EventStoreDatabase openH2(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().resolve("events");
@@ -92,7 +94,9 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         }
         // retry: reopens the file when a thread interrupted inside a read or write closed it (Java closes a
         // FileChannel on interrupt); without it one interrupted processor thread closes the whole store
-        String url = "jdbc:h2:retry:" + dir.resolve("vectorsync") + ";WRITE_DELAY=0";
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook closed the database beside the app's, under processors still
+        // storing their tokens; the app closes the store itself, last
+        String url = "jdbc:h2:retry:" + dir.resolve("vectorsync") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "vectorsync", "");
         pool.setMaxConnections(32);
         pool.setLoginTimeout(10);

@@ -1,0 +1,141 @@
+package io.vectorsync.app;
+
+import io.vectorsync.json.Json;
+import jakarta.json.JsonObject;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The app in a JVM of its own, as {@code bin/run} starts it, configured by environment; and requests to it. */
+final class AppProcess {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private AppProcess() {
+    }
+
+    /** Starts the app on {@code port} with {@code dataDir}; on the store at {@code storeUrl}, or the embedded one. */
+    static Process start(String storeUrl, Path dataDir, int port, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
+                "--add-modules", "java.se,jdk.incubator.vector",
+                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("SERVER_PORT", Integer.toString(port));
+        builder.environment().put("SERVER_HOST", "127.0.0.1");
+        builder.environment().put("VECTORSYNC_DATA_DIR", dataDir.toString());
+        if (storeUrl != null) {
+            builder.environment().put("VECTORSYNC_STORE_URL", storeUrl);
+        }
+        builder.environment().put("VECTORSYNC_CACHE_ENABLED", "false");
+        builder.environment().put("VECTORSYNC_SECURITY_ADMIN_KEY", "");
+        return builder.start();
+    }
+
+    static void awaitUp(int port) {
+        TestApp.await("the app answers on " + port, Duration.ofSeconds(90), () -> {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Upserts a client-vector document of tenant {@code tenant}; answers the status. */
+    static int put(int port, String tenant, String id, int i) throws IOException, InterruptedException {
+        StringBuilder vector = new StringBuilder();
+        for (int d = 0; d < 384; d++) {
+            vector.append(d == 0 ? "" : ",").append(((i * 31 + d * 17) % 97) / 97.0 - 0.5);
+        }
+        String body = "{\"title\":\"" + id + "\",\"body\":\"process test " + id + "\",\"vectors\":{\"space\":\"default\","
+                + "\"vector\":[" + vector + "]}}";
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/tenants/" + tenant
+                                + "/documents/" + id))
+                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static JsonObject get(int port, String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return Json.createReader(new StringReader(response.body())).readObject();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Writers that upsert documents one after another, each on its own thread, noting each acknowledged id. */
+    static final class Writers implements AutoCloseable {
+
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final ExecutorService threads;
+
+        Writers(int port, String tenant, int count) {
+            threads = Executors.newFixedThreadPool(count);
+            for (int w = 0; w < count; w++) {
+                int writer = w;
+                threads.submit(() -> {
+                    for (int i = 0; writing.get() && i < 100_000; i++) {
+                        String id = "w" + writer + "-" + i;
+                        try {
+                            if (put(port, tenant, id, i) / 100 == 2) {
+                                acknowledged.add(id);
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            return; // the process is gone
+                        }
+                    }
+                });
+            }
+        }
+
+        /** Waits (at most a minute) until this many writes were acknowledged; fails if they were not. */
+        void awaitAcknowledged(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (acknowledged.size() < count && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (acknowledged.size() < count) {
+                throw new AssertionError("only " + acknowledged.size() + " writes acknowledged in a minute");
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            writing.set(false);
+            threads.shutdown();
+            threads.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
