@@ -29,6 +29,7 @@ import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
 import io.vectorsync.ui.admin.ProcessorAdmin;
+import io.vectorsync.ui.admin.StoreAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
 import io.vectorsync.ui.access.RouteRecorder;
 import jakarta.json.JsonObjectBuilder;
@@ -72,7 +73,8 @@ public final class HttpApi {
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
                 .register("/v1/admin", processors, deadLetters, stream,
-                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())), app.access().admin())
+                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())), app.access().admin(),
+                        new StoreAdmin(app.database()::report))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res));

@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The app in a JVM of its own, as {@code bin/run} starts it, configured by environment; and requests to it. */
 final class AppProcess {
 
@@ -131,6 +133,20 @@ final class AppProcess {
             threads.shutdown();
             threads.awaitTermination(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Each acknowledged document was created and embedded once, and the index agrees with the log (drift 0). */
+    static void assertEachWrittenOnceAndIndexed(int port, String tenant, Set<String> acknowledged) {
+        for (String id : acknowledged) {
+            JsonObject history = get(port, "/v1/tenants/" + tenant + "/documents/" + id + "/history");
+            List<String> types = new ArrayList<>();
+            history.getJsonArray("events").getValuesAs(JsonObject.class).forEach(e -> types.add(e.getString("type")));
+            assertThat(types).as(id).containsExactly("DocumentCreated", "DocumentEmbedded");
+        }
+        TestApp.await("the index agrees with the log", Duration.ofSeconds(120), () -> {
+            JsonObject drift = get(port, "/v1/admin/indexes/default/drift");
+            return drift.getInt("drift") == 0 && drift.getInt("inSync") >= acknowledged.size();
+        });
     }
 
     static int freePort() throws IOException {

@@ -66,6 +66,18 @@ class ConsoleBrowserTest {
         TestApp.await("the API shows the encoder running", PATIENCE,
                 () -> app.get("/v1/admin/processors/encoder").json().getBoolean("running"));
 
+        // the event store, measured when asked: what the API says, on the page
+        app.put("/v1/tenants/acme/documents/stored", "{\"body\": \"one document for the store\"}");
+        TestApp.await("the document's event in the store", PATIENCE,
+                () -> app.get("/v1/admin/store").json().getJsonNumber("events").longValue() >= 1);
+        long events = app.get("/v1/admin/store").json().getJsonNumber("events").longValue();
+        browser.click("button[data-test=store-measure]");
+        browser.awaitText("[data-test=store] [data-test=store-events]", "at least " + events,
+                text -> Long.parseLong(text.replace(",", "")) >= events);
+        assertThat(browser.text("[data-test=store] table[data-test=store-types]")).contains("DocumentCreated");
+        assertThat(browser.text("[data-test=store] [data-test=store-size]")).endsWith("MB");
+        browser.screenshot("store");
+
         // every view is one hash route away, and only the current one shows
         for (String view : List.of("indexes", "dead-letters", "drift", "search", "documents", "processors")) {
             browser.click("a[data-nav=" + view + "]");

@@ -344,7 +344,8 @@ class FrontDoorTest {
                 "DELETE /v1/admin/indexes/{space}/versions/{version}", "GET /v1/admin/indexes/{space}/drift",
                 "POST /v1/admin/indexes/{space}/drift/repair",
                 "GET /v1/admin/indexes/{space}/documents/{tenant}/{documentId}", "GET /v1/admin/cache",
-                "GET /v1/admin/keys", "POST /v1/admin/keys", "DELETE /v1/admin/keys/{id}", "GET /v1/admin/audit")) {
+                "GET /v1/admin/keys", "POST /v1/admin/keys", "DELETE /v1/admin/keys/{id}", "GET /v1/admin/audit",
+                "GET /v1/admin/store")) {
             expected.put(admin, "X");
         }
         HttpRouting.Builder routing = HttpRouting.builder();

@@ -1,18 +1,12 @@
 package io.vectorsync.app;
 
 import io.vectorsync.store.TestPostgres;
-import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * kill -9 of the app in the middle of ingest on PostgreSQL: the app runs as its own JVM (as {@code bin/run} starts
@@ -43,16 +37,7 @@ class PostgresCrashTest {
         Process second = AppProcess.start(store, dataDir, port, dir.resolve("second.log"));
         try {
             AppProcess.awaitUp(port);
-            for (String id : acknowledged) {
-                JsonObject history = AppProcess.get(port, "/v1/tenants/crash/documents/" + id + "/history");
-                List<String> types = new ArrayList<>();
-                history.getJsonArray("events").getValuesAs(JsonObject.class).forEach(e -> types.add(e.getString("type")));
-                assertThat(types).as(id).containsExactly("DocumentCreated", "DocumentEmbedded");
-            }
-            TestApp.await("the index agrees with the log", Duration.ofSeconds(120), () -> {
-                JsonObject drift = AppProcess.get(port, "/v1/admin/indexes/default/drift");
-                return drift.getInt("drift") == 0 && drift.getInt("inSync") >= acknowledged.size();
-            });
+            AppProcess.assertEachWrittenOnceAndIndexed(port, "crash", acknowledged);
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);

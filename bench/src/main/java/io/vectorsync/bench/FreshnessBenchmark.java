@@ -8,7 +8,10 @@ import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.hotcache.HotVectorCache;
+import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.index.opensearch.IndexLayout;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
@@ -47,8 +50,10 @@ import static io.vectorsync.bench.BenchSupport.stringArg;
  * write's latency still runs from its own acknowledgement. Every app gets a fresh data directory and
  * index prefix and a preloaded corpus, so searches have an index to merge with.
  * <p>
+ * (d) is (a) on the embedded Lucene index, next to the same filtered query straight to that index.
+ * <p>
  * Usage (bench/freshness starts the node): FreshnessBenchmark URL [--writes 1000] [--preload 2000]
- * [--wave 25] [--poll-ms 5] [--scenarios a,b,c]
+ * [--wave 25] [--poll-ms 5] [--scenarios a,b,c,d]
  */
 public final class FreshnessBenchmark {
 
@@ -61,6 +66,8 @@ public final class FreshnessBenchmark {
 
     /** PostgreSQL server to run on (a fresh database per scenario), or null for the embedded H2 store. */
     private static String storeUrl;
+    /** Scenario (d): the embedded Lucene index instead of OpenSearch. */
+    private static boolean embedded;
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -85,14 +92,19 @@ public final class FreshnessBenchmark {
             results.add(measure("(c) text embedded in process, with the cache", url, textSpace(), true,
                     Math.min(preload, 300), writes, 1, pollMs, true));
         }
+        if (scenarios.contains("d")) {
+            embedded = true;
+            results.add(measure("(d) client vectors, with the cache, embedded Lucene index", url, vectorSpace(), true,
+                    preload, writes, 1, pollMs, false));
+        }
 
         System.out.println();
         System.out.println("| scenario | writes | ack p50 | visible p50 | visible p90 | visible p99 | max | found by the first search |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Result result : results) {
             if (!result.direct.isEmpty()) {
-                System.out.printf(Locale.ROOT, "| baseline of %s: the same filtered k-NN query straight to OpenSearch | %d | | | | %.1f ms p50 | %.1f ms p99 | |%n",
-                        result.name.substring(0, 3), result.direct.size(), percentile(result.direct, 50), percentile(result.direct, 99));
+                System.out.printf(Locale.ROOT, "| baseline of %s: the same filtered k-NN query straight to %s | %d | | | | %.1f ms p50 | %.1f ms p99 | |%n",
+                        result.name.substring(0, 3), result.name.contains("embedded") ? "the index" : "OpenSearch", result.direct.size(), percentile(result.direct, 50), percentile(result.direct, 99));
             }
             System.out.printf(Locale.ROOT, "| %s | %d | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f %% |%n",
                     result.name, result.visible.size(), percentile(result.acks, 50), percentile(result.visible, 50),
@@ -113,7 +125,7 @@ public final class FreshnessBenchmark {
         OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
                 .withIndexPrefix(prefix).withShards(1, 0);
         Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, space.name(),
-                List.of(space), "opensearch", 16, 100, opensearch, 2, 200)
+                List.of(space), embedded ? "lucene" : "opensearch", 16, 100, embedded ? null : opensearch, 2, 200)
                 .withCache(cache ? HotCacheSettings.embedded() : null);
         if (storeUrl != null) {
             settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, "fresh"), null, null, 16));
@@ -150,9 +162,14 @@ public final class FreshnessBenchmark {
                     // the first search, at once after the acknowledgement
                     Set<String> found = search(running, space, probe, wave);
                     long now = System.nanoTime();
-                    if (wave == 1 && !text && i >= 0) { // baseline: the same question straight to OpenSearch
+                    if (wave == 1 && !text && i >= 0) { // baseline: the same question straight to the index
                         long directStart = System.nanoTime();
-                        direct(url, readAlias, probe);
+                        if (embedded) {
+                            running.app().indexes().forSpace(space.name()).search(new VectorQuery(TENANT, ANY_QUERY, 1,
+                                    new MetadataFilter(List.of(new MetadataFilter.Equals("probe", probe))), null));
+                        } else {
+                            direct(url, readAlias, probe);
+                        }
                         direct.add(millis(directStart, System.nanoTime()));
                     }
                     for (int j = from; j <= i; j++) {
@@ -205,10 +222,12 @@ public final class FreshnessBenchmark {
                     .append(text ? textFields(texts.get(i)) : vectorFields(space, "pre", vectors[i])).append("}\n");
         }
         send(running, "POST", "/v1/tenants/" + TENANT + "/documents:batch", "application/x-ndjson", ndjson.toString());
-        OpenSearchVectorIndex index = (OpenSearchVectorIndex) running.app().indexes().forSpace(space.name());
+        VectorIndex index = running.app().indexes().forSpace(space.name());
         long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000;
         while (true) {
-            index.refresh();
+            if (index instanceof OpenSearchVectorIndex opensearch) {
+                opensearch.refresh();
+            }
             boolean cacheEmpty = running.app().cache().map(c -> c.stats(space.name()).entries() == 0).orElse(true);
             if (index.countDocuments(TENANT) >= count && cacheEmpty) {
                 return;

@@ -54,9 +54,12 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     private final AccessTables accessTables;
     private final Tables tables;
     private final CommitListener listener;
+    /** The embedded store's housekeeping; null on PostgreSQL. */
+    private final H2Housekeeping housekeeping;
 
     private EventStoreDatabase(DataSource dataSource, AutoCloseable pool, Dialect dialect, String description,
-                               CommitListener listener) {
+                               CommitListener listener, H2Housekeeping housekeeping) {
+        this.housekeeping = housekeeping;
         this.dataSource = dataSource;
         this.pool = pool;
         this.dialect = dialect;
@@ -105,7 +108,8 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
             housekeeping.close(); // before the connections: a step never runs on a closing store
             pool.dispose();
         };
-        return new EventStoreDatabase(pool, closing, Dialect.H2, dir.resolve("vectorsync.mv.db").toString(), null);
+        return new EventStoreDatabase(pool, closing, Dialect.H2, dir.resolve("vectorsync.mv.db").toString(), null,
+                housekeeping);
     }
 
     /**
@@ -134,7 +138,7 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         CommitListener listener = new CommitListener(settings.url(), settings.user(), settings.password());
         String where = settings.url().replaceAll("password=[^&;]*", "password=…");
         try {
-            return new EventStoreDatabase(pool, pool, dialect, where, listener);
+            return new EventStoreDatabase(pool, pool, dialect, where, listener, null);
         } catch (RuntimeException e) {
             listener.close();
             throw e;
@@ -406,6 +410,25 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
                 throw new JdbcException("Cannot delete index version " + space + " v" + version, e);
             }
         });
+    }
+
+    /** What the store holds and takes on disk ({@link StoreReport}); reads the whole event table once. */
+    public StoreReport report() {
+        try {
+            List<StoreReport.EventType> types = StoreReport.eventTypes(dataSource);
+            long events = types.stream().mapToLong(StoreReport.EventType::events).sum();
+            if (dialect == Dialect.H2) {
+                long onDisk = Files.size(Path.of(description));
+                return new StoreReport("h2", description, onDisk, housekeeping.liveBytes(), events, types, List.of());
+            }
+            List<StoreReport.Table> tables = StoreReport.tables(dataSource);
+            return new StoreReport("postgresql", description, StoreReport.databaseSize(dataSource),
+                    tables.stream().mapToLong(StoreReport.Table::bytes).sum(), events, types, tables);
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot measure the store", e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot measure the store's file " + description, e);
+        }
     }
 
     @Override

@@ -85,8 +85,14 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
+    /** The live part of the file, by the MVStore's fill rates (of the file by chunks, of the chunks by live pages). */
+    long liveBytes() throws SQLException {
+        FileStore<?> file = store().getFileStore();
+        return file.size() * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
+    }
+
     /** The database's MVStore, found through a connection once (embedded H2 only). */
-    MVStore store() throws SQLException {
+    synchronized MVStore store() throws SQLException {
         if (store == null) {
             try (Connection connection = dataSource.getConnection()) {
                 SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();

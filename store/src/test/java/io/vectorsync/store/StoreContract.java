@@ -72,6 +72,30 @@ abstract class StoreContract {
     }
 
     @Test
+    void theReportCountsTheEventsAndTheirBytesPerTypeAndTheSizeOnDisk() {
+        EventStorageEngine engine = database.storageEngine(serializer, Upcasters.chain());
+        append(engine, event("acme/a", 0), event("acme/a", 1), event("acme/b", 0));
+
+        StoreReport report = database.report();
+
+        assertThat(report.kind()).isEqualTo(database.dialect() == Dialect.H2 ? "h2" : "postgresql");
+        assertThat(report.events()).isEqualTo(3);
+        assertThat(report.eventTypes()).singleElement().satisfies(type -> {
+            assertThat(type.type()).isEqualTo(DocumentDeleted.class.getName());
+            assertThat(type.events()).isEqualTo(3);
+            assertThat(type.payloadBytes()).isPositive();
+            assertThat(type.bytesPerEvent()).isEqualTo((double) (type.payloadBytes() + type.metadataBytes()) / 3);
+        });
+        assertThat(report.sizeOnDiskBytes()).isPositive();
+        assertThat(report.liveDataBytes()).isPositive().isLessThanOrEqualTo(report.sizeOnDiskBytes());
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            assertThat(report.tables()).extracting(StoreReport.Table::name).contains("DomainEventEntry", "TokenEntry");
+            assertThat(report.tables()).filteredOn(t -> t.name().equals("DomainEventEntry"))
+                    .singleElement().satisfies(t -> assertThat(t.bytes()).isPositive());
+        }
+    }
+
+    @Test
     void eventsAreReadInTheOrderTheyWereAppendedWithTheirPositions() {
         EventStorageEngine engine = database.storageEngine(serializer, Upcasters.chain());
         append(engine, event("acme/a", 0), event("acme/a", 1));

@@ -321,6 +321,32 @@ function renderCache() {
       s.failedWrites ? h('div', {class: 'label'}, pill(`${s.failedWrites} failed writes`, 'bad')) : null))));
 }
 
+const megabytes = bytes => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function renderStore(store) {
+  const ratio = store.liveDataBytes > 0 ? `${store.sizeOnDiskPerLiveByte.toFixed(2)} × its live data` : '';
+  $('#store-body').replaceChildren(
+    h('p', {class: 'hint'}, `${store.kind === 'h2' ? 'Embedded H2' : 'PostgreSQL'}: ${store.location}`),
+    h('div', {class: 'cards'},
+      h('div', {class: 'card'}, h('div', {class: 'label'}, 'on disk'), h('div', {class: 'big', dataset: {test: 'store-size'}},
+        megabytes(store.sizeOnDiskBytes)), h('div', {class: 'label'}, ratio)),
+      h('div', {class: 'card'}, h('div', {class: 'label'}, 'live data'), h('div', {class: 'big'}, megabytes(store.liveDataBytes))),
+      h('div', {class: 'card'}, h('div', {class: 'label'}, 'events'), h('div', {class: 'big', dataset: {test: 'store-events'}},
+        number(store.events)))),
+    h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'store-types'}},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Event type'), h('th', {class: 'num'}, 'Events'),
+        h('th', {class: 'num'}, 'Bytes per event'), h('th', {class: 'num'}, 'Total'))),
+      h('tbody', {}, store.eventTypes.map(type => h('tr', {},
+        h('td', {}, type.type.replace(/^.*\./, '')), h('td', {class: 'num'}, number(type.events)),
+        h('td', {class: 'num'}, number(type.bytesPerEvent)),
+        h('td', {class: 'num'}, megabytes(type.payloadBytes + type.metadataBytes))))))),
+    store.tables.length ? h('p', {class: 'hint'}, 'Tables on disk: ' + store.tables.filter(t => t.bytes > 0)
+      .map(t => `${t.name} ${megabytes(t.bytes)}`).join(' · ')) : null);
+}
+
+$('#store-measure').addEventListener('click', event =>
+  act(event.currentTarget, async () => renderStore(await api('GET', '/v1/admin/store')), 'Store measured'));
+
 views.processors = {show() { renderProcessors(); renderCache(); }};
 onState(kind => {
   if (kind === 'processors') renderProcessors();
