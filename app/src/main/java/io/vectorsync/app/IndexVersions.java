@@ -177,7 +177,9 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
                 .map(s -> new HnswSettings(
                         Optional.ofNullable(s.optionalInt("hnswM")).orElse(settings.hnswM()),
                         Optional.ofNullable(s.optionalInt("hnswEfConstruction")).orElse(settings.hnswEfConstruction()),
-                        Optional.ofNullable(s.optionalInt("efSearch")).orElse(settings.hnswEfSearch())))
+                        Optional.ofNullable(s.optionalInt("efSearch")).orElse(settings.hnswEfSearch()),
+                        s.optionalString("quantization") == null ? HnswSettings.Quantization.NONE
+                                : HnswSettings.Quantization.of(s.optionalString("quantization"))))
                 .orElse(new HnswSettings(settings.hnswM(), settings.hnswEfConstruction(), settings.hnswEfSearch()));
     }
 
@@ -305,8 +307,17 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         requireAtLeast(input, "replicas", 0, out);
         String quantization = input.optionalString("quantization");
         if (quantization != null) {
-            if (!quantization.equals("none") && !quantization.equals("sq")) {
-                throw new InvalidInputException(input.pathOf("quantization"), "must be 'none' or 'sq'");
+            if (settings.indexKind().equals("opensearch")) {
+                if (!quantization.equals("none") && !quantization.equals("sq")) {
+                    throw new InvalidInputException(input.pathOf("quantization"), "must be 'none' or 'sq' on OpenSearch");
+                }
+            } else {
+                try {
+                    HnswSettings.Quantization.of(quantization);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException(input.pathOf("quantization"), "must be 'none', 'int7', 'int4' or "
+                            + "'bbq' on the embedded index");
+                }
             }
             out.add("quantization", quantization);
         }
@@ -360,10 +371,10 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
             out.add("until", position != null ? Json.createObjectBuilder().add("position", position)
                     : Json.createObjectBuilder().add("timestamp", timestamp));
         }
-        boolean opensearchOnly = input.has("quantization") || input.has("shards") || input.has("replicas");
+        boolean opensearchOnly = input.has("shards") || input.has("replicas");
         if (opensearchOnly && !settings.indexKind().equals("opensearch")) {
-            throw new InvalidInputException("body", "quantization, shards and replicas are settings of an "
-                    + "OpenSearch index; this node's index kind is " + settings.indexKind());
+            throw new InvalidInputException("body", "shards and replicas are settings of an OpenSearch index; this "
+                    + "node's index kind is " + settings.indexKind());
         }
         return out.build();
     }

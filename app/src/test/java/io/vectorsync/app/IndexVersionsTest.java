@@ -42,7 +42,7 @@ class IndexVersionsTest {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
             batch(app, 0, 200);
             TestApp.Response started = app.post("/v1/admin/indexes/tiny/versions", "application/json",
-                    "{\"hnswM\": 8, \"hnswEfConstruction\": 50, \"efSearch\": 40}");
+                    "{\"hnswM\": 8, \"hnswEfConstruction\": 50, \"efSearch\": 40, \"quantization\": \"int7\"}");
             assertThat(started.status()).as(started.body()).isEqualTo(202);
             assertThat(started.json().getInt("version")).isEqualTo(2);
             assertThat(started.json().getString("role")).isEqualTo("building");
@@ -210,7 +210,8 @@ class IndexVersionsTest {
     void badRequestsAreProblems() {
         try (TestApp app = TestApp.start(TestApp.settings(dataDir))) {
             assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"hnswM\": 1}"), 400, "hnswM");
-            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"quantization\": \"sq\"}"), 400, "OpenSearch");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"quantization\": \"sq\"}"), 400, "int7");
+            assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"shards\": 2}"), 400, "OpenSearch");
             assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"efSearch\": 0}"), 400, "efSearch");
             assertProblem(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{\"m\": 8}"), 400, "m");
             assertProblem(app.post("/v1/admin/indexes/nope/versions", "application/json", "{}"), 404, "nope");

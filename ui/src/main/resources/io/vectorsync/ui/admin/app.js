@@ -438,6 +438,7 @@ function numberInput(name, label, min, placeholder, dataset) {
 }
 
 const OPENSEARCH_ONLY = {opensearch: ''}; // settings a Lucene index does not have: hidden for a Lucene space
+const LUCENE_ONLY = {lucene: ''}; // and the other way round
 
 function formValues(form) {
   const body = {};
@@ -474,6 +475,9 @@ function spacePanel(space) {
     numberInput('efSearch', 'ef_search', 1),
     h('label', {dataset: OPENSEARCH_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
       h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, 'scalar (fp16)'))),
+    h('label', {dataset: LUCENE_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'none (float32)'),
+      h('option', {value: 'int7'}, '7-bit scalar'), h('option', {value: 'int4'}, '4-bit scalar'),
+      h('option', {value: 'bbq'}, '1-bit binary (BBQ)'))),
     numberInput('shards', 'Shards', 1, null, OPENSEARCH_ONLY), numberInput('replicas', 'Replicas', 0, null, OPENSEARCH_ONLY),
     h('label', {}, 'Embedding model', h('select', {name: 'model'})),
     numberInput('reembedPerSecond', 'Re-embed per second', 1, '20'),
@@ -527,6 +531,10 @@ function renderIndexes() {
     for (const label of $$('[data-opensearch]', section)) {
       label.hidden = lucene;
       $('input, select', label).disabled = lucene;
+    }
+    for (const label of $$('[data-lucene]', section)) {
+      label.hidden = !lucene;
+      $('input, select', label).disabled = !lucene;
     }
     const model = $('select[name=model]', section);
     const modelKey = JSON.stringify(space.models) + (live && live.model);

@@ -12,6 +12,8 @@ import io.vectorsync.projections.index.VectorQuery;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene102.Lucene102HnswBinaryQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.FieldType;
@@ -28,6 +30,7 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -77,6 +80,8 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final SpaceSpec space;
     /** Candidates a search considers at least (OpenSearch's ef_search), before it keeps the chunks it wants. */
     private final int efSearch;
+    /** How the graph's vectors are quantized; candidates of a quantized graph are rescored at full precision. */
+    private final HnswSettings.Quantization quantization;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -85,9 +90,10 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LuceneVectorIndex(SpaceSpec space, Directory directory, IndexWriter writer, SearcherManager searchers,
-                              int efSearch) {
+                              int efSearch, HnswSettings.Quantization quantization) {
         this.space = space;
         this.efSearch = efSearch;
+        this.quantization = quantization;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -99,10 +105,19 @@ public final class LuceneVectorIndex implements VectorIndex {
      * for another dimension or metric, and one another open index holds (Lucene's write lock).
      */
     public static LuceneVectorIndex open(SpaceSpec space, Path directory, HnswSettings hnsw) {
-        KnnVectorsFormat format = new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth());
+        KnnVectorsFormat format = switch (hnsw.quantization()) {
+            case NONE -> new Lucene99HnswVectorsFormat(hnsw.m(), hnsw.beamWidth());
+            case INT7 -> new Lucene99HnswScalarQuantizedVectorsFormat(hnsw.m(), hnsw.beamWidth(), 1, 7, false, null, null);
+            case INT4 -> new Lucene99HnswScalarQuantizedVectorsFormat(hnsw.m(), hnsw.beamWidth(), 1, 4, true, null, null);
+            case BBQ -> new Lucene102HnswBinaryQuantizedVectorsFormat(hnsw.m(), hnsw.beamWidth(), 1, null);
+        };
         if (space.dimension() < 1 || space.dimension() > format.getMaxDimensions(Entries.VECTOR)) {
             throw new IllegalArgumentException("space '" + space.name() + "' has dimension " + space.dimension()
                     + "; Lucene's HNSW index takes 1 to " + format.getMaxDimensions(Entries.VECTOR));
+        }
+        if (hnsw.quantization() == HnswSettings.Quantization.INT4 && space.dimension() % 2 != 0) {
+            throw new IllegalArgumentException("space '" + space.name() + "' has an odd dimension (" + space.dimension()
+                    + "); 4-bit quantization packs two dimensions per byte and needs an even one");
         }
         Directory fsDirectory = null;
         IndexWriter writer = null;
@@ -116,7 +131,8 @@ public final class LuceneVectorIndex implements VectorIndex {
                     .setUseCompoundFile(false)
                     .setCodec(codec(format)));
             recordSpace(writer, space, directory);
-            return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null), hnsw.efSearch());
+            return new LuceneVectorIndex(space, fsDirectory, writer, new SearcherManager(writer, null), hnsw.efSearch(),
+                    hnsw.quantization());
         } catch (IOException | RuntimeException e) {
             IOUtils.closeWhileHandlingException(writer, fsDirectory);
             if (e instanceof IOException io) {
@@ -413,8 +429,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 // beam is at least ef_search, as in OpenSearch, and all of it is collapsed into documents. The filter
                 // restricts the HNSW search itself (pre-filtering), so k never shrinks after it.
                 int beam = (int) Math.min(Math.max(chunksWanted, efSearch), maxDoc);
-                ScoreDoc[] chunks = searcher.search(
-                        new KnnFloatVectorQuery(Entries.VECTOR, query.vector(), beam, filter), beam).scoreDocs;
+                ScoreDoc[] chunks = searcher.search(knn(query.vector(), beam, filter), beam).scoreDocs;
                 Map<String, ScoreDoc> bestPerDocument = new LinkedHashMap<>();
                 boolean reachedMinScore = false;
                 for (ScoreDoc chunk : chunks) { // best first
@@ -441,6 +456,19 @@ public final class LuceneVectorIndex implements VectorIndex {
                 chunksWanted = (int) Math.min(beam * 2L, maxDoc); // a wider beam, or the same search again
             }
         });
+    }
+
+    /**
+     * The HNSW query for {@code beam} chunks. On a quantized graph it takes {@code oversample} times as many
+     * candidates and scores them again with the full-precision vectors, best {@code beam} first.
+     */
+    private Query knn(float[] vector, int beam, Query filter) {
+        if (quantization == HnswSettings.Quantization.NONE) {
+            return new KnnFloatVectorQuery(Entries.VECTOR, vector, beam, filter);
+        }
+        int candidates = beam * quantization.oversample();
+        return RescoreTopNQuery.createFullPrecisionRescorerQuery(
+                new KnnFloatVectorQuery(Entries.VECTOR, vector, candidates, filter), vector, Entries.VECTOR, beam);
     }
 
     private void requireQueryVector(float[] vector) {

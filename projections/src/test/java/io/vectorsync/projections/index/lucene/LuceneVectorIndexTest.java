@@ -1,5 +1,6 @@
 package io.vectorsync.projections.index.lucene;
 
+import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
@@ -74,6 +75,44 @@ class LuceneVectorIndexTest extends VectorIndexContract {
             for (int i = 0; i < stored.length; i += 97) {
                 assertThat(ids(recall.search(query(stored[i], 1)))).as("d" + i + "'s own vector").containsExactly("d" + i);
             }
+        }
+    }
+
+    /**
+     * Each quantization keeps recall@10 at 0.95 or more on the same kind of data: the graph is searched with the
+     * quantized vectors, and its candidates (oversampled) are scored again at full precision.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HnswSettings.Quantization.class, names = {"INT7", "INT4", "BBQ"})
+    void aQuantizedIndexRescoresItsCandidatesAndKeepsRecall(HnswSettings.Quantization quantization) {
+        int dimension = 384;
+        SpaceSpec space = new SpaceSpec("quantized", dimension, SpaceSpec.Metric.COSINE);
+        java.util.Random random = new java.util.Random(23);
+        float[][] stored = clustered(random, 4_000, dimension);
+        float[][] queries = clustered(random, 100, dimension);
+        HnswSettings settings = new HnswSettings(16, 100, HnswSettings.DEFAULT_EF_SEARCH, quantization);
+        try (VectorIndexes indexes = VectorIndexes.open(List.of(space),
+                LuceneVectorIndex.factory(dataDirectory.resolve(quantization.wireName()), settings))) {
+            VectorIndex index = indexes.forSpace("quantized");
+            for (int from = 0; from < stored.length; from += 500) {
+                List<IndexWrite> writes = new java.util.ArrayList<>();
+                for (int i = from; i < from + 500; i++) {
+                    writes.add(replace(TENANT, "d" + i, 1, Map.of(), stored[i]));
+                }
+                index.apply(writes);
+            }
+            double foundOfTen = 0;
+            for (float[] q : queries) {
+                List<String> exact = exactTop(stored, q, 10);
+                List<DocumentHit> hits = index.search(query(q, 10));
+                foundOfTen += ids(hits).stream().filter(exact::contains).count() / 10.0;
+                // scores are full-precision cosines, not the quantized estimate
+                DocumentHit best = hits.getFirst();
+                float[] vector = stored[Integer.parseInt(best.documentId().substring(1))];
+                assertThat((double) best.score()).isCloseTo((1 + dot(vector, q)) / 2, org.assertj.core.data.Offset.offset(1e-4));
+            }
+            System.out.printf("recall@10 with %s: %.3f%n", quantization, foundOfTen / queries.length);
+            assertThat(foundOfTen / queries.length).as("recall@10 with " + quantization).isGreaterThanOrEqualTo(0.95);
         }
     }
 
