@@ -34,7 +34,8 @@ import java.util.logging.Logger;
  *   in {@code moveChunkInside} and closes the store — seen in a test.)</li>
  * </ol>
  * Chunks are kept {@value #RETENTION_MILLIS} ms (H2's default is 45 s, chosen for files nobody forces; here every
- * chunk older than one step is on disk). Closing the store compacts as H2 does (for up to 200 ms).
+ * chunk older than one step is on disk). Closing the store does not compact ({@code MAX_COMPACT_TIME=0}: H2's
+ * 200 ms at close left the file larger than it found it); this task goes on after the next start.
  */
 final class H2Housekeeping implements AutoCloseable {
 

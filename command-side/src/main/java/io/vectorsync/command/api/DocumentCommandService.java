@@ -82,9 +82,9 @@ public final class DocumentCommandService implements HttpService {
     /**
      * An NDJSON batch. Lines are validated as they are read and handed to the group committer as they come, so they
      * share transactions; the handler waits for a window's writes only once the next window has been read. Each
-     * line's result (small) is kept until the whole body has been read, and only
-     * then is the answer written, as Elasticsearch's {@code _bulk} does: a client that sends the whole body before it
-     * reads anything cannot deadlock with a server blocked writing results it does not read.
+     * line's result (small) is kept until the whole body has been read, and only then is the answer written, as
+     * Elasticsearch's {@code _bulk} does: a client that sends the whole body before it reads anything cannot deadlock
+     * with a server blocked writing results it does not read.
      */
     private void batch(ServerRequest req, ServerResponse res) throws IOException {
         requireJson(req, "application/x-ndjson");
