@@ -561,9 +561,19 @@ public final class LuceneVectorIndex implements VectorIndex {
         }
         writeLock.lock();
         try {
-            IOUtils.close(searchers, writer, directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the index of space '" + space.name() + "'", e);
+            // every apply has committed already; a commit here only makes sure. Then rollback rather than close:
+            // close waits for running merges, which at a million vectors took minutes and held a stopping app up;
+            // rollback aborts them (their segments stay as they were committed, and merge again after a restart)
+            try {
+                if (writer.isOpen()) {
+                    writer.commit();
+                }
+            } finally {
+                IOUtils.close(searchers, writer::rollback, directory);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            throw new UncheckedIOException("cannot close the index of space '" + space.name() + "'",
+                    e instanceof IOException io ? io : new IOException(e));
         } finally {
             writeLock.unlock();
         }
