@@ -42,6 +42,21 @@ final class BenchSupport {
         return fallback;
     }
 
+    /** A random unit vector: gaussian components, normalised. */
+    static float[] unitVector(java.util.Random random, int dimension) {
+        float[] vector = new float[dimension];
+        double norm = 0;
+        for (int d = 0; d < dimension; d++) {
+            vector[d] = (float) random.nextGaussian();
+            norm += vector[d] * vector[d];
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < dimension; d++) {
+            vector[d] *= scale;
+        }
+        return vector;
+    }
+
     /** A vector as a JSON array. */
     static String json(float[] vector) {
         StringBuilder out = new StringBuilder(vector.length * 12).append('[');

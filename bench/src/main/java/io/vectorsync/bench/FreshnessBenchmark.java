@@ -316,16 +316,6 @@ public final class FreshnessBenchmark {
 
     /** A random unit vector of its own for every seed. */
     private static float[] unit(int seed) {
-        java.util.Random random = new java.util.Random(1_000_003L * seed + 17);
-        float[] vector = new float[DIMENSION];
-        double norm = 0;
-        for (int d = 0; d < DIMENSION; d++) {
-            vector[d] = (float) random.nextGaussian();
-            norm += vector[d] * vector[d];
-        }
-        for (int d = 0; d < DIMENSION; d++) {
-            vector[d] /= (float) Math.sqrt(norm);
-        }
-        return vector;
+        return BenchSupport.unitVector(new java.util.Random(1_000_003L * seed + 17), DIMENSION);
     }
 }

@@ -301,17 +301,9 @@ public final class IngestBenchmark {
 
     static float[][] randomUnitVectors(int count, long seed) {
         Random random = new Random(seed);
-        float[][] vectors = new float[count][DIMENSION];
-        for (float[] vector : vectors) {
-            double norm = 0;
-            for (int d = 0; d < DIMENSION; d++) {
-                vector[d] = (float) random.nextGaussian();
-                norm += vector[d] * vector[d];
-            }
-            float scale = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < DIMENSION; d++) {
-                vector[d] *= scale;
-            }
+        float[][] vectors = new float[count][];
+        for (int i = 0; i < count; i++) {
+            vectors[i] = BenchSupport.unitVector(random, DIMENSION);
         }
         return vectors;
     }
@@ -320,7 +312,7 @@ public final class IngestBenchmark {
         return values.getLast();
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

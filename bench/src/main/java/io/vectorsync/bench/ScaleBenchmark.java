@@ -104,7 +104,7 @@ public final class ScaleBenchmark {
             List<Double> latencies = new ArrayList<>();
             Random random = new Random(99);
             for (int q = 0; q < queries; q++) {
-                String body = "{\"space\":\"client\",\"k\":10,\"vector\":" + BenchSupport.json(unit(random)) + "}";
+                String body = "{\"space\":\"client\",\"k\":10,\"vector\":" + BenchSupport.json(BenchSupport.unitVector(random, DIMENSION)) + "}";
                 long sent = System.nanoTime();
                 send(running.port(), "POST", "/v1/tenants/" + TENANT + "/search", "application/json", body);
                 latencies.add((System.nanoTime() - sent) / 1e6);
@@ -142,6 +142,7 @@ public final class ScaleBenchmark {
                     seconds(restartStart));
         } finally {
             again.stop();
+            IngestBenchmark.deleteRecursively(dataDir);
         }
     }
 
@@ -160,7 +161,7 @@ public final class ScaleBenchmark {
                         ndjson.append("{\"documentId\":\"v").append(i).append("\",\"title\":\"Vector ").append(i)
                                 .append("\",\"body\":\"document number ").append(i)
                                 .append("\",\"vectors\":{\"space\":\"client\",\"vector\":")
-                                .append(BenchSupport.json(unit(random))).append("}}\n");
+                                .append(BenchSupport.json(BenchSupport.unitVector(random, DIMENSION))).append("}}\n");
                     }
                     String answer = send(port, "POST", "/v1/tenants/" + TENANT + "/documents:batch",
                             "application/x-ndjson", ndjson.toString());
@@ -192,19 +193,6 @@ public final class ScaleBenchmark {
             }
             send(port, "POST", "/v1/tenants/" + TENANT + "/documents:batch", "application/x-ndjson", ndjson.toString());
         }
-    }
-
-    private static float[] unit(Random random) {
-        float[] vector = new float[DIMENSION];
-        double norm = 0;
-        for (int d = 0; d < DIMENSION; d++) {
-            vector[d] = (float) random.nextGaussian();
-            norm += vector[d] * vector[d];
-        }
-        for (int d = 0; d < DIMENSION; d++) {
-            vector[d] /= (float) Math.sqrt(norm);
-        }
-        return vector;
     }
 
     private static long heapAfterGc() {

@@ -56,13 +56,7 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         try (VectorIndexes indexes = VectorIndexes.open(List.of(space),
                 LuceneVectorIndex.factory(dataDirectory.resolve("recall"), HnswSettings.DEFAULT))) {
             VectorIndex recall = indexes.forSpace("recall");
-            for (int from = 0; from < stored.length; from += 250) {
-                List<IndexWrite> writes = new java.util.ArrayList<>();
-                for (int i = from; i < from + 250; i++) {
-                    writes.add(replace(TENANT, "d" + i, 1, Map.of(), stored[i]));
-                }
-                recall.apply(writes);
-            }
+            indexInApplies(recall, stored, 250);
             double foundFirst = 0;
             double foundOfTen = 0;
             for (float[] q : queries) {
@@ -94,13 +88,7 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         try (VectorIndexes indexes = VectorIndexes.open(List.of(space),
                 LuceneVectorIndex.factory(dataDirectory.resolve(quantization.wireName()), settings))) {
             VectorIndex index = indexes.forSpace("quantized");
-            for (int from = 0; from < stored.length; from += 500) {
-                List<IndexWrite> writes = new java.util.ArrayList<>();
-                for (int i = from; i < from + 500; i++) {
-                    writes.add(replace(TENANT, "d" + i, 1, Map.of(), stored[i]));
-                }
-                index.apply(writes);
-            }
+            indexInApplies(index, stored, 500);
             double foundOfTen = 0;
             for (float[] q : queries) {
                 List<String> exact = exactTop(stored, q, 10);
@@ -113,6 +101,17 @@ class LuceneVectorIndexTest extends VectorIndexContract {
             }
             System.out.printf("recall@10 with %s: %.3f%n", quantization, foundOfTen / queries.length);
             assertThat(foundOfTen / queries.length).as("recall@10 with " + quantization).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+
+    /** Documents d0, d1, … with the vectors, {@code perApply} to an apply, as ingest writes them. */
+    private static void indexInApplies(VectorIndex index, float[][] vectors, int perApply) {
+        for (int from = 0; from < vectors.length; from += perApply) {
+            List<IndexWrite> writes = new java.util.ArrayList<>();
+            for (int i = from; i < Math.min(vectors.length, from + perApply); i++) {
+                writes.add(replace(TENANT, "d" + i, 1, Map.of(), vectors[i]));
+            }
+            index.apply(writes);
         }
     }
 
