@@ -135,6 +135,23 @@ final class AppProcess {
         }
     }
 
+    /**
+     * Starts the app again on the same store and data directory and checks that each acknowledged document is there
+     * once and indexed; stops it again.
+     */
+    static void restartAndCheck(String storeUrl, Path dataDir, int port, Path log, String tenant,
+                                Set<String> acknowledged) throws IOException, InterruptedException {
+        Process again = start(storeUrl, dataDir, port, log);
+        try {
+            awaitUp(port);
+            assertEachWrittenOnceAndIndexed(port, tenant, acknowledged);
+        } finally {
+            again.destroy();
+            again.waitFor(60, TimeUnit.SECONDS);
+            again.destroyForcibly();
+        }
+    }
+
     /** Each acknowledged document was created and embedded once, and the index agrees with the log (drift 0). */
     static void assertEachWrittenOnceAndIndexed(int port, String tenant, Set<String> acknowledged) {
         for (String id : acknowledged) {

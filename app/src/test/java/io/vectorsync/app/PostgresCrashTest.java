@@ -34,16 +34,6 @@ class PostgresCrashTest {
         } finally {
             first.destroyForcibly();
         }
-        Process second = AppProcess.start(store, dataDir, port, dir.resolve("second.log"));
-        try {
-            AppProcess.awaitUp(port);
-            AppProcess.assertEachWrittenOnceAndIndexed(port, "crash", acknowledged);
-        } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
-            if (second.isAlive()) {
-                second.destroyForcibly();
-            }
-        }
+        AppProcess.restartAndCheck(store, dataDir, port, dir.resolve("second.log"), "crash", acknowledged);
     }
 }

@@ -46,14 +46,6 @@ class ShutdownTest {
             assertThat(Files.readString(trace)).as("H2's trace file").doesNotContain("Exception", "closed");
         }
 
-        Process second = AppProcess.start(null, dataDir, port, dir.resolve("second.log"));
-        try {
-            AppProcess.awaitUp(port);
-            AppProcess.assertEachWrittenOnceAndIndexed(port, "stop", acknowledged);
-        } finally {
-            second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
-            second.destroyForcibly();
-        }
+        AppProcess.restartAndCheck(null, dataDir, port, dir.resolve("second.log"), "stop", acknowledged);
     }
 }
