@@ -39,6 +39,48 @@ public final class TestVectors {
         return normalize(other);
     }
 
+    /**
+     * Unit vectors spread widely around 40 centres that share an offset, as sentence embeddings of one corpus lie;
+     * the same centres for every call, so stored vectors and held-out queries come from one distribution.
+     */
+    public static float[][] clustered(Random random, int count, int dimension) {
+        Random centres = new Random(7);
+        float[] offset = new float[dimension];
+        for (int d = 0; d < dimension; d++) {
+            offset[d] = (float) centres.nextGaussian();
+        }
+        float[][] centre = new float[40][dimension];
+        for (float[] c : centre) {
+            for (int d = 0; d < dimension; d++) {
+                c[d] = offset[d] + (float) centres.nextGaussian();
+            }
+        }
+        float[][] vectors = new float[count][dimension];
+        for (float[] v : vectors) {
+            float[] c = centre[random.nextInt(centre.length)];
+            for (int d = 0; d < dimension; d++) {
+                v[d] = c[d] + 3.0f * (float) random.nextGaussian();
+            }
+            normalize(v);
+        }
+        return vectors;
+    }
+
+    /** The ids ("d" + position) of the {@code k} stored vectors nearest {@code query} by cosine, by brute force. */
+    public static java.util.List<String> exactTop(float[][] stored, float[] query, int k) {
+        return java.util.stream.IntStream.range(0, stored.length).boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -dot(stored[i], query)))
+                .limit(k).map(i -> "d" + i).toList();
+    }
+
+    public static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int d = 0; d < a.length; d++) {
+            sum += a[d] * b[d];
+        }
+        return sum;
+    }
+
     private static float[] normalize(float[] vector) {
         double norm = 0;
         for (float value : vector) {

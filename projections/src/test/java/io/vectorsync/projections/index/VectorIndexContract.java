@@ -555,6 +555,78 @@ public abstract class VectorIndexContract {
         assertThat(index.search(query(unit(DIMENSION, 7), 60))).hasSize(60);
     }
 
+    /**
+     * A stored document's own vector finds that document first at k = 1, 5 and 10, also while other documents are
+     * being indexed (new segments, merges, refreshes): 384-dimensional embedding-like vectors, 1,500 stored first,
+     * 2,500 more applied in small batches by another thread during the searches.
+     */
+    @Test
+    void aDocumentsOwnVectorFindsItFirstWhileOthersAreIndexed() throws Exception {
+        SpaceSpec space = new SpaceSpec("own-vector", 384, SpaceSpec.Metric.COSINE);
+        float[][] vectors = TestVectors.clustered(new java.util.Random(31), 4_000, 384);
+        VectorIndex own = openIndex(space);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            indexInApplies(own, java.util.Arrays.copyOf(vectors, 1_500), 250);
+            Future<?> more = writer.submit(() -> {
+                for (int from = 1_500; from < vectors.length; from += 100) {
+                    List<IndexWrite> writes = new ArrayList<>();
+                    for (int i = from; i < from + 100; i++) {
+                        writes.add(replace(TENANT, "d" + i, 1, Map.of(), vectors[i]));
+                    }
+                    own.apply(writes);
+                    own.makeSearchable();
+                }
+            });
+            int searched = 0;
+            for (int round = 0; round < 3 && (round == 0 || !more.isDone()); round++) {
+                for (int i = round; i < 1_500; i += 29) {
+                    for (int k : new int[] {1, 5, 10}) {
+                        assertThat(ids(own.search(query(vectors[i], k)))).as("d" + i + "'s own vector at k = " + k)
+                                .startsWith("d" + i);
+                        searched++;
+                    }
+                }
+            }
+            more.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(searched).isGreaterThanOrEqualTo(3 * 52);
+        } finally {
+            writer.shutdownNow();
+            own.close();
+        }
+    }
+
+    /** Documents d0, d1, … with the vectors, {@code perApply} to an apply, as ingest writes them. */
+    protected static void indexInApplies(VectorIndex index, float[][] vectors, int perApply) {
+        for (int from = 0; from < vectors.length; from += perApply) {
+            List<IndexWrite> writes = new ArrayList<>();
+            for (int i = from; i < Math.min(vectors.length, from + perApply); i++) {
+                writes.add(replace(TENANT, "d" + i, 1, Map.of(), vectors[i]));
+            }
+            index.apply(writes);
+        }
+        index.makeSearchable();
+    }
+
+    /**
+     * Recall@10 of {@code index} (holding {@code stored} as d0, d1, …) for the held-out {@code queries}, against the
+     * exact top 10; also checks that each query's best hit has its full-precision score (the index's scores are
+     * exact cosines mapped to [0, 1], also when its graph holds quantized vectors), within {@code scoreTolerance}.
+     */
+    protected static double recallAt10(VectorIndex index, float[][] stored, float[][] queries, double scoreTolerance) {
+        double found = 0;
+        for (float[] q : queries) {
+            List<String> exact = TestVectors.exactTop(stored, q, 10);
+            List<DocumentHit> hits = index.search(query(q, 10));
+            found += ids(hits).stream().filter(exact::contains).count() / 10.0;
+            DocumentHit best = hits.getFirst();
+            float[] vector = stored[Integer.parseInt(best.documentId().substring(1))];
+            assertThat((double) best.score()).as("score of " + best.documentId())
+                    .isCloseTo((1 + TestVectors.dot(vector, q)) / 2, org.assertj.core.data.Offset.offset(scoreTolerance));
+        }
+        return found / queries.length;
+    }
+
     protected static ReplaceChunks replace(String tenant, String documentId, long version,
                                            Map<String, Object> metadata, float[]... vectors) {
         List<IndexChunk> chunks = new ArrayList<>();

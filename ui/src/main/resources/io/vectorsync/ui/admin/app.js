@@ -474,7 +474,7 @@ function spacePanel(space) {
     numberInput('hnswM', 'HNSW m', 2), numberInput('hnswEfConstruction', 'HNSW ef_construction', 2),
     numberInput('efSearch', 'ef_search', 1),
     h('label', {dataset: OPENSEARCH_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'as configured'),
-      h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, 'scalar (fp16)'))),
+      h('option', {value: 'none'}, 'none (float32)'), h('option', {value: 'sq'}, '7-bit scalar (sq)'))),
     h('label', {dataset: LUCENE_ONLY}, 'Quantization', h('select', {name: 'quantization'}, h('option', {value: ''}, 'none (float32)'),
       h('option', {value: 'int7'}, '7-bit scalar'), h('option', {value: 'int4'}, '4-bit scalar'),
       h('option', {value: 'bbq'}, '1-bit binary (BBQ)'))),

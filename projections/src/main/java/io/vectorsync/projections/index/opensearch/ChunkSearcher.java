@@ -83,6 +83,9 @@ final class ChunkSearcher {
         if (knn.engine() != OpenSearchSettings.Engine.NMSLIB) { // nmslib reads only the index setting
             json.append(",\"method_parameters\":{\"ef_search\":").append(knn.efSearch()).append('}');
         }
+        if (knn.quantization().oversample() > 1) { // candidates from the quantized graph, scored again at full precision
+            json.append(",\"rescore\":{\"oversample_factor\":").append(knn.quantization().oversample()).append('}');
+        }
         return new ChunkQuery(json.append("}}}").toString(), true);
     }
 

@@ -210,8 +210,9 @@ public record OpenSearchSettings(
                 throw new IllegalArgumentException("HNSW needs m >= 2, ef_construction >= 1 and ef_search >= 1, got m="
                         + m + ", ef_construction=" + efConstruction + ", ef_search=" + efSearch);
             }
-            if (quantization == Quantization.SQ && engine != Engine.LUCENE) {
-                throw new IllegalArgumentException("scalar quantization ('sq') is configured for the lucene engine only");
+            if (quantization != Quantization.NONE && engine != Engine.LUCENE) {
+                throw new IllegalArgumentException("quantization ('" + quantization.wireName()
+                        + "') is configured for the lucene engine only");
             }
         }
 
@@ -247,10 +248,35 @@ public record OpenSearchSettings(
         }
     }
 
-    /** {@code SQ}: Lucene's scalar quantizer (7-bit ints, about a quarter of the memory, a little recall). */
+    /**
+     * How the graph's vectors are held. The k-NN plugin 3.5 offers one quantizer with the lucene engine: Lucene's
+     * 7-bit scalar quantizer ({@code encoder: sq}, a quarter of float32's memory; its {@code on_disk} mode with
+     * {@code compression_level: 4x} resolves to the same encoder, and 8–32× need the native engines).
+     */
     public enum Quantization {
-        NONE,
-        SQ
+        /** float32 vectors in the graph. */
+        NONE(1),
+        /**
+         * {@code encoder: sq}: a query takes {@link #oversample} times its candidates from the quantized graph and
+         * the plugin rescores them with the full-precision vectors (kept on disk beside them), so scores are exact.
+         */
+        SQ(2);
+
+        private final int oversample;
+
+        Quantization(int oversample) {
+            this.oversample = oversample;
+        }
+
+        /** How many times the wanted candidates a query takes from the graph before rescoring (1: no rescoring). */
+        public int oversample() {
+            return oversample;
+        }
+
+        /** The name in settings and the admin API: {@code none} or {@code sq}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static io.vectorsync.projections.index.TestVectors.clustered;
+import static io.vectorsync.projections.index.TestVectors.exactTop;
 import static io.vectorsync.projections.index.TestVectors.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,72 +91,10 @@ class LuceneVectorIndexTest extends VectorIndexContract {
                 LuceneVectorIndex.factory(dataDirectory.resolve(quantization.wireName()), settings))) {
             VectorIndex index = indexes.forSpace("quantized");
             indexInApplies(index, stored, 500);
-            double foundOfTen = 0;
-            for (float[] q : queries) {
-                List<String> exact = exactTop(stored, q, 10);
-                List<DocumentHit> hits = index.search(query(q, 10));
-                foundOfTen += ids(hits).stream().filter(exact::contains).count() / 10.0;
-                // scores are full-precision cosines, not the quantized estimate
-                DocumentHit best = hits.getFirst();
-                float[] vector = stored[Integer.parseInt(best.documentId().substring(1))];
-                assertThat((double) best.score()).isCloseTo((1 + dot(vector, q)) / 2, org.assertj.core.data.Offset.offset(1e-4));
-            }
-            System.out.printf("recall@10 with %s: %.3f%n", quantization, foundOfTen / queries.length);
-            assertThat(foundOfTen / queries.length).as("recall@10 with " + quantization).isGreaterThanOrEqualTo(0.95);
+            double recall = recallAt10(index, stored, queries, 1e-4);
+            System.out.printf("recall@10 with %s: %.3f%n", quantization, recall);
+            assertThat(recall).as("recall@10 with " + quantization).isGreaterThanOrEqualTo(0.95);
         }
-    }
-
-    /** Documents d0, d1, … with the vectors, {@code perApply} to an apply, as ingest writes them. */
-    private static void indexInApplies(VectorIndex index, float[][] vectors, int perApply) {
-        for (int from = 0; from < vectors.length; from += perApply) {
-            List<IndexWrite> writes = new java.util.ArrayList<>();
-            for (int i = from; i < Math.min(vectors.length, from + perApply); i++) {
-                writes.add(replace(TENANT, "d" + i, 1, Map.of(), vectors[i]));
-            }
-            index.apply(writes);
-        }
-    }
-
-    /** Unit vectors spread widely around 40 centres that share an offset, as sentence embeddings of one corpus lie. */
-    private static float[][] clustered(java.util.Random random, int count, int dimension) {
-        java.util.Random centres = new java.util.Random(7); // the same clusters for stored vectors and queries
-        float[] offset = new float[dimension];
-        for (int d = 0; d < dimension; d++) {
-            offset[d] = (float) centres.nextGaussian();
-        }
-        float[][] centre = new float[40][dimension];
-        for (float[] c : centre) {
-            for (int d = 0; d < dimension; d++) {
-                c[d] = offset[d] + (float) centres.nextGaussian();
-            }
-        }
-        float[][] vectors = new float[count][dimension];
-        for (float[] v : vectors) {
-            float[] c = centre[random.nextInt(centre.length)];
-            double norm = 0;
-            for (int d = 0; d < dimension; d++) {
-                v[d] = c[d] + 3.0f * (float) random.nextGaussian();
-                norm += v[d] * v[d];
-            }
-            for (int d = 0; d < dimension; d++) {
-                v[d] /= (float) Math.sqrt(norm);
-            }
-        }
-        return vectors;
-    }
-
-    private static List<String> exactTop(float[][] stored, float[] query, int k) {
-        return java.util.stream.IntStream.range(0, stored.length).boxed()
-                .sorted(java.util.Comparator.comparingDouble((Integer i) -> -dot(stored[i], query)))
-                .limit(k).map(i -> "d" + i).toList();
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int d = 0; d < a.length; d++) {
-            sum += a[d] * b[d];
-        }
-        return sum;
     }
 
     @Test

@@ -42,10 +42,12 @@ class MappingsTest {
                             "parameters": {"m": 16, "ef_construction": 100, "encoder": {"name": "sq"}}}}"""));
     }
 
-    @Test
-    void scalarQuantizationIsForTheLuceneEngineOnly() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = OpenSearchSettings.Quantization.class, names = {"SQ"})
+    void quantizationIsForTheLuceneEngineOnly(OpenSearchSettings.Quantization quantization) {
         assertThatThrownBy(() -> new OpenSearchSettings.KnnMethod(OpenSearchSettings.Engine.FAISS, 16, 100, 100,
-                OpenSearchSettings.Quantization.SQ)).isInstanceOf(IllegalArgumentException.class);
+                quantization)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(quantization.wireName());
     }
 
     @Test
