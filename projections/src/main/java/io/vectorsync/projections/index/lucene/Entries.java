@@ -13,11 +13,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.util.BytesRef;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,8 +50,6 @@ final class Entries {
     static final String CHUNK_MAX_TOKENS = "chunker_max_tokens";
     static final String CHUNK_OVERLAP_TOKENS = "chunker_overlap_tokens";
     static final String VECTOR = "vector";
-    /** The vector again as stored bytes: a metadata change rewrites entries without re-embedding. */
-    static final String VECTOR_BYTES = "vector_bytes";
 
     /*
      * Metadata fields get a prefix per value type: Lucene fixes a field's index options on first use,
@@ -65,7 +59,10 @@ final class Entries {
     static final String NUMBER_PREFIX = "meta.n.";
     static final String BOOLEAN_PREFIX = "meta.b.";
 
-    /** What a search hit reads: everything but the vector bytes. */
+    /**
+     * What a search hit reads (indexes written before vectors were read from the vector values also hold a stored
+     * copy of each vector).
+     */
     static final Set<String> HIT_FIELDS = Set.of(DOCUMENT_ID, VERSION, CHUNK_INDEX, PASSAGE, START, END,
             TITLE, METADATA, CONTENT_REVISION);
 
@@ -126,7 +123,6 @@ final class Entries {
         entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
         entry.add(new KnnFloatVectorField(VECTOR, chunk.vector(), vectorType));
-        entry.add(new StoredField(VECTOR_BYTES, bytes(chunk.vector())));
         return entry;
     }
 
@@ -153,19 +149,22 @@ final class Entries {
         });
     }
 
-    /** Rebuilds the content a document's chunk entries were written from; null when it has none. */
-    static ReplaceChunks content(String tenant, String documentId, List<Document> chunkEntries) {
+    /**
+     * Rebuilds the content a document's chunk entries were written from, with each entry's vector (read from the
+     * index's vector values, so a metadata change rewrites entries without re-embedding); null when it has none.
+     */
+    static ReplaceChunks content(String tenant, String documentId, List<Document> chunkEntries, List<float[]> vectors) {
         if (chunkEntries.isEmpty()) {
             return null;
         }
         Document first = chunkEntries.getFirst();
-        List<IndexChunk> chunks = chunkEntries.stream()
-                .map(entry -> new IndexChunk(
-                        intValue(entry, CHUNK_INDEX),
-                        entry.get(PASSAGE),
-                        intValue(entry, START),
-                        intValue(entry, END),
-                        floats(entry.getBinaryValue(VECTOR_BYTES))))
+        List<IndexChunk> chunks = java.util.stream.IntStream.range(0, chunkEntries.size())
+                .mapToObj(i -> new IndexChunk(
+                        intValue(chunkEntries.get(i), CHUNK_INDEX),
+                        chunkEntries.get(i).get(PASSAGE),
+                        intValue(chunkEntries.get(i), START),
+                        intValue(chunkEntries.get(i), END),
+                        vectors.get(i)))
                 .sorted(Comparator.comparingInt(IndexChunk::index))
                 .toList();
         Provenance provenance = first.getField(CHUNK_MAX_TOKENS) == null ? null : new Provenance(
@@ -203,19 +202,5 @@ final class Entries {
             throw new IllegalStateException("index entry lacks field " + field);
         }
         return stored.numericValue();
-    }
-
-    private static BytesRef bytes(float[] vector) {
-        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(vector);
-        return new BytesRef(buffer.array());
-    }
-
-    private static float[] floats(BytesRef bytes) {
-        FloatBuffer buffer = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length)
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] vector = new float[buffer.remaining()];
-        buffer.get(vector);
-        return vector;
     }
 }

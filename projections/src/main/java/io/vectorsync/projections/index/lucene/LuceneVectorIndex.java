@@ -20,7 +20,10 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -367,10 +370,26 @@ public final class LuceneVectorIndex implements VectorIndex {
         }
         StoredFields stored = searcher.storedFields();
         List<Document> entries = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         for (ScoreDoc chunk : searcher.search(chunks, count).scoreDocs) {
             entries.add(stored.document(chunk.doc));
+            vectors.add(vector(leaves.get(ReaderUtil.subIndex(chunk.doc, leaves)), chunk.doc));
         }
-        return Entries.content(tenant, documentId, entries);
+        return Entries.content(tenant, documentId, entries, vectors);
+    }
+
+    /**
+     * A chunk's vector as it was written, from the index's full-precision vector values (quantized formats keep
+     * them too). Entries written by earlier versions also hold a stored copy, which is no longer read.
+     */
+    private static float[] vector(LeafReaderContext leaf, int doc) throws IOException {
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(Entries.VECTOR);
+        KnnVectorValues.DocIndexIterator iterator = values == null ? null : values.iterator();
+        if (iterator == null || iterator.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+            throw new IllegalStateException("index entry " + doc + " has no vector");
+        }
+        return values.vectorValue(iterator.index()).clone();
     }
 
     @Override
