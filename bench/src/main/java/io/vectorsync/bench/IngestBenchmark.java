@@ -198,6 +198,7 @@ public final class IngestBenchmark {
             System.out.printf(Locale.ROOT, "  %s: %d documents acknowledged after %.2f s, searchable after %.2f s%n",
                     tenant, documents, acknowledged, searchable);
             System.out.print(cpu.report(documents, "doc"));
+            reportEventBytes(http, running, documents);
             sizes.interrupt();
             long afterIngest = Files.exists(file) ? Files.size(file) : -1;
             stopped = true;
@@ -231,6 +232,24 @@ public final class IngestBenchmark {
                         + "clean stop; %.1f MB compacted (live data); ratios %.2f, %.2f, %.2f%n", largest / 1e6,
                 afterIngest / 1e6, afterStop / 1e6, compacted / 1e6, (double) largest / compacted,
                 (double) afterIngest / compacted, (double) afterStop / compacted);
+    }
+
+    /** The log's bytes per event type ({@code GET /v1/admin/store}) and per document revision. */
+    private static void reportEventBytes(HttpClient http, Main.Running running, int documents) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + running.port() + "/v1/admin/store"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        jakarta.json.JsonObject report = io.vectorsync.json.Json.createReader(new java.io.StringReader(body)).readObject();
+        long total = 0;
+        StringBuilder types = new StringBuilder();
+        for (jakarta.json.JsonValue value : report.getJsonArray("eventTypes")) {
+            jakarta.json.JsonObject type = value.asJsonObject();
+            long bytes = type.getJsonNumber("payloadBytes").longValue() + type.getJsonNumber("metadataBytes").longValue();
+            total += bytes;
+            types.append(String.format(Locale.ROOT, "%s %d × %d B; ", type.getString("type"), type.getInt("events"),
+                    type.getJsonNumber("bytesPerEvent").longValue()));
+        }
+        System.out.printf(Locale.ROOT, "  log: %s%.0f bytes of payload and metadata per document revision%n", types,
+                (double) total / (documents + 1)); // + the warm-up document
     }
 
     /** Sends one NDJSON batch; answers how many of its lines were not created. */

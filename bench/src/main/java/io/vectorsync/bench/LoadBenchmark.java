@@ -1,0 +1,267 @@
+package io.vectorsync.bench;
+
+import io.vectorsync.app.Main;
+import io.vectorsync.app.Settings;
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
+import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.projections.hotcache.HotCacheSettings;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.vectorsync.bench.BenchSupport.intArg;
+import static io.vectorsync.bench.BenchSupport.json;
+import static io.vectorsync.bench.BenchSupport.percentile;
+import static io.vectorsync.bench.BenchSupport.stringArg;
+
+/**
+ * Writes under search load (issue 20), each loaded run next to the writer alone in the same app: one writer sends
+ * NDJSON batches of 100 client vectors as fast as they are acknowledged, a freshness probe writes one document every
+ * 200 ms and searches for it until it is found, and N closed-loop clients search (k = 10; every fourth a text query
+ * embedded by the server). A 429 is counted and its {@code Retry-After} honoured. Reports writes/s, the share of the
+ * solo rate kept, searches/s, search p50/p99/max, freshness p99, 429s and 5xx.
+ */
+public final class LoadBenchmark {
+
+    private static final int DIMENSION = 384;
+    private static final String TENANT = "load";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String[] TEXT_QUERIES = {"refund request for the monthly statement",
+            "two-factor authentication for login attempts", "expense receipts before the end of the month",
+            "server racks in the data centre", "the onboarding checklist for a new employee"};
+
+    public static void main(String[] args) throws Exception {
+        int preload = intArg(args, "--documents", 5_000);
+        int seconds = intArg(args, "--seconds", 30);
+        List<Integer> clients = java.util.Arrays.stream(stringArg(args, "--clients", "1,4,16").split(","))
+                .map(Integer::parseInt).toList();
+        Path dataDir = Files.createTempDirectory("vectorsync-load");
+        Settings settings = new Settings("localhost", 0, dataDir, "load", 64L * 1024 * 1024, "client",
+                List.of(new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
+                                ChunkerSettings.CLIENT),
+                        new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
+                                new ChunkerSettings("recursive", 200, 20))),
+                "lucene", 16, 100, null, 2, 200).withCache(HotCacheSettings.embedded());
+        Main.Running running = Main.start(settings);
+        try {
+            String base = "http://localhost:" + running.port() + "/v1/tenants/" + TENANT;
+            Random random = new Random(5);
+            for (int from = 0; from < preload; from += 500) {
+                send(batch(base, random, "pre", from, Math.min(500, preload - from)));
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (running.app().indexes().forSpace("client").countDocuments(TENANT) < preload) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the preload was not indexed within 5 minutes");
+                }
+                Thread.sleep(100);
+            }
+            System.out.printf(Locale.ROOT, "%d client-vector documents; %d s per run; writer: NDJSON batches of 100; "
+                    + "search clients closed-loop, k = 10, every fourth a text query%n%n", preload, seconds);
+            System.out.println("| search clients | writes/s | share of writes alone | searches/s | search p50 ms | p99 ms "
+                    + "| max ms | freshness p99 ms | 429s (search / write) | 5xx |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            int run = 0;
+            long expected = preload;
+            for (int n : clients) {
+                Result alone = run(base, 0, seconds, run++);
+                Result loaded = run(base, n, seconds, run++);
+                System.out.println(alone.row(0, alone.writesPerSecond));
+                System.out.println(loaded.row(n, alone.writesPerSecond));
+                expected += alone.written.get() + alone.probes.get() + loaded.written.get() + loaded.probes.get();
+            }
+            deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long indexed;
+            while ((indexed = running.app().indexes().forSpace("client").countDocuments(TENANT)) != expected
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            System.out.printf(Locale.ROOT, "%nacknowledged documents %d, indexed %d%s%n", expected, indexed,
+                    indexed == expected ? " (none lost, none twice)" : " — MISMATCH");
+        } finally {
+            running.stop();
+            IngestBenchmark.deleteRecursively(dataDir);
+        }
+    }
+
+    private static Result run(String base, int clients, int seconds, int run) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Result result = new Result();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(Thread.ofPlatform().start(() -> writer(base, run, stop, result)));
+        threads.add(Thread.ofPlatform().start(() -> freshnessProbe(base, run, stop, result)));
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            threads.add(Thread.ofPlatform().start(() -> searcher(base, client, stop, result)));
+        }
+        long started = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(70));
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        result.writesPerSecond = result.written.get() / elapsed;
+        result.searchesPerSecond = result.searchTimes.size() / elapsed;
+        return result;
+    }
+
+    private static void writer(String base, int run, AtomicBoolean stop, Result result) {
+        Random random = new Random(100 + run);
+        for (int from = 0; !stop.get(); from += 100) {
+            HttpRequest request = batch(base, random, "w" + run + "-", from, 100);
+            try {
+                while (true) {
+                    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 429) {
+                        result.writeRefusals.incrementAndGet();
+                        Thread.sleep(retryAfterMillis(response));
+                        continue;
+                    }
+                    count(result, response.statusCode());
+                    if (response.statusCode() == 200) {
+                        result.written.addAndGet(response.body().lines().filter(l -> l.contains("\"status\":201")).count());
+                    }
+                    break;
+                }
+            } catch (Exception e) {
+                result.failures.incrementAndGet();
+            }
+        }
+    }
+
+    /** Every 200 ms one document, then its own vector searched (k = 1) until it comes first. */
+    private static void freshnessProbe(String base, int run, AtomicBoolean stop, Result result) {
+        Random random = new Random(200 + run);
+        for (int i = 0; !stop.get(); i++) {
+            try {
+                float[] vector = BenchSupport.unitVector(random, DIMENSION);
+                String id = "probe-" + run + "-" + i;
+                HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/documents/" + id))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"body\":\"probe\",\"vectors\":{\"space\":\"client\","
+                                + "\"vector\":" + json(vector) + "}}")).build(), HttpResponse.BodyHandlers.ofString());
+                long acknowledged = System.nanoTime();
+                if (put.statusCode() / 100 != 2) {
+                    count(result, put.statusCode());
+                    Thread.sleep(put.statusCode() == 429 ? retryAfterMillis(put) : 200);
+                    continue;
+                }
+                result.probes.incrementAndGet();
+                String query = "{\"space\":\"client\",\"k\":1,\"vector\":" + json(vector) + "}";
+                while (!stop.get()) {
+                    HttpResponse<String> found = search(base, query);
+                    if (found.statusCode() == 200 && found.body().contains("\"documentId\":\"" + id + "\"")) {
+                        result.freshness.add((System.nanoTime() - acknowledged) / 1e6);
+                        break;
+                    }
+                    Thread.sleep(found.statusCode() == 429 ? retryAfterMillis(found) : 1);
+                }
+                Thread.sleep(200);
+            } catch (Exception e) {
+                result.failures.incrementAndGet();
+            }
+        }
+    }
+
+    private static void searcher(String base, int client, AtomicBoolean stop, Result result) {
+        Random random = new Random(300 + client);
+        for (int i = 0; !stop.get(); i++) {
+            String query = i % 4 == 3
+                    ? "{\"text\":\"" + TEXT_QUERIES[random.nextInt(TEXT_QUERIES.length)] + "\",\"space\":\"default\",\"k\":10}"
+                    : "{\"space\":\"client\",\"k\":10,\"vector\":" + json(BenchSupport.unitVector(random, DIMENSION)) + "}";
+            try {
+                long started = System.nanoTime();
+                HttpResponse<String> response = search(base, query);
+                double millis = (System.nanoTime() - started) / 1e6;
+                if (response.statusCode() == 429) {
+                    result.searchRefusals.incrementAndGet();
+                    Thread.sleep(retryAfterMillis(response));
+                    continue;
+                }
+                count(result, response.statusCode());
+                if (response.statusCode() == 200) {
+                    result.searchTimes.add(millis);
+                }
+            } catch (Exception e) {
+                result.failures.incrementAndGet();
+            }
+        }
+    }
+
+    private static HttpResponse<String> search(String base, String query) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/search")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest batch(String base, Random random, String prefix, int from, int lines) {
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = from; i < from + lines; i++) {
+            ndjson.append("{\"documentId\":\"").append(prefix).append(i).append("\",\"body\":\"document ").append(i)
+                    .append("\",\"vectors\":{\"space\":\"client\",\"vector\":").append(json(BenchSupport.unitVector(random, DIMENSION)))
+                    .append("}}\n");
+        }
+        return HttpRequest.newBuilder(URI.create(base + "/documents:batch")).header("Content-Type", "application/x-ndjson")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build();
+    }
+
+    private static void send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the preload answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static long retryAfterMillis(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").map(s -> Long.parseLong(s) * 1000).orElse(1000L);
+    }
+
+    private static void count(Result result, int status) {
+        if (status >= 500) {
+            result.serverErrors.incrementAndGet();
+        }
+    }
+
+    private static final class Result {
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong probes = new AtomicLong();
+        final List<Double> searchTimes = Collections.synchronizedList(new ArrayList<>());
+        final List<Double> freshness = Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger searchRefusals = new AtomicInteger();
+        final AtomicInteger writeRefusals = new AtomicInteger();
+        final AtomicInteger serverErrors = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        double writesPerSecond;
+        double searchesPerSecond;
+
+        String row(int clients, double solo) {
+            List<Double> times = List.copyOf(searchTimes);
+            List<Double> fresh = List.copyOf(freshness);
+            return String.format(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s | %s | %s | %s | %d / %d | %d%s |",
+                    clients == 0 ? "0 (writer alone)" : Integer.toString(clients), writesPerSecond, writesPerSecond / solo,
+                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.0f", searchesPerSecond),
+                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(times, 50)),
+                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(times, 99)),
+                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.0f", percentile(times, 100)),
+                    fresh.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(fresh, 99)),
+                    searchRefusals.get(), writeRefusals.get(), serverErrors.get(),
+                    failures.get() == 0 ? "" : " (" + failures.get() + " client failures)");
+        }
+    }
+}
