@@ -7,7 +7,9 @@ import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.index.lucene.HnswSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.store.StoreSettings;
+import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.AccessSettings;
+import io.vectorsync.ui.access.LoadLimits;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -197,7 +199,7 @@ public record Settings(
                 vs.get("processors.batch-size").asInt().orElse(200),
                 cache(vs.get("cache")),
                 Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())),
-                access(vs.get("security")),
+                access(vs.get("security"), vs.get("limits")),
                 config.get("server"),
                 store(vs.get("store"), env),
                 axonServer(vs.get("axonserver")),
@@ -220,10 +222,33 @@ public record Settings(
                 store.get("pool-size").asInt().orElse(16));
     }
 
-    private static AccessSettings access(Config security) {
+    private static AccessSettings access(Config security, Config limits) {
         return new AccessSettings(security.get("admin.key").asString().orElse(null),
                 Duration.ofMinutes(security.get("session-idle-minutes").asLong().orElse(30L)),
-                Duration.ofHours(security.get("session-max-hours").asLong().orElse(12L)));
+                Duration.ofHours(security.get("session-max-hours").asLong().orElse(12L)),
+                limits(limits));
+    }
+
+    /** {@code vectorsync.limits.<search|read|write|admin>.threads|queue|deadline-ms}; unset ones from the defaults. */
+    private static LoadLimits limits(Config limits) {
+        LoadLimits result = LoadLimits.DEFAULTS;
+        for (AccessPolicy.Workload workload : AccessPolicy.Workload.values()) {
+            if (workload == AccessPolicy.Workload.NONE) {
+                continue;
+            }
+            String name = workload.name().toLowerCase(Locale.ROOT);
+            Config node = limits.get(name);
+            LoadLimits.Limit defaults = result.of(workload);
+            try {
+                result = result.with(workload, new LoadLimits.Limit(
+                        node.get("threads").asInt().orElse(defaults.threads()),
+                        node.get("queue").asInt().orElse(defaults.queue()),
+                        Duration.ofMillis(node.get("deadline-ms").asLong().orElse(defaults.deadline().toMillis()))));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("vectorsync.limits." + name + ": " + e.getMessage(), e);
+            }
+        }
+        return result;
     }
 
     /** The hot-vector cache, or null when {@code cache.enabled} is false. */

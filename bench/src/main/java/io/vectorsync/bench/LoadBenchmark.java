@@ -196,6 +196,8 @@ public final class LoadBenchmark {
                 count(result, response.statusCode());
                 if (response.statusCode() == 200) {
                     result.searchTimes.add(millis);
+                } else if (response.statusCode() < 500 && result.unexpected.compareAndSet(null, response.body())) {
+                    System.err.println("a search answered " + response.statusCode() + ": " + response.body());
                 }
             } catch (Exception e) {
                 result.failures.incrementAndGet();
@@ -241,6 +243,7 @@ public final class LoadBenchmark {
     private static final class Result {
         final AtomicLong written = new AtomicLong();
         final AtomicLong probes = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
         final List<Double> searchTimes = Collections.synchronizedList(new ArrayList<>());
         final List<Double> freshness = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger searchRefusals = new AtomicInteger();

@@ -18,24 +18,32 @@ public final class Access implements AutoCloseable {
     private final AccessPolicy policy;
     private final KeyRing keys;
     private final FrontDoor door;
+    private final Bulkheads bulkheads;
     private final AccessAdmin admin;
 
-    private Access(AccessPolicy policy, KeyRing keys, FrontDoor door, AccessAdmin admin) {
+    private Access(AccessPolicy policy, KeyRing keys, FrontDoor door, Bulkheads bulkheads, AccessAdmin admin) {
         this.policy = policy;
         this.keys = keys;
         this.door = door;
+        this.bulkheads = bulkheads;
         this.admin = admin;
+    }
+
+    /** Requests per workload so far, and waiting now. */
+    public java.util.Map<AccessPolicy.Workload, Bulkheads.Counts> load() {
+        return bulkheads.counts();
     }
 
     public static Access open(AccessTables tables, AccessSettings settings, Clock clock) {
         AccessPolicy policy = AccessPolicy.standard();
         KeyRing keys = new KeyRing(tables, settings.adminKey(), clock);
         Sessions sessions = new Sessions(settings.sessionIdle(), settings.sessionMaxAge(), clock);
-        FrontDoor door = new FrontDoor(policy, keys, sessions, tables, clock);
+        Bulkheads bulkheads = new Bulkheads(settings.limits());
+        FrontDoor door = new FrontDoor(policy, keys, sessions, tables, bulkheads, clock);
         if (keys.required()) {
             LOG.info(() -> "API keys required" + (keys.hasBootstrapKey() ? " (a bootstrap admin key is configured)" : ""));
         }
-        return new Access(policy, keys, door, new AccessAdmin(keys, sessions, tables, door, clock));
+        return new Access(policy, keys, door, bulkheads, new AccessAdmin(keys, sessions, tables, door, clock));
     }
 
     /** Whether requests need a key: one is configured or stored. */
@@ -58,6 +66,7 @@ public final class Access implements AutoCloseable {
 
     @Override
     public void close() {
+        bulkheads.close();
         keys.close();
     }
 }

@@ -33,8 +33,23 @@ public final class AccessPolicy {
         ADMIN
     }
 
-    /** One route's rule; {@code action} names an admin change in the audit log (null: not audited). */
-    public record Rule(Method method, String pattern, Need need, String action, PathMatcher matcher) {
+    /**
+     * The kind of work a route does, which decides whose threads run it and how many may wait ({@link Bulkheads}):
+     * {@code NONE} runs where it arrives (health, static files, the session, the admin event stream).
+     */
+    public enum Workload {
+        SEARCH,
+        READ,
+        WRITE,
+        ADMIN,
+        NONE
+    }
+
+    /**
+     * One route's rule; {@code action} names an admin change in the audit log (null: not audited), {@code workload}
+     * the bulkhead its requests run in.
+     */
+    public record Rule(Method method, String pattern, Need need, String action, Workload workload, PathMatcher matcher) {
     }
 
     /** A request's rule and the tenant its path names (null when none). */
@@ -145,8 +160,18 @@ public final class AccessPolicy {
         }
 
         private Builder add(Method method, String pattern, Need need, String action) {
-            rules.add(new Rule(method, pattern, need, action, PathMatchers.create(pattern)));
+            rules.add(new Rule(method, pattern, need, action, workload(method, pattern, need), PathMatchers.create(pattern)));
             return this;
+        }
+
+        /** Searches (and similar-document lookups), other tenant reads, writes, admin calls; the rest none. */
+        private static Workload workload(Method method, String pattern, Need need) {
+            return switch (need) {
+                case READ_TENANT -> method.equals(Method.POST) ? Workload.SEARCH : Workload.READ;
+                case WRITE_TENANT -> Workload.WRITE;
+                case ADMIN -> pattern.endsWith("/stream") ? Workload.NONE : Workload.ADMIN;
+                default -> Workload.NONE;
+            };
         }
     }
 }

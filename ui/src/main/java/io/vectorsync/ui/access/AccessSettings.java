@@ -4,11 +4,13 @@ import java.time.Duration;
 
 /**
  * The front door's settings: the bootstrap admin key ({@code vectorsync.security.admin.key}; null: none) and how
- * long a console session lasts without a request ({@code sessionIdle}) and at most ({@code sessionMaxAge}).
+ * long a console session lasts without a request ({@code sessionIdle}) and at most ({@code sessionMaxAge}), and how
+ * much of each workload it takes on at once ({@code limits}, {@code vectorsync.limits}).
  */
-public record AccessSettings(String adminKey, Duration sessionIdle, Duration sessionMaxAge) {
+public record AccessSettings(String adminKey, Duration sessionIdle, Duration sessionMaxAge, LoadLimits limits) {
 
-    public static final AccessSettings DEFAULTS = new AccessSettings(null, Duration.ofMinutes(30), Duration.ofHours(12));
+    public static final AccessSettings DEFAULTS = new AccessSettings(null, Duration.ofMinutes(30), Duration.ofHours(12),
+            LoadLimits.DEFAULTS);
 
     public AccessSettings {
         if (adminKey != null && adminKey.isBlank()) {
@@ -21,6 +23,10 @@ public record AccessSettings(String adminKey, Duration sessionIdle, Duration ses
     }
 
     public AccessSettings withAdminKey(String key) {
-        return new AccessSettings(key, sessionIdle, sessionMaxAge);
+        return new AccessSettings(key, sessionIdle, sessionMaxAge, limits);
+    }
+
+    public AccessSettings withLimits(LoadLimits limits) {
+        return new AccessSettings(adminKey, sessionIdle, sessionMaxAge, limits);
     }
 }

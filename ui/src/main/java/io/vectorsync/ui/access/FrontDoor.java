@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * ({@code Authorization: Bearer} or {@code X-API-Key}) or a console session, and the route's rule decides:
  * 401 for no key or a bad one, 403 for a good key that may not (the same answer whatever the target holds, decided
  * before anything is read), 403 for a console change without its session's CSRF token, 429 over the key's rate.
- * Admin changes are recorded in the audit log with their outcome.
+ * An admitted request runs in its workload's {@link Bulkheads bulkhead} (429 when that is full). Admin changes are
+ * recorded in the audit log with their outcome.
  */
 public final class FrontDoor implements Filter {
 
@@ -38,13 +39,15 @@ public final class FrontDoor implements Filter {
     private final KeyRing keys;
     private final Sessions sessions;
     private final AccessTables audit;
+    private final Bulkheads bulkheads;
     private final Clock clock;
 
-    FrontDoor(AccessPolicy policy, KeyRing keys, Sessions sessions, AccessTables audit, Clock clock) {
+    FrontDoor(AccessPolicy policy, KeyRing keys, Sessions sessions, AccessTables audit, Bulkheads bulkheads, Clock clock) {
         this.policy = policy;
         this.keys = keys;
         this.sessions = sessions;
         this.audit = audit;
+        this.bulkheads = bulkheads;
         this.clock = clock;
     }
 
@@ -56,6 +59,7 @@ public final class FrontDoor implements Filter {
         AccessPolicy.Need need = matched.map(m -> m.rule().need()).orElse(AccessPolicy.Need.AUTHENTICATED);
         String tenant = matched.map(AccessPolicy.Matched::tenant).orElse(null);
         String action = matched.map(m -> m.rule().action()).orElse(null);
+        AccessPolicy.Workload workload = matched.map(m -> m.rule().workload()).orElse(AccessPolicy.Workload.NONE);
 
         Caller caller;
         Admission admission;
@@ -117,14 +121,14 @@ public final class FrontDoor implements Filter {
         }
         keys.used(caller);
         if (action == null) {
-            chain.proceed();
+            bulkheads.run(workload, res, chain::proceed);
             return;
         }
         AuditEntry entry = new AuditEntry(action, target(req));
         req.context().register(entry);
         int status = 500;
         try {
-            chain.proceed();
+            bulkheads.run(workload, res, chain::proceed);
             status = res.status().code();
         } finally {
             record(caller, entry, status, status < 400 ? "ok" : "failed: HTTP " + status);

@@ -10,9 +10,11 @@ import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field.Store;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.util.BytesRef;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +52,12 @@ final class Entries {
     static final String CHUNK_MAX_TOKENS = "chunker_max_tokens";
     static final String CHUNK_OVERLAP_TOKENS = "chunker_overlap_tokens";
     static final String VECTOR = "vector";
+    /**
+     * The document id again as doc values on chunk entries, which a search reads for every chunk of its beam (a
+     * stored field would decompress a block each time). Its own name: Lucene refuses doc values on a field that
+     * older segments hold without them.
+     */
+    static final String DOCUMENT_ID_VALUES = "document_id_values";
 
     /*
      * Metadata fields get a prefix per value type: Lucene fixes a field's index options on first use,
@@ -123,6 +131,7 @@ final class Entries {
         entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
         entry.add(new KnnFloatVectorField(VECTOR, chunk.vector(), vectorType));
+        entry.add(new SortedDocValuesField(DOCUMENT_ID_VALUES, new BytesRef(documentId)));
         return entry;
     }
 

@@ -24,6 +24,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -449,6 +450,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                 // restricts the HNSW search itself (pre-filtering), so k never shrinks after it.
                 int beam = (int) Math.min(Math.max(chunksWanted, efSearch), maxDoc);
                 ScoreDoc[] chunks = searcher.search(knn(query.vector(), beam, filter), beam).scoreDocs;
+                Map<Integer, String> ids = documentIds(searcher, stored, chunks);
                 Map<String, ScoreDoc> bestPerDocument = new LinkedHashMap<>();
                 boolean reachedMinScore = false;
                 for (ScoreDoc chunk : chunks) { // best first
@@ -456,7 +458,7 @@ public final class LuceneVectorIndex implements VectorIndex {
                         reachedMinScore = true;
                         break;
                     }
-                    bestPerDocument.putIfAbsent(stored.document(chunk.doc, ID_FIELD).get(Entries.DOCUMENT_ID), chunk);
+                    bestPerDocument.putIfAbsent(ids.get(chunk.doc), chunk);
                 }
                 boolean exhausted = chunks.length < beam || beam >= maxDoc;
                 if (bestPerDocument.size() >= query.k() || reachedMinScore || exhausted) {
@@ -475,6 +477,31 @@ public final class LuceneVectorIndex implements VectorIndex {
                 chunksWanted = (int) Math.min(beam * 2L, maxDoc); // a wider beam, or the same search again
             }
         });
+    }
+
+    /**
+     * The document id of each chunk, from its doc values (read in doc id order, as they must be); from the stored
+     * field for entries of segments written before the doc values existed.
+     */
+    private static Map<Integer, String> documentIds(IndexSearcher searcher, StoredFields stored, ScoreDoc[] chunks)
+            throws IOException {
+        int[] docs = java.util.Arrays.stream(chunks).mapToInt(chunk -> chunk.doc).sorted().toArray();
+        Map<Integer, String> ids = new HashMap<>(docs.length * 2);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = null;
+        SortedDocValues values = null;
+        for (int doc : docs) {
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                values = leaf.reader().getSortedDocValues(Entries.DOCUMENT_ID_VALUES);
+            }
+            if (values != null && values.advanceExact(doc - leaf.docBase)) {
+                ids.put(doc, values.lookupOrd(values.ordValue()).utf8ToString());
+            } else {
+                ids.put(doc, stored.document(doc, ID_FIELD).get(Entries.DOCUMENT_ID));
+            }
+        }
+        return ids;
     }
 
     /**

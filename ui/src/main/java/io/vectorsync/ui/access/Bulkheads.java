@@ -1,0 +1,134 @@
+package io.vectorsync.ui.access;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.RoutingResponse;
+import io.vectorsync.command.api.Problem;
+import io.vectorsync.ui.access.AccessPolicy.Workload;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One bounded pool of platform threads per workload, so that no workload starves another. Helidon runs each request
+ * on a virtual thread, and virtual threads are not time-sliced: with searches running on both carrier threads of a
+ * two-core machine, every step of a write (parsing, handing its commands over, answering) waited behind the whole
+ * run queue. Here a request's handler runs on its workload's platform threads, which the operating system time-slices
+ * with the group-commit and processor threads; the virtual thread only waits. A request whose workload's queue is full
+ * is answered 429 at once, and one that could not start within its workload's deadline is answered 429 instead of
+ * running late; both carry {@code Retry-After}.
+ */
+public final class Bulkheads implements AutoCloseable {
+
+    private final Map<Workload, Pool> pools = new EnumMap<>(Workload.class);
+
+    public Bulkheads(LoadLimits limits) {
+        for (Workload workload : Workload.values()) {
+            if (workload != Workload.NONE) {
+                pools.put(workload, new Pool(workload, limits.of(workload)));
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} (the rest of the request's handling) on a thread of the workload's pool and waits for it, or
+     * answers 429 through {@code res}; {@code NONE} runs where it is. A failure of the work is thrown here, as if it
+     * had run here.
+     */
+    public void run(Workload workload, RoutingResponse res, Runnable work) {
+        run(workload, work, why -> overloaded(res, workload, why));
+    }
+
+    /** Runs {@code work} as {@link #run(Workload, RoutingResponse, Runnable)} does, telling {@code refused} why not. */
+    void run(Workload workload, Runnable work, java.util.function.Consumer<String> refused) {
+        Pool pool = pools.get(workload);
+        if (pool == null) {
+            work.run();
+            return;
+        }
+        long admitted = System.nanoTime();
+        Future<?> future;
+        try {
+            future = pool.executor.submit(() -> {
+                if (System.nanoTime() - admitted > pool.deadlineNanos) {
+                    pool.shed.increment();
+                    refused.accept("could not start within its deadline of " + pool.limit.deadline().toMillis() + " ms");
+                    return;
+                }
+                pool.started.increment();
+                work.run();
+            });
+        } catch (RejectedExecutionException e) {
+            pool.rejected.increment();
+            refused.accept("found " + pool.limit.queue() + " requests of its kind already waiting");
+            return;
+        }
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the request ran", e);
+        }
+    }
+
+    /** Requests per workload so far: started, refused with a full queue, shed at their deadline; and waiting now. */
+    public Map<Workload, Counts> counts() {
+        Map<Workload, Counts> counts = new EnumMap<>(Workload.class);
+        pools.forEach((workload, pool) -> counts.put(workload, new Counts(pool.started.sum(), pool.rejected.sum(),
+                pool.shed.sum(), pool.executor.getQueue().size(), pool.executor.getActiveCount())));
+        return counts;
+    }
+
+    public record Counts(long started, long rejected, long shed, int waiting, int running) {
+    }
+
+    private static void overloaded(RoutingResponse res, Workload workload, String why) {
+        res.status(Status.TOO_MANY_REQUESTS_429);
+        res.header(HeaderNames.RETRY_AFTER, "1");
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(Problem.of(429, "overloaded", "Overloaded", "the server is at its limit for "
+                + workload.name().toLowerCase(java.util.Locale.ROOT) + " requests: this one " + why
+                + "; retry after 1 s", null).toJson().toString());
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(pool -> pool.executor.shutdown());
+    }
+
+    private static final class Pool {
+        final LoadLimits.Limit limit;
+        final long deadlineNanos;
+        final ThreadPoolExecutor executor;
+        final LongAdder started = new LongAdder();
+        final LongAdder rejected = new LongAdder();
+        final LongAdder shed = new LongAdder();
+
+        Pool(Workload workload, LoadLimits.Limit limit) {
+            String name = workload.name().toLowerCase(java.util.Locale.ROOT);
+            this.limit = limit;
+            this.deadlineNanos = limit.deadline().toNanos();
+            AtomicLong threads = new AtomicLong();
+            this.executor = new ThreadPoolExecutor(limit.threads(), limit.threads(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(limit.queue()),
+                    runnable -> Thread.ofPlatform().daemon().name(name + "-" + threads.incrementAndGet()).unstarted(runnable),
+                    new ThreadPoolExecutor.AbortPolicy());
+            this.executor.allowCoreThreadTimeOut(true);
+        }
+    }
+}

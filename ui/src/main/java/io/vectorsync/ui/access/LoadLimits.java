@@ -1,0 +1,64 @@
+package io.vectorsync.ui.access;
+
+import io.vectorsync.ui.access.AccessPolicy.Workload;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How much of each workload the server takes on at once ({@link Bulkheads}): per workload, the threads that run its
+ * requests, how many more may wait for one, and how long a request may wait before it is shed.
+ */
+public record LoadLimits(Map<Workload, Limit> limits) {
+
+    /**
+     * @param threads  platform threads that run the workload's requests
+     * @param queue    requests that may wait for one of them; the next is answered 429 at once
+     * @param deadline how long a request may wait to start; one that could not start by then is answered 429
+     */
+    public record Limit(int threads, int queue, Duration deadline) {
+
+        public Limit {
+            if (threads < 1 || queue < 1 || deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("a workload needs threads >= 1, queue >= 1 and a positive deadline, "
+                        + "got threads=" + threads + ", queue=" + queue + ", deadline=" + deadline);
+            }
+        }
+    }
+
+    public LoadLimits {
+        limits = Map.copyOf(limits);
+        for (Workload workload : Workload.values()) {
+            if (workload != Workload.NONE && !limits.containsKey(workload)) {
+                throw new IllegalArgumentException("no limits for the " + workload + " workload");
+            }
+        }
+    }
+
+    /**
+     * Sized to the cores: searches (CPU-bound: the query's embedding, the HNSW search) and reads get one thread per
+     * core, so they never hold more than the machine while writes, the processors and admin calls take their share of
+     * it; writes get more threads, since they mostly wait for their group's commit; admin calls two.
+     */
+    public static LoadLimits defaults(int cores) {
+        Map<Workload, Limit> limits = new EnumMap<>(Workload.class);
+        limits.put(Workload.SEARCH, new Limit(cores, 32 * cores, Duration.ofSeconds(1)));
+        limits.put(Workload.READ, new Limit(cores, 32 * cores, Duration.ofSeconds(2)));
+        limits.put(Workload.WRITE, new Limit(Math.max(8, 4 * cores), 64 * cores, Duration.ofSeconds(5)));
+        limits.put(Workload.ADMIN, new Limit(2, 32, Duration.ofSeconds(10)));
+        return new LoadLimits(limits);
+    }
+
+    public static final LoadLimits DEFAULTS = defaults(Runtime.getRuntime().availableProcessors());
+
+    public Limit of(Workload workload) {
+        return limits.get(workload);
+    }
+
+    public LoadLimits with(Workload workload, Limit limit) {
+        Map<Workload, Limit> changed = new EnumMap<>(limits);
+        changed.put(workload, limit);
+        return new LoadLimits(changed);
+    }
+}
