@@ -6,6 +6,9 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
+import io.vectorsync.ui.access.AccessPolicy;
+import io.vectorsync.ui.access.AccessSettings;
+import io.vectorsync.ui.access.LoadLimits;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,6 +59,12 @@ public final class LoadBenchmark {
                         new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
                                 new ChunkerSettings("recursive", 200, 20))),
                 "lucene", 16, 100, null, 2, 200).withCache(HotCacheSettings.embedded());
+        int searchThreads = intArg(args, "--search-threads", 0); // 0: the default (one per core)
+        if (searchThreads > 0) {
+            LoadLimits.Limit search = LoadLimits.DEFAULTS.of(AccessPolicy.Workload.SEARCH);
+            settings = settings.withAccess(AccessSettings.DEFAULTS.withLimits(LoadLimits.DEFAULTS.with(
+                    AccessPolicy.Workload.SEARCH, new LoadLimits.Limit(searchThreads, search.queue(), search.deadline()))));
+        }
         Main.Running running = Main.start(settings);
         try {
             String base = "http://localhost:" + running.port() + "/v1/tenants/" + TENANT;
