@@ -37,14 +37,17 @@ public record LoadLimits(Map<Workload, Limit> limits) {
     }
 
     /**
-     * Sized to the cores: searches (CPU-bound: the query's embedding, the HNSW search) and reads get one thread per
-     * core, so they never hold more than the machine while writes, the processors and admin calls take their share of
-     * it; writes get more threads, since they mostly wait for their group's commit; admin calls two.
+     * Sized to the cores as Elasticsearch sizes its search pool (3 × cores / 2 + 1): searches (CPU-bound: the query's
+     * embedding, the HNSW search) and reads get that many threads, so they hold a bounded share of the machine while
+     * writes, the processors and admin calls take theirs (on two cores, two search threads left searches 11/s under a
+     * busy writer and four gave them 28–52/s while writes kept more than half their rate: bench/load); writes get more
+     * threads, since they mostly wait for their group's commit; admin calls two.
      */
     public static LoadLimits defaults(int cores) {
+        int searchThreads = 3 * cores / 2 + 1;
         Map<Workload, Limit> limits = new EnumMap<>(Workload.class);
-        limits.put(Workload.SEARCH, new Limit(cores, 32 * cores, Duration.ofSeconds(1)));
-        limits.put(Workload.READ, new Limit(cores, 32 * cores, Duration.ofSeconds(2)));
+        limits.put(Workload.SEARCH, new Limit(searchThreads, 32 * cores, Duration.ofSeconds(1)));
+        limits.put(Workload.READ, new Limit(searchThreads, 32 * cores, Duration.ofSeconds(2)));
         limits.put(Workload.WRITE, new Limit(Math.max(8, 4 * cores), 64 * cores, Duration.ofSeconds(5)));
         limits.put(Workload.ADMIN, new Limit(2, 32, Duration.ofSeconds(10)));
         return new LoadLimits(limits);
