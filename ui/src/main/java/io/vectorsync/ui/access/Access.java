@@ -29,11 +29,6 @@ public final class Access implements AutoCloseable {
         this.admin = admin;
     }
 
-    /** Requests per workload so far, and waiting now. */
-    public java.util.Map<AccessPolicy.Workload, Bulkheads.Counts> load() {
-        return bulkheads.counts();
-    }
-
     public static Access open(AccessTables tables, AccessSettings settings, Clock clock) {
         AccessPolicy policy = AccessPolicy.standard();
         KeyRing keys = new KeyRing(tables, settings.adminKey(), clock);

@@ -44,9 +44,11 @@ class LuceneVectorIndexTest extends VectorIndexContract {
 
     /**
      * Embedding-like data (a few dozen clusters around a shared offset, normalised), indexed in many small applies as
-     * ingest does, so the index has many segments: held-out queries find the exact top 1 and top 10 (cosine, by
-     * brute force) at ef_search's default, and each stored vector finds its own document first at k = 1. (With the
-     * old beam of 4 × k chunks, this data gave recall@1 0.94 and recall@10 0.967.)
+     * ingest does, so the index has many segments; then, on that same committed index, held-out queries against the
+     * exact top 1 and top 10 (cosine, by brute force) with a beam of only 4 × k chunks and with ef_search's default.
+     * The default must do at least as well at both k, and reach 0.97 / 0.95 on this near-uniform data (it measured
+     * 0.98–1.0 / 0.968–0.99 depending on how merges left the segments; the 4 × k beam 0.94 / 0.967); each stored vector
+     * finds its own document first at k = 1.
      */
     @Test
     void findsTheExactNeighboursAtEveryKWithManySegments() {
@@ -55,22 +57,37 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         java.util.Random random = new java.util.Random(19);
         float[][] stored = clustered(random, 10_000, dimension);
         float[][] queries = clustered(random, 200, dimension);
-        try (VectorIndexes indexes = VectorIndexes.open(List.of(space),
-                LuceneVectorIndex.factory(dataDirectory.resolve("recall"), HnswSettings.DEFAULT))) {
-            VectorIndex recall = indexes.forSpace("recall");
-            indexInApplies(recall, stored, 250);
+        Path directory = dataDirectory.resolve("recall");
+        try (VectorIndexes indexes = VectorIndexes.open(List.of(space), LuceneVectorIndex.factory(directory, HnswSettings.DEFAULT))) {
+            indexInApplies(indexes.forSpace("recall"), stored, 250);
+        } // committed: both measurements below see the same segments
+        double[] beamOnly = recallAt1And10(space, directory, new HnswSettings(16, 100, 1, HnswSettings.Quantization.NONE),
+                stored, queries);
+        double[] efSearch = recallAt1And10(space, directory, HnswSettings.DEFAULT, stored, queries);
+        System.out.printf("recall@1 / @10: beam of 4 x k %.3f / %.3f, ef_search %d %.3f / %.3f%n", beamOnly[0], beamOnly[1],
+                HnswSettings.DEFAULT_EF_SEARCH, efSearch[0], efSearch[1]);
+        assertThat(efSearch[0]).as("recall@1").isGreaterThanOrEqualTo(Math.max(0.97, beamOnly[0]));
+        assertThat(efSearch[1]).as("recall@10").isGreaterThanOrEqualTo(Math.max(0.95, beamOnly[1]));
+        try (VectorIndexes indexes = VectorIndexes.open(List.of(space), LuceneVectorIndex.factory(directory, HnswSettings.DEFAULT))) {
+            for (int i = 0; i < stored.length; i += 97) {
+                assertThat(ids(indexes.forSpace("recall").search(query(stored[i], 1)))).as("d" + i + "'s own vector")
+                        .containsExactly("d" + i);
+            }
+        }
+    }
+
+    private static double[] recallAt1And10(SpaceSpec space, Path directory, HnswSettings settings, float[][] stored,
+                                           float[][] queries) {
+        try (VectorIndexes indexes = VectorIndexes.open(List.of(space), LuceneVectorIndex.factory(directory, settings))) {
+            VectorIndex index = indexes.forSpace(space.name());
             double foundFirst = 0;
             double foundOfTen = 0;
             for (float[] q : queries) {
                 List<String> exact = exactTop(stored, q, 10);
-                foundFirst += ids(recall.search(query(q, 1))).equals(exact.subList(0, 1)) ? 1 : 0;
-                foundOfTen += ids(recall.search(query(q, 10))).stream().filter(exact::contains).count() / 10.0;
+                foundFirst += ids(index.search(query(q, 1))).equals(exact.subList(0, 1)) ? 1 : 0;
+                foundOfTen += ids(index.search(query(q, 10))).stream().filter(exact::contains).count() / 10.0;
             }
-            assertThat(foundFirst / queries.length).as("recall@1").isGreaterThanOrEqualTo(0.98);
-            assertThat(foundOfTen / queries.length).as("recall@10").isGreaterThanOrEqualTo(0.98);
-            for (int i = 0; i < stored.length; i += 97) {
-                assertThat(ids(recall.search(query(stored[i], 1)))).as("d" + i + "'s own vector").containsExactly("d" + i);
-            }
+            return new double[] {foundFirst / queries.length, foundOfTen / queries.length};
         }
     }
 
