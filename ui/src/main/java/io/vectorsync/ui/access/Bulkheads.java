@@ -80,7 +80,8 @@ public final class Bulkheads implements AutoCloseable {
                 default -> throw new IllegalStateException(e.getCause());
             }
         } catch (InterruptedException e) {
-            future.cancel(true);
+            // not interrupting the work: an interrupt inside a store or index write can close its file channel
+            future.cancel(false);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the request ran", e);
         }
