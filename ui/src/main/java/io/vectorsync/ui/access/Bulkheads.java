@@ -71,19 +71,28 @@ public final class Bulkheads implements AutoCloseable {
             refused.accept("found " + pool.limit.queue() + " requests of its kind already waiting");
             return;
         }
+        // the work writes this request's response: wait for it to end even when this thread is interrupted (the
+        // server stopping interrupts its connections' threads), or the request would be answered twice
+        boolean interrupted = false;
         try {
-            future.get();
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case RuntimeException runtime -> throw runtime;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException(e.getCause());
+            while (true) {
+                try {
+                    future.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case RuntimeException runtime -> throw runtime;
+                        case Error error -> throw error;
+                        default -> throw new IllegalStateException(e.getCause());
+                    }
+                }
             }
-        } catch (InterruptedException e) {
-            // not interrupting the work: an interrupt inside a store or index write can close its file channel
-            future.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the request ran", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -85,6 +85,30 @@ class BulkheadsTest {
     }
 
     @Test
+    void anInterruptedCallerStillWaitsForItsWorkWhichWritesTheAnswer() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Bulkheads bulkheads = new Bulkheads(LoadLimits.DEFAULTS)) {
+            Thread caller = Thread.ofVirtual().start(() -> {
+                bulkheads.run(Workload.WRITE, () -> {
+                    running.countDown();
+                    await(release);
+                    events.add("answered");
+                }, events::add);
+                events.add("returned" + (Thread.currentThread().isInterrupted() ? ", interrupted" : ""));
+            });
+            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt(); // as a stopping server interrupts its connections' threads
+            Thread.sleep(100);
+            assertThat(events).isEmpty();
+            release.countDown();
+            caller.join(5_000);
+            assertThat(events).containsExactly("answered", "returned, interrupted");
+        }
+    }
+
+    @Test
     void limitsRefuseNonsense() {
         assertThatThrownBy(() -> new LoadLimits.Limit(0, 1, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LoadLimits.Limit(1, 0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
