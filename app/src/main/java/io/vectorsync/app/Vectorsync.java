@@ -27,6 +27,7 @@ import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.ui.access.Access;
+import io.vectorsync.ui.access.Bulkheads;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.axonserver.connector.AxonServerConfiguration;
@@ -357,6 +358,14 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     private void await(String group, long position, long started, long deadline) {
+        if (position(group) >= position) {
+            return;
+        }
+        // a wait, not work: the request's bulkhead lets another request compute meanwhile
+        Bulkheads.whileWaiting(() -> poll(group, position, started, deadline));
+    }
+
+    private void poll(String group, long position, long started, long deadline) {
         while (true) {
             long reached = position(group);
             if (reached >= position) {

@@ -28,6 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Bulkheads implements AutoCloseable {
 
+    /** The pool whose thread this is, while it runs a request. */
+    private static final ThreadLocal<Pool> CURRENT = new ThreadLocal<>();
+
     private final Map<Workload, Pool> pools = new EnumMap<>(Workload.class);
 
     public Bulkheads(LoadLimits limits) {
@@ -64,7 +67,12 @@ public final class Bulkheads implements AutoCloseable {
                     return;
                 }
                 pool.started.increment();
-                work.run();
+                CURRENT.set(pool);
+                try {
+                    work.run();
+                } finally {
+                    CURRENT.remove();
+                }
             });
         } catch (RejectedExecutionException e) {
             pool.rejected.increment();
@@ -93,6 +101,25 @@ public final class Bulkheads implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Runs {@code wait} — a request's handler waiting, not computing (read-your-writes waiting for a projection's
+     * position) — and, on a bulkhead's thread, gives that pool one more thread for as long as it lasts, so that
+     * waiting requests do not take the places of the ones that compute. Elsewhere it just runs it.
+     */
+    public static void whileWaiting(Runnable wait) {
+        Pool pool = CURRENT.get();
+        if (pool == null) {
+            wait.run();
+            return;
+        }
+        pool.resize(1);
+        try {
+            wait.run();
+        } finally {
+            pool.resize(-1);
         }
     }
 
@@ -139,6 +166,18 @@ public final class Bulkheads implements AutoCloseable {
                     runnable -> Thread.ofPlatform().daemon().name(name + "-" + threads.incrementAndGet()).unstarted(runnable),
                     new ThreadPoolExecutor.AbortPolicy());
             this.executor.allowCoreThreadTimeOut(true);
+        }
+
+        /** More threads (a queued request starts at once) or, after a wait, as many fewer (idle ones end). */
+        synchronized void resize(int by) {
+            int size = executor.getCorePoolSize() + by;
+            if (by > 0) {
+                executor.setMaximumPoolSize(size);
+                executor.setCorePoolSize(size);
+            } else {
+                executor.setCorePoolSize(size);
+                executor.setMaximumPoolSize(size);
+            }
         }
     }
 }

@@ -109,6 +109,29 @@ class BulkheadsTest {
     }
 
     @Test
+    void aRequestThatWaitsDoesNotTakeThePlaceOfOneThatComputes() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Bulkheads bulkheads = new Bulkheads(searchLimit(1, 4, Duration.ofSeconds(30)))) {
+            Thread consistent = Thread.ofVirtual().start(() -> bulkheads.run(Workload.SEARCH,
+                    () -> Bulkheads.whileWaiting(() -> {
+                        waiting.countDown();
+                        await(release); // as read-your-writes waits for a projection
+                        events.add("waited");
+                    }), events::add));
+            assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+            // the single search thread is waiting; another search still runs at once
+            long started = System.nanoTime();
+            bulkheads.run(Workload.SEARCH, () -> events.add("searched"), events::add);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            release.countDown();
+            consistent.join(5_000);
+            assertThat(events).containsExactly("searched", "waited");
+        }
+    }
+
+    @Test
     void limitsRefuseNonsense() {
         assertThatThrownBy(() -> new LoadLimits.Limit(0, 1, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LoadLimits.Limit(1, 0, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
