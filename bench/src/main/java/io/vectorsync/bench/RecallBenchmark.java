@@ -9,6 +9,7 @@ import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.Provenance;
 import io.vectorsync.projections.index.SpaceSpec;
+import io.vectorsync.projections.index.TestVectors;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.index.lucene.HnswSettings;
@@ -74,7 +75,7 @@ public final class RecallBenchmark {
         warmUp();
         for (String dataset : datasets) {
             float[][] all = switch (dataset) {
-                case "clustered" -> clustered(new Random(41), count + queryCount);
+                case "clustered" -> TestVectors.clustered(new Random(41), count + queryCount, DIMENSION);
                 case "minilm" -> minilm(count + queryCount);
                 default -> throw new IllegalArgumentException("unknown dataset " + dataset);
             };
@@ -123,7 +124,7 @@ public final class RecallBenchmark {
 
     /** A small build and search on each index kind first, so the JIT's warm-up is not in the first row. */
     private static void warmUp() throws IOException {
-        float[][] vectors = clustered(new Random(3), 5_000);
+        float[][] vectors = TestVectors.clustered(new Random(3), 5_000, DIMENSION);
         SpaceSpec space = new SpaceSpec("warm-up", DIMENSION, SpaceSpec.Metric.COSINE);
         Path dir = Files.createTempDirectory("vectorsync-recall-warm-up");
         try (VectorIndex index = LuceneVectorIndex.open(space, dir, HnswSettings.DEFAULT)) {
@@ -274,38 +275,6 @@ public final class RecallBenchmark {
             }
             return response.body();
         }
-    }
-
-    /**
-     * Unit vectors spread widely around 40 centres that share an offset (as sentence embeddings of one corpus lie):
-     * the distribution of the suite's recall tests.
-     */
-    static float[][] clustered(Random random, int count) {
-        Random centres = new Random(7);
-        float[] offset = new float[DIMENSION];
-        for (int d = 0; d < DIMENSION; d++) {
-            offset[d] = (float) centres.nextGaussian();
-        }
-        float[][] centre = new float[40][DIMENSION];
-        for (float[] c : centre) {
-            for (int d = 0; d < DIMENSION; d++) {
-                c[d] = offset[d] + (float) centres.nextGaussian();
-            }
-        }
-        float[][] vectors = new float[count][DIMENSION];
-        for (float[] v : vectors) {
-            float[] c = centre[random.nextInt(centre.length)];
-            double norm = 0;
-            for (int d = 0; d < DIMENSION; d++) {
-                v[d] = c[d] + 3.0f * (float) random.nextGaussian();
-                norm += v[d] * v[d];
-            }
-            float scale = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < DIMENSION; d++) {
-                v[d] *= scale;
-            }
-        }
-        return vectors;
     }
 
     /**
