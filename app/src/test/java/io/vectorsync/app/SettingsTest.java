@@ -142,6 +142,24 @@ class SettingsTest {
                 .hasMessageContaining("quantization");
     }
 
+    @Test
+    void bulkheadLimitsAreReadPerWorkloadAndUnsetOnesKeepTheirDefaults() {
+        Settings settings = Settings.from(overridden(Map.of(
+                "vectorsync.limits.search.threads", "3",
+                "vectorsync.limits.search.deadline-ms", "250",
+                "vectorsync.limits.write.queue", "7")), Map.of());
+        var limits = settings.access().limits();
+        var defaults = io.vectorsync.ui.access.LoadLimits.DEFAULTS;
+        var search = io.vectorsync.ui.access.AccessPolicy.Workload.SEARCH;
+        var write = io.vectorsync.ui.access.AccessPolicy.Workload.WRITE;
+        assertThat(limits.of(search)).isEqualTo(new io.vectorsync.ui.access.LoadLimits.Limit(3,
+                defaults.of(search).queue(), Duration.ofMillis(250)));
+        assertThat(limits.of(write).queue()).isEqualTo(7);
+        assertThat(limits.of(write).threads()).isEqualTo(defaults.of(write).threads());
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.limits.read.threads", "0")), Map.of()))
+                .hasMessageContaining("vectorsync.limits.read");
+    }
+
     private static Config overridden(Map<String, String> values) {
         return Config.builder()
                 .disableEnvironmentVariablesSource()
