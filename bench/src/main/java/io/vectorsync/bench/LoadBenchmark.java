@@ -50,6 +50,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         int preload = intArg(args, "--documents", 5_000);
         int seconds = intArg(args, "--seconds", 30);
+        int warmup = intArg(args, "--warmup", 30);
         List<Integer> clients = java.util.Arrays.stream(stringArg(args, "--clients", "1,4,16").split(","))
                 .map(Integer::parseInt).toList();
         Path dataDir = Files.createTempDirectory("vectorsync-load");
@@ -79,18 +80,29 @@ public final class LoadBenchmark {
                 }
                 Thread.sleep(100);
             }
-            System.out.printf(Locale.ROOT, "%d client-vector documents; %d s per run; writer: NDJSON batches of 100; "
-                    + "search clients closed-loop, k = 10, every fourth a text query%n%n", preload, seconds);
+            // the JIT compiles the app's hot paths for the first minute or so; measured runs should not pay for that
+            Result warm = run(base, 4, warmup, -1);
+            long expected = preload + warm.written.get() + warm.probes.get();
+            System.out.printf(Locale.ROOT, "%d client-vector documents; %d s of warm-up; %d s per run; writer: NDJSON batches of 100; "
+                    + "search clients closed-loop, k = 10, every fourth a text query%n%n", preload, warmup, seconds);
             System.out.println("| search clients | writes/s | share of writes alone | searches/s | search p50 ms | p99 ms "
                     + "| max ms | freshness p99 ms | 429s (search / write) | 5xx |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             int run = 0;
-            long expected = preload;
+            boolean cpu = java.util.Arrays.asList(args).contains("--cpu");
             for (int n : clients) {
+                CpuByThread aloneCpu = CpuByThread.start();
                 Result alone = run(base, 0, seconds, run++);
+                String aloneReport = aloneCpu.report(alone.written.get(), "write");
+                CpuByThread loadedCpu = CpuByThread.start();
                 Result loaded = run(base, n, seconds, run++);
+                String loadedReport = loadedCpu.report(Math.max(1, loaded.searchTimes.size()), "search");
                 System.out.println(alone.row(0, alone.writesPerSecond));
                 System.out.println(loaded.row(n, alone.writesPerSecond));
+                if (cpu) {
+                    System.err.printf("CPU, writer alone:%n%sCPU, writer and %d search clients:%n%s", aloneReport, n,
+                            loadedReport);
+                }
                 expected += alone.written.get() + alone.probes.get() + loaded.written.get() + loaded.probes.get();
             }
             deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

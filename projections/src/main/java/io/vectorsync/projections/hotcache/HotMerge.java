@@ -37,11 +37,36 @@ public final class HotMerge {
     }
 
     /**
-     * How many documents to ask the index for so that, after the cached ones leave, {@code k} others
-     * remain: {@code k} plus the tenant's cached documents (up to {@link #MAX_OVER_FETCH}).
+     * How many documents to ask the index for first: {@code k}, plus one for each cached document up to {@code k} more,
+     * since each may displace an index hit of its own older version. Most cached documents are new or rank far away,
+     * so this is nearly always enough ({@link #enough}); asking for {@code k} plus every cached document, as a busy
+     * writer leaves hundreds, made each search read hundreds of hits.
      */
     public static int indexK(int k, Collection<HotDocument> hot) {
-        return k + Math.min(hot.size(), MAX_OVER_FETCH);
+        return k + Math.min(hot.size(), k);
+    }
+
+    /**
+     * Whether an index answer to a query for {@code asked} documents holds the top {@code k}: it does when at least
+     * {@code k} of its hits stay (the cache holds nothing newer of them) or the index had no more to give.
+     */
+    public static boolean enough(int k, int asked, List<DocumentHit> indexHits, Scored cached) {
+        if (indexHits.size() < asked) {
+            return true;
+        }
+        long kept = indexHits.stream().filter(hit -> {
+            HotDocument known = cached.byId().get(hit.documentId());
+            return known == null || known.version() < hit.version();
+        }).count();
+        return kept >= k;
+    }
+
+    /**
+     * The next ask after one that was not {@link #enough}: twice as many, up to {@code k} plus the tenant's cached
+     * documents (at most {@link #MAX_OVER_FETCH} of them), which always is. Equal to {@code asked} at that bound.
+     */
+    public static int widerIndexK(int k, int asked, Collection<HotDocument> hot) {
+        return Math.max(asked, Math.min(asked * 2, k + Math.min(hot.size(), MAX_OVER_FETCH)));
     }
 
     /**

@@ -31,6 +31,14 @@ public interface VectorIndex extends AutoCloseable {
     }
 
     /**
+     * Throws {@link IllegalArgumentException} unless {@code vector} can query this index: the space's dimension,
+     * finite values, and a direction (not all zeros) under cosine. The same rule as for written vectors.
+     */
+    default void requireQueryVector(float[] vector) {
+        WriteValidation.validateVector(space(), vector, "the query");
+    }
+
+    /**
      * {@link #validate} for a whole batch, as a non-transient {@link IndexWriteException} naming the
      * space; adapters call it before they write anything.
      */

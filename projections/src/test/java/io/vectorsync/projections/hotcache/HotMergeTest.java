@@ -166,9 +166,27 @@ class HotMergeTest {
     }
 
     @Test
-    void theIndexIsAskedForEnoughDocumentsToFillKAfterCachedOnesLeave() {
+    void theIndexIsAskedForKPlusAFewAndForMoreOnlyWhenCachedDocumentsDisplacedItsHits() {
+        List<HotDocument> two = List.of(live("a", 3, Map.of(), QUERY), live("b", 1, Map.of(), QUERY));
         assertThat(HotMerge.indexK(10, List.of())).isEqualTo(10);
-        assertThat(HotMerge.indexK(10, List.of(live("a", 1, Map.of(), QUERY), live("b", 1, Map.of(), QUERY)))).isEqualTo(12);
+        assertThat(HotMerge.indexK(10, two)).isEqualTo(12);
+        List<HotDocument> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            many.add(live("d" + i, 1, Map.of(), QUERY));
+        }
+        assertThat(HotMerge.indexK(10, many)).as("not one per cached document").isEqualTo(20);
+        assertThat(HotMerge.widerIndexK(10, 20, many)).isEqualTo(40);
+        assertThat(HotMerge.widerIndexK(10, 640, many)).isEqualTo(1_010);
+        assertThat(HotMerge.widerIndexK(10, 1_010, many)).as("the bound: k + cached, at most 1,000").isEqualTo(1_010);
+        assertThat(HotMerge.widerIndexK(10, 12, two)).isEqualTo(12);
+
+        HotMerge.Scored cached = HotMerge.score(SPACE, query(2, MetadataFilter.NONE), two);
+        // "a" is cached at version 3, newer than its index hit: only one of the two hits stays
+        List<DocumentHit> displaced = List.of(hit("a", 0.9f, 2), hit("c", 0.8f, 1));
+        assertThat(HotMerge.enough(2, 2, displaced, cached)).isFalse();
+        assertThat(HotMerge.enough(2, 3, displaced, cached)).as("the index had no third").isTrue();
+        assertThat(HotMerge.enough(2, 2, List.of(hit("a", 0.9f, 4), hit("c", 0.8f, 1)), cached))
+                .as("the index's a is newer than the cache's").isTrue();
     }
 
     private static VectorQuery query(int k, MetadataFilter filter) {

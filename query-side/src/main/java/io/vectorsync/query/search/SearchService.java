@@ -171,8 +171,17 @@ public final class SearchService implements HttpService {
         // the cached documents most likely served are checked against the index in the same round trip
         HotMerge.Scored cached = HotMerge.score(index.space(), query, recent);
         List<String> contenders = cached.contenders(query.k());
-        VectorIndex.SearchWithVersions answer = index.searchWithVersions(new VectorQuery(query.tenant(), query.vector(),
-                HotMerge.indexK(query.k(), recent), query.filter(), query.minScore()), contenders);
+        int indexK = HotMerge.indexK(query.k(), recent);
+        VectorIndex.SearchWithVersions answer;
+        while (true) {
+            answer = index.searchWithVersions(new VectorQuery(query.tenant(), query.vector(), indexK, query.filter(),
+                    query.minScore()), contenders);
+            int wider = HotMerge.widerIndexK(query.k(), indexK, recent);
+            if (wider == indexK || HotMerge.enough(query.k(), indexK, answer.hits(), cached)) {
+                break;
+            }
+            indexK = wider; // cached documents displaced too many of the index's hits: ask for more
+        }
         HotMerge.IndexVersions versions = index::searchableVersions;
         return HotMerge.merge(query, answer.hits(), cached, versions.knowing(contenders, answer.versions()));
     }

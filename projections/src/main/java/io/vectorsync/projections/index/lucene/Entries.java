@@ -84,11 +84,11 @@ final class Entries {
 
     /** The complete block of a document: its chunks (none when {@code content} is null) and its state. */
     static List<Document> block(String tenant, String documentId, long version, boolean deleted,
-                                ReplaceChunks content, FieldType vectorType) {
+                                ReplaceChunks content, FieldType vectorType, boolean unitVectors) {
         List<Document> block = new ArrayList<>();
         if (content != null) {
             for (IndexChunk chunk : content.chunks()) {
-                block.add(chunkDocument(tenant, documentId, version, content, chunk, vectorType));
+                block.add(chunkDocument(tenant, documentId, version, content, chunk, vectorType, unitVectors));
             }
         }
         block.add(stateDocument(tenant, documentId, version, deleted, !block.isEmpty()));
@@ -106,7 +106,7 @@ final class Entries {
     }
 
     private static Document chunkDocument(String tenant, String documentId, long version, ReplaceChunks content,
-                                          IndexChunk chunk, FieldType vectorType) {
+                                          IndexChunk chunk, FieldType vectorType, boolean unitVectors) {
         Document entry = common(KIND_CHUNK, tenant, documentId, version);
         entry.add(new StoredField(CHUNK_INDEX, chunk.index()));
         entry.add(new StoredField(PASSAGE, chunk.passage()));
@@ -130,7 +130,8 @@ final class Entries {
         Map<String, Object> metadata = content.metadata() == null ? Map.of() : content.metadata();
         entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
-        entry.add(new KnnFloatVectorField(VECTOR, chunk.vector(), vectorType));
+        entry.add(new KnnFloatVectorField(VECTOR, unitVectors ? LuceneVectorIndex.unit(chunk.vector()) : chunk.vector(),
+                vectorType));
         entry.add(new SortedDocValuesField(DOCUMENT_ID_VALUES, new BytesRef(documentId)));
         return entry;
     }

@@ -93,15 +93,62 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Whether vectors are indexed (and queries asked) as unit vectors under Lucene's dot product: how a cosine space
+     * is indexed since the dot product costs a third of the cosine's arithmetic in every graph build, merge and
+     * search, and ranks unit vectors identically, with the same scores. Indexes built before keep Lucene's cosine.
+     */
+    private final boolean unitVectors;
+
     private LuceneVectorIndex(SpaceSpec space, Directory directory, IndexWriter writer, SearcherManager searchers,
-                              int efSearch, HnswSettings.Quantization quantization) {
+                              int efSearch, HnswSettings.Quantization quantization) throws IOException {
         this.space = space;
         this.efSearch = efSearch;
         this.quantization = quantization;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
-        this.vectorType = KnnFloatVectorField.createFieldType(space.dimension(), similarity(space.metric()));
+        VectorSimilarityFunction indexed = indexedSimilarity(searchers).orElse(
+                space.metric() == SpaceSpec.Metric.COSINE ? VectorSimilarityFunction.DOT_PRODUCT : similarity(space.metric()));
+        this.unitVectors = space.metric() == SpaceSpec.Metric.COSINE && indexed == VectorSimilarityFunction.DOT_PRODUCT;
+        this.vectorType = KnnFloatVectorField.createFieldType(space.dimension(), indexed);
+    }
+
+    /** The similarity the index's vector field was created with, if any segment has the field. */
+    private static java.util.Optional<VectorSimilarityFunction> indexedSimilarity(SearcherManager searchers)
+            throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                org.apache.lucene.index.FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(Entries.VECTOR);
+                if (field != null && field.getVectorDimension() > 0) {
+                    return java.util.Optional.of(field.getVectorSimilarityFunction());
+                }
+            }
+            return java.util.Optional.empty();
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /**
+     * {@code vector} scaled to length 1; one that already is, to float precision (every model's embedding), as it is.
+     * A cosine space's zero vectors are refused before they get here.
+     */
+    static float[] unit(float[] vector) {
+        double squares = 0;
+        for (float value : vector) {
+            squares += (double) value * value;
+        }
+        if (squares == 0 || Math.abs(squares - 1) < 1e-5) {
+            return vector;
+        }
+        double scale = 1 / Math.sqrt(squares);
+        float[] unit = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            unit[i] = (float) (vector[i] * scale);
+        }
+        return unit;
     }
 
     /**
@@ -241,7 +288,7 @@ public final class LuceneVectorIndex implements VectorIndex {
             for (DocumentState document : decide(writes)) {
                 writer.updateDocuments(new Term(Entries.KEY, Entries.key(document.tenant, document.documentId)),
                         Entries.block(document.tenant, document.documentId, document.version, document.deleted,
-                                document.content, vectorType));
+                                document.content, vectorType, unitVectors));
             }
             writer.commit(); // the processor stores its token once apply returns, so this must be durable
             searchers.maybeRefreshBlocking();
@@ -381,7 +428,7 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     /**
-     * A chunk's vector as it was written, from the index's full-precision vector values (quantized formats keep
+     * A chunk's vector as indexed (a cosine space's as a unit vector), from the full-precision vector values (quantized formats keep
      * them too). Entries written by earlier versions also hold a stored copy, which is no longer read.
      */
     private static float[] vector(LeafReaderContext leaf, int doc) throws IOException {
@@ -508,26 +555,14 @@ public final class LuceneVectorIndex implements VectorIndex {
      * The HNSW query for {@code beam} chunks. On a quantized graph it takes {@code oversample} times as many
      * candidates and scores them again with the full-precision vectors, best {@code beam} first.
      */
-    private Query knn(float[] vector, int beam, Query filter) {
+    private Query knn(float[] query, int beam, Query filter) {
+        float[] vector = unitVectors ? unit(query) : query;
         if (quantization == HnswSettings.Quantization.NONE) {
             return new KnnFloatVectorQuery(Entries.VECTOR, vector, beam, filter);
         }
         int candidates = beam * quantization.oversample();
         return RescoreTopNQuery.createFullPrecisionRescorerQuery(
                 new KnnFloatVectorQuery(Entries.VECTOR, vector, candidates, filter), vector, Entries.VECTOR, beam);
-    }
-
-    private void requireQueryVector(float[] vector) {
-        if (vector == null || vector.length != space.dimension()) {
-            throw new IllegalArgumentException("the query vector has dimension "
-                    + (vector == null ? 0 : vector.length) + ", but space '" + space.name()
-                    + "' has dimension " + space.dimension());
-        }
-        for (float value : vector) {
-            if (!Float.isFinite(value)) {
-                throw new IllegalArgumentException("the query vector has a non-finite value");
-            }
-        }
     }
 
     @Override

@@ -385,24 +385,6 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
     }
 
-    private void requireQueryVector(float[] vector) {
-        if (vector == null || vector.length != space.dimension()) {
-            throw new IllegalArgumentException("the query vector has dimension "
-                    + (vector == null ? 0 : vector.length) + ", but space '" + space.name()
-                    + "' has dimension " + space.dimension());
-        }
-        boolean allZero = true;
-        for (float value : vector) {
-            if (!Float.isFinite(value)) {
-                throw new IllegalArgumentException("the query vector has a non-finite value");
-            }
-            allZero &= value == 0f;
-        }
-        if (allZero && space.metric() == SpaceSpec.Metric.COSINE) {
-            throw new IllegalArgumentException("the query vector is zero, which has no cosine similarity");
-        }
-    }
-
     /** Read in real time from the state document, so it is current right after {@link #apply}. */
     @Override
     public OptionalLong version(String tenant, String documentId) {

@@ -114,6 +114,55 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         }
     }
 
+    /** A cosine space indexes unit vectors under the dot product: length changes nothing, scores are the cosine's. */
+    @Test
+    void aCosineSpaceRanksAndScoresByDirectionOnly() {
+        float[] near = unit(DIMENSION, 41);
+        float[] far = unit(DIMENSION, 42);
+        index.apply(List.of(replace(TENANT, "near", 1, Map.of(), scaled(near, 5)),
+                replace(TENANT, "far", 1, Map.of(), scaled(far, 0.1f))));
+
+        List<DocumentHit> hits = index.search(query(scaled(near, 3), 2));
+
+        assertThat(ids(hits)).containsExactly("near", "far");
+        assertThat((double) hits.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat((double) hits.get(1).score()).isCloseTo((1 + io.vectorsync.projections.index.TestVectors.dot(near, far)) / 2,
+                org.assertj.core.data.Offset.offset(1e-5));
+        assertThatThrownBy(() -> index.search(query(new float[DIMENSION], 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero vector");
+    }
+
+    /** An index built before cosine spaces were indexed as unit vectors keeps Lucene's cosine, and keeps working. */
+    @Test
+    void anIndexBuiltWithLucenesCosineKeepsIt() throws Exception {
+        Path directory = dataDirectory.resolve("legacy");
+        SpaceSpec space = new SpaceSpec("legacy", DIMENSION, SpaceSpec.Metric.COSINE);
+        try (var lucene = org.apache.lucene.store.FSDirectory.open(directory);
+             var writer = new org.apache.lucene.index.IndexWriter(lucene, new org.apache.lucene.index.IndexWriterConfig())) {
+            org.apache.lucene.document.Document old = new org.apache.lucene.document.Document();
+            old.add(new org.apache.lucene.document.KnnFloatVectorField(Entries.VECTOR, unit(DIMENSION, 43),
+                    org.apache.lucene.index.VectorSimilarityFunction.COSINE));
+            writer.addDocument(old);
+            writer.commit();
+        }
+        float[] vector = unit(DIMENSION, 44);
+        try (VectorIndexes indexes = VectorIndexes.open(List.of(space), LuceneVectorIndex.factory(dataDirectory, HnswSettings.DEFAULT))) {
+            VectorIndex legacy = indexes.forSpace("legacy");
+            legacy.apply(List.of(replace(TENANT, "doc", 1, Map.of(), scaled(vector, 4))));
+            List<DocumentHit> hits = legacy.search(query(vector, 1));
+            assertThat(ids(hits)).containsExactly("doc");
+            assertThat((double) hits.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    private static float[] scaled(float[] vector, float factor) {
+        float[] scaled = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            scaled[i] = vector[i] * factor;
+        }
+        return scaled;
+    }
+
     @Test
     void refusesADirectoryBuiltForAnotherDimension() {
         index.close();
