@@ -229,7 +229,10 @@ public record Settings(
                 limits(limits));
     }
 
-    /** {@code vectorsync.limits.<search|read|write|admin>.threads|queue|deadline-ms}; unset ones from the defaults. */
+    /**
+     * {@code vectorsync.limits.<search|read|write|admin>.threads|queue|deadline-ms} and
+     * {@code vectorsync.limits.write.max-index-lag}; unset ones from the defaults.
+     */
     private static LoadLimits limits(Config limits) {
         LoadLimits result = LoadLimits.DEFAULTS;
         for (AccessPolicy.Workload workload : AccessPolicy.Workload.values()) {
@@ -247,6 +250,11 @@ public record Settings(
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("vectorsync.limits." + name + ": " + e.getMessage(), e);
             }
+        }
+        try {
+            result = result.withMaxIndexLag(limits.get("write.max-index-lag").asLong().orElse(result.maxIndexLag()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("vectorsync.limits.write.max-index-lag: " + e.getMessage(), e);
         }
         return result;
     }

@@ -27,6 +27,7 @@ import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.ui.access.Access;
+import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.Bulkheads;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
@@ -49,6 +50,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -95,6 +97,11 @@ public final class Vectorsync implements AutoCloseable {
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versions = new IndexVersions(settings, database, log, indexes, axon,
                 axon.getComponent(WakingEventSource.class), spaces, models);
+        long maxIndexLag = settings.access().limits().maxIndexLag();
+        if (maxIndexLag > 0) {
+            access.bulkheads().gate(AccessPolicy.Workload.WRITE,
+                    new IndexPressure(maxIndexLag, log::headPosition, () -> streamingPosition(VECTOR_INDEX_GROUP)));
+        }
     }
 
     public static Vectorsync start(Settings settings) {
@@ -287,6 +294,11 @@ public final class Vectorsync implements AutoCloseable {
         return indexes;
     }
 
+    /** The hot-vector cache, when the settings turn it on. */
+    public java.util.Optional<HotVectorCache> hotCache() {
+        return java.util.Optional.ofNullable(cache);
+    }
+
     public EmbeddingSpaces spaces() {
         return spaces;
     }
@@ -392,6 +404,21 @@ public final class Vectorsync implements AutoCloseable {
         return pooled.processingStatus().values().stream()
                 .mapToLong(status -> status.getCurrentPosition().orElse(-1))
                 .min().orElse(-1);
+    }
+
+    /**
+     * How far a streaming processor has got, while it streams normally on this node: empty when it is stopped, failed,
+     * replaying, or holds no segment here.
+     */
+    OptionalLong streamingPosition(String group) {
+        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow();
+        if (!(processor instanceof PooledStreamingEventProcessor pooled) || !pooled.isRunning()
+                || pooled.processingStatus().isEmpty()
+                || pooled.processingStatus().values().stream().anyMatch(s -> s.isErrorState() || s.isReplaying())) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(pooled.processingStatus().values().stream()
+                .mapToLong(status -> status.getCurrentPosition().orElse(-1)).min().orElse(-1));
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */

@@ -60,12 +60,14 @@ public final class LoadBenchmark {
                         new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
                                 new ChunkerSettings("recursive", 200, 20))),
                 "lucene", 16, 100, null, 2, 200).withCache(HotCacheSettings.embedded());
-        int searchThreads = intArg(args, "--search-threads", 0); // 0: the default (one per core)
-        if (searchThreads > 0) {
-            LoadLimits.Limit search = LoadLimits.DEFAULTS.of(AccessPolicy.Workload.SEARCH);
-            settings = settings.withAccess(AccessSettings.DEFAULTS.withLimits(LoadLimits.DEFAULTS.with(
-                    AccessPolicy.Workload.SEARCH, new LoadLimits.Limit(searchThreads, search.queue(), search.deadline()))));
-        }
+        LoadLimits.Limit search = LoadLimits.DEFAULTS.of(AccessPolicy.Workload.SEARCH);
+        int searchThreads = intArg(args, "--search-threads", search.threads());
+        long searchDeadline = intArg(args, "--search-deadline-ms", (int) search.deadline().toMillis());
+        long maxIndexLag = intArg(args, "--max-index-lag", (int) LoadLimits.DEFAULTS.maxIndexLag());
+        settings = settings.withAccess(AccessSettings.DEFAULTS.withLimits(LoadLimits.DEFAULTS.with(AccessPolicy.Workload.SEARCH,
+                new LoadLimits.Limit(searchThreads, search.queue(), Duration.ofMillis(searchDeadline))).withMaxIndexLag(maxIndexLag)));
+        System.out.printf(Locale.ROOT, "search pool: %d threads, deadline %d ms; writes wait while the index is more than %d "
+                + "events behind%n", searchThreads, searchDeadline, maxIndexLag);
         Main.Running running = Main.start(settings);
         try {
             String base = "http://localhost:" + running.port() + "/v1/tenants/" + TENANT;
@@ -95,13 +97,32 @@ public final class LoadBenchmark {
                 Result alone = run(base, 0, seconds, run++);
                 String aloneReport = aloneCpu.report(alone.written.get(), "write");
                 CpuByThread loadedCpu = CpuByThread.start();
+                AtomicBoolean sampled = new AtomicBoolean();
+                List<Integer> hotEntries = Collections.synchronizedList(new ArrayList<>());
+                Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                    while (!sampled.get()) {
+                        running.app().hotCache().ifPresent(hot -> hotEntries.add(hot.stats("client").entries()));
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
                 Result loaded = run(base, n, seconds, run++);
+                sampled.set(true);
+                sampler.join();
                 String loadedReport = loadedCpu.report(Math.max(1, loaded.searchTimes.size()), "search");
                 System.out.println(alone.row(0, alone.writesPerSecond));
                 System.out.println(loaded.row(n, alone.writesPerSecond));
                 if (cpu) {
                     System.err.printf("CPU, writer alone:%n%sCPU, writer and %d search clients:%n%s", aloneReport, n,
                             loadedReport);
+                    List<Double> sizes = hotEntries.stream().map(Integer::doubleValue).toList();
+                    if (!sizes.isEmpty()) {
+                        System.err.printf(Locale.ROOT, "hot-cache entries during the loaded run: p50 %.0f, p99 %.0f, max %.0f%n",
+                                percentile(sizes, 50), percentile(sizes, 99), percentile(sizes, 100));
+                    }
                 }
                 expected += alone.written.get() + alone.probes.get() + loaded.written.get() + loaded.probes.get();
             }

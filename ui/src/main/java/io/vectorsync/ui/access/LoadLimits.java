@@ -10,7 +10,15 @@ import java.util.Map;
  * How much of each workload the server takes on at once ({@link Bulkheads}): per workload, the threads that run its
  * requests, how many more may wait for one, and how long a request may wait before it is shed.
  */
-public record LoadLimits(Map<Workload, Limit> limits) {
+public record LoadLimits(Map<Workload, Limit> limits, long maxIndexLag) {
+
+    /**
+     * How far (in events) the live index may be behind the log before writes wait for it, by default: a couple of
+     * seconds of the fastest writer this two-core machine serves (bench/load). Beyond it every search pays for the
+     * documents the index has not taken yet (the hot cache merges them in), and each search left the index fewer
+     * cores: a busy writer and 16 search clients left it 7 s behind and the cache 2,600 documents deep.
+     */
+    public static final long DEFAULT_MAX_INDEX_LAG = 500;
 
     /**
      * @param threads  platform threads that run the workload's requests
@@ -27,7 +35,15 @@ public record LoadLimits(Map<Workload, Limit> limits) {
         }
     }
 
+    public LoadLimits(Map<Workload, Limit> limits) {
+        this(limits, DEFAULT_MAX_INDEX_LAG);
+    }
+
     public LoadLimits {
+        if (maxIndexLag < 0) {
+            throw new IllegalArgumentException("the largest index lag must not be negative (0 turns it off), got "
+                    + maxIndexLag);
+        }
         limits = Map.copyOf(limits);
         for (Workload workload : Workload.values()) {
             if (workload != Workload.NONE && !limits.containsKey(workload)) {
@@ -62,6 +78,11 @@ public record LoadLimits(Map<Workload, Limit> limits) {
     public LoadLimits with(Workload workload, Limit limit) {
         Map<Workload, Limit> changed = new EnumMap<>(limits);
         changed.put(workload, limit);
-        return new LoadLimits(changed);
+        return new LoadLimits(changed, maxIndexLag);
+    }
+
+    /** The same limits, with writes waiting while the live index is more than {@code events} behind (0: never). */
+    public LoadLimits withMaxIndexLag(long events) {
+        return new LoadLimits(limits, events);
     }
 }

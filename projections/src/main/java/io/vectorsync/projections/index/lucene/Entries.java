@@ -52,6 +52,8 @@ final class Entries {
     static final String CHUNK_MAX_TOKENS = "chunker_max_tokens";
     static final String CHUNK_OVERLAP_TOKENS = "chunker_overlap_tokens";
     static final String VECTOR = "vector";
+    /** A cosine space's chunk indexed as a unit vector: the length of the vector as written (absent: it was one). */
+    static final String VECTOR_LENGTH = "vector_length";
     /**
      * The document id again as doc values on chunk entries, which a search reads for every chunk of its beam (a
      * stored field would decompress a block each time). Its own name: Lucene refuses doc values on a field that
@@ -130,8 +132,12 @@ final class Entries {
         Map<String, Object> metadata = content.metadata() == null ? Map.of() : content.metadata();
         entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
-        entry.add(new KnnFloatVectorField(VECTOR, unitVectors ? LuceneVectorIndex.unit(chunk.vector()) : chunk.vector(),
-                vectorType));
+        float[] indexed = unitVectors ? LuceneVectorIndex.unit(chunk.vector()) : chunk.vector();
+        if (indexed != chunk.vector()) {
+            // what it was scaled by, so that content() gives the vector as written (a similar-documents query averages them)
+            entry.add(new StoredField(VECTOR_LENGTH, length(chunk.vector())));
+        }
+        entry.add(new KnnFloatVectorField(VECTOR, indexed, vectorType));
         entry.add(new SortedDocValuesField(DOCUMENT_ID_VALUES, new BytesRef(documentId)));
         return entry;
     }
@@ -174,7 +180,7 @@ final class Entries {
                         chunkEntries.get(i).get(PASSAGE),
                         intValue(chunkEntries.get(i), START),
                         intValue(chunkEntries.get(i), END),
-                        vectors.get(i)))
+                        asWritten(vectors.get(i), chunkEntries.get(i))))
                 .sorted(Comparator.comparingInt(IndexChunk::index))
                 .toList();
         Provenance provenance = first.getField(CHUNK_MAX_TOKENS) == null ? null : new Provenance(
@@ -182,6 +188,27 @@ final class Entries {
                 intValue(first, CHUNK_OVERLAP_TOKENS));
         return new ReplaceChunks(tenant, documentId, longValue(first, VERSION), longValue(first, CONTENT_REVISION),
                 first.get(TITLE), MetadataJson.read(first.get(METADATA)), provenance, chunks);
+    }
+
+    private static double length(float[] vector) {
+        double squares = 0;
+        for (float value : vector) {
+            squares += (double) value * value;
+        }
+        return Math.sqrt(squares);
+    }
+
+    /** An indexed vector scaled back to its length as written, when it was indexed as a unit vector. */
+    private static float[] asWritten(float[] indexed, Document entry) {
+        if (entry.getField(VECTOR_LENGTH) == null) {
+            return indexed;
+        }
+        double length = entry.getField(VECTOR_LENGTH).numericValue().doubleValue();
+        float[] written = new float[indexed.length];
+        for (int i = 0; i < indexed.length; i++) {
+            written[i] = (float) (indexed[i] * length);
+        }
+        return written;
     }
 
     static DocumentHit hit(Document entry, float score) {

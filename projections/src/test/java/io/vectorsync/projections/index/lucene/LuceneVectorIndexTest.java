@@ -130,6 +130,12 @@ class LuceneVectorIndexTest extends VectorIndexContract {
                 org.assertj.core.data.Offset.offset(1e-5));
         assertThatThrownBy(() -> index.search(query(new float[DIMENSION], 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zero vector");
+        // content gives each vector as written (a similar-documents query averages them)
+        float[] written = scaled(near, 5);
+        float[] read = index.content(TENANT, "near").orElseThrow().chunks().getFirst().vector();
+        for (int i = 0; i < DIMENSION; i++) {
+            assertThat((double) read[i]).isCloseTo(written[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
     }
 
     /** An index built before cosine spaces were indexed as unit vectors keeps Lucene's cosine, and keeps working. */
