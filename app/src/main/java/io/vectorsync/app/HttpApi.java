@@ -12,6 +12,7 @@ import io.vectorsync.command.api.ApiException;
 import io.vectorsync.command.api.DocumentCommandService;
 import io.vectorsync.command.api.Problem;
 import io.vectorsync.command.api.Problems;
+import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.query.document.DocumentService;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
@@ -65,7 +66,7 @@ public final class HttpApi {
         routes.register("/admin", new AdminConsole())
                 .register("/v1/tenants",
                         new DocumentCommandService(app.committer(), app.log(), app.spaces(),
-                                app.settings().maxRequestBytes(), app.settings().maxBatchBytes()),
+                                app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate()),
                         new DocumentService(app.eventStore(), app::awaitEncoded, app.log()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
@@ -206,7 +207,9 @@ public final class HttpApi {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\"");
         }
         if (problem.status() == 503 || problem.status() == 429) {
-            res.header(HeaderNames.RETRY_AFTER, failure instanceof ProjectionLagException || problem.status() == 429 ? "1" : "2");
+            res.header(HeaderNames.RETRY_AFTER, failure instanceof WriteGate.Closed closed
+                    ? Long.toString(closed.retryAfterSeconds())
+                    : failure instanceof ProjectionLagException || problem.status() == 429 ? "1" : "2");
         }
         res.status(Status.create(problem.status()));
         res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);

@@ -1,7 +1,9 @@
 package io.vectorsync.app;
 
+import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.ui.access.Bulkheads;
 
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -9,50 +11,116 @@ import java.util.function.Supplier;
 
 /**
  * Backpressure from the live index to writes (Elasticsearch's indexing pressure, counted in events): while the index's
- * processor is more than {@code maxLag} events behind the head of the log, writes wait before they start, and one that
- * waited its deadline is answered 429. The event log would take writes faster than the index can follow while searches
- * share the cores; every document the index has not taken yet is merged into each search from the hot cache, so an
- * index left behind makes searches dearer and leaves it still fewer cores. Only a processor streaming normally holds
- * writes back: one stopped, failed or replaying (an operator's reset) does not, since the log takes writes regardless.
+ * processor is more than {@code maxLag} events behind the head of the log, a write waits before it reaches the store
+ * (once its request has been found acceptable). The log would take writes faster than the index can follow while
+ * searches share the cores; every document the index has not taken yet is merged into each search from the hot cache,
+ * so an index left behind makes searches dearer and leaves it still fewer cores. A write that would have to wait longer
+ * than {@code maxWait} (judged by the rate the index has been taking events) is refused at once, and one that waited
+ * that long is refused then: 429 with a {@code Retry-After} of the time the index should need. Only a processor
+ * streaming normally holds writes back: one stopped, failed or replaying (an operator's reset) does not, since the log
+ * takes writes regardless.
  */
-final class IndexPressure implements Bulkheads.Gate {
+final class IndexPressure implements WriteGate {
 
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_RETRY_AFTER_SECONDS = 60;
 
     private final long maxLag;
+    private final long maxWaitNanos;
     private final LongSupplier head;
     private final Supplier<OptionalLong> indexPosition;
     private long checkedAt;
+    private long lag;
     private String answer;
+    /** Events per second the index took over the last window of a second or more; 0 until known. */
+    private double rate;
+    private long rateSince;
+    private long rateSincePosition = -1;
 
     /**
      * @param head          the head position of the log
      * @param indexPosition how far the live index's processor has got, empty while it is not streaming normally
      */
-    IndexPressure(long maxLag, LongSupplier head, Supplier<OptionalLong> indexPosition) {
+    IndexPressure(long maxLag, Duration maxWait, LongSupplier head, Supplier<OptionalLong> indexPosition) {
         this.maxLag = maxLag;
+        this.maxWaitNanos = maxWait.toNanos();
         this.head = head;
         this.indexPosition = indexPosition;
         this.checkedAt = System.nanoTime() - RECHECK_NANOS;
     }
 
-    /** Looked up at most every 20 ms, however many writes ask. */
+    /**
+     * Returns once the index is close enough, or throws {@link WriteGate.Closed}: at once when the index should need
+     * longer than {@code maxWait}, else after waiting that long. The wait is a wait, not work: the write's bulkhead
+     * lets another request run meanwhile.
+     */
     @Override
-    public synchronized String closedBecause() {
+    public void await() {
+        if (closedBecause() == null) {
+            return;
+        }
+        refuseIfHopeless();
+        long deadline = System.nanoTime() + maxWaitNanos;
+        Bulkheads.whileWaiting(() -> {
+            while (closedBecause() != null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+        String closed = closedBecause();
+        if (closed != null) {
+            throw new WriteGate.Closed("nothing was written: " + closed + ", and it did not catch up within "
+                    + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms", retryAfterSeconds());
+        }
+    }
+
+    private synchronized void refuseIfHopeless() {
+        if (rate > 0 && (lag - maxLag) / rate * 1e9 > maxWaitNanos) {
+            throw new WriteGate.Closed("nothing was written: " + answer + ", and at the " + Math.round(rate)
+                    + " events/s it has been taking it needs longer than " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
+                    + " ms to catch up", retryAfterSeconds());
+        }
+    }
+
+    /** The seconds the index should need to come within the limit, at least 1. */
+    private synchronized long retryAfterSeconds() {
+        if (rate <= 0 || lag <= maxLag) {
+            return 1;
+        }
+        return Math.clamp((long) Math.ceil((lag - maxLag) / rate), 1, MAX_RETRY_AFTER_SECONDS);
+    }
+
+    /** Null while writes may go on, or why not; looked up at most every 20 ms, however many writes ask. */
+    synchronized String closedBecause() {
         long now = System.nanoTime();
         if (now - checkedAt >= RECHECK_NANOS) {
             checkedAt = now;
-            answer = compute();
+            answer = compute(now);
         }
         return answer;
     }
 
-    private String compute() {
+    private String compute(long now) {
         OptionalLong reached = indexPosition.get();
         if (reached.isEmpty()) {
+            rateSincePosition = -1;
             return null;
         }
-        long lag = head.getAsLong() - reached.getAsLong();
+        long position = reached.getAsLong();
+        if (rateSincePosition < 0 || position < rateSincePosition) {
+            rateSince = now;
+            rateSincePosition = position;
+        } else if (now - rateSince >= RATE_WINDOW_NANOS) {
+            rate = (position - rateSincePosition) * 1e9 / (now - rateSince);
+            rateSince = now;
+            rateSincePosition = position;
+        }
+        lag = head.getAsLong() - position;
         return lag > maxLag ? "the index is " + lag + " events behind the log (vectorsync.limits.write.max-index-lag: "
                 + maxLag + ")" : null;
     }

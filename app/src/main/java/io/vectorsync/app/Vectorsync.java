@@ -26,6 +26,7 @@ import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.Bulkheads;
@@ -76,6 +77,7 @@ public final class Vectorsync implements AutoCloseable {
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
     private final Access access;
+    private final WriteGate writeGate;
     private final CommandSubmitter committer;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -97,11 +99,15 @@ public final class Vectorsync implements AutoCloseable {
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versions = new IndexVersions(settings, database, log, indexes, axon,
                 axon.getComponent(WakingEventSource.class), spaces, models);
-        long maxIndexLag = settings.access().limits().maxIndexLag();
-        if (maxIndexLag > 0) {
-            access.bulkheads().gate(AccessPolicy.Workload.WRITE,
-                    new IndexPressure(maxIndexLag, log::headPosition, () -> streamingPosition(VECTOR_INDEX_GROUP)));
-        }
+        var limits = settings.access().limits();
+        this.writeGate = limits.maxIndexLag() == 0 ? WriteGate.OPEN : new IndexPressure(limits.maxIndexLag(),
+                limits.of(AccessPolicy.Workload.WRITE).deadline(), log::headPosition,
+                () -> streamingPosition(VECTOR_INDEX_GROUP));
+    }
+
+    /** What every write passes before it reaches the store: the live index's pressure ({@link IndexPressure}). */
+    WriteGate writeGate() {
+        return writeGate;
     }
 
     public static Vectorsync start(Settings settings) {

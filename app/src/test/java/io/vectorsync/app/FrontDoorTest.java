@@ -418,7 +418,9 @@ class FrontDoorTest {
         } finally {
             second.close();
         }
-        String secretPart = secret.substring(secret.lastIndexOf('_') + 1);
+        // vs_<16 hex digits>_<secret>: the secret is base64url, which may itself hold '_', so cut after the id
+        String secretPart = secret.substring("vs_".length() + 16 + 1);
+        assertThat(secretPart).hasSizeGreaterThanOrEqualTo(40);
         List<String> holding = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

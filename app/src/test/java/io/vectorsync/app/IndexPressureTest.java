@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IndexPressureTest {
 
@@ -16,7 +17,7 @@ class IndexPressureTest {
     private final AtomicInteger lookups = new AtomicInteger();
 
     private IndexPressure pressure(long maxLag) {
-        return new IndexPressure(maxLag, () -> {
+        return new IndexPressure(maxLag, java.time.Duration.ofMillis(300), () -> {
             lookups.incrementAndGet();
             return head.get();
         }, index::get);
@@ -40,6 +41,47 @@ class IndexPressureTest {
         index.set(OptionalLong.empty()); // stopped, failed or replaying: the log takes writes regardless
         Thread.sleep(25);
         assertThat(pressure.closedBecause()).isNull();
+    }
+
+    @Test
+    void aWriteWaitsForTheIndexAndIsRefusedOnlyAfterItsWait() throws Exception {
+        IndexPressure pressure = pressure(500);
+        head.set(2_000);
+        long started = System.nanoTime();
+        assertThatThrownBy(pressure::await).isInstanceOf(io.vectorsync.command.api.WriteGate.Closed.class)
+                .hasMessageContaining("the index is 1000 events behind the log").hasMessageContaining("300 ms");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                .isBetween(java.time.Duration.ofMillis(290), java.time.Duration.ofSeconds(3));
+
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            index.set(OptionalLong.of(1_600)); // the index catches up while the write waits
+        });
+        pressure.await(); // returns: no exception
+        assertThat(pressure.closedBecause()).isNull();
+    }
+
+    @Test
+    void aWriteTheIndexCannotCatchUpWithInItsWaitIsRefusedAtOnceWithTheTimeItShouldNeed() throws Exception {
+        IndexPressure pressure = pressure(500);
+        pressure.closedBecause();
+        Thread.sleep(1_050);
+        index.set(OptionalLong.of(1_100)); // 100 events in about a second
+        head.set(5_000);
+        assertThat(pressure.closedBecause()).contains("3900 events behind");
+
+        long started = System.nanoTime();
+        assertThatThrownBy(pressure::await).isInstanceOfSatisfying(io.vectorsync.command.api.WriteGate.Closed.class,
+                closed -> {
+                    assertThat(closed.getMessage()).contains("events/s it has been taking");
+                    // (3,900 - 500) events at about 95 events/s
+                    assertThat(closed.retryAfterSeconds()).isBetween(28L, 45L);
+                });
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofMillis(200));
     }
 
     @Test

@@ -34,7 +34,10 @@ class LargeBatchTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(TestApp.settings(dataDir).withMaxBatchBytes(LIMIT));
+        // these batches are about sizes, sent back to back: the index's pacing of writes (IndexPressure) is off here
+        app = TestApp.start(TestApp.settings(dataDir).withMaxBatchBytes(LIMIT).withAccess(
+                io.vectorsync.ui.access.AccessSettings.DEFAULTS.withLimits(
+                        io.vectorsync.ui.access.LoadLimits.DEFAULTS.withMaxIndexLag(0))));
     }
 
     @AfterAll

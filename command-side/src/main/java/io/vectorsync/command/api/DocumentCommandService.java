@@ -44,6 +44,7 @@ public final class DocumentCommandService implements HttpService {
     private final DocumentCommands commands;
     private final long maxRequestBytes;
     private final long maxBatchBytes;
+    private final WriteGate gate;
 
     /**
      * @param commands what runs the writes: the group committer on a JDBC store, Axon's gateway with Axon Server
@@ -51,9 +52,16 @@ public final class DocumentCommandService implements HttpService {
      */
     public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
                                   long maxRequestBytes, long maxBatchBytes) {
+        this(commands, log, spaces, maxRequestBytes, maxBatchBytes, WriteGate.OPEN);
+    }
+
+    /** With {@code gate} passed by every write once its request is found acceptable, before it reaches the store. */
+    public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
+                                  long maxRequestBytes, long maxBatchBytes, WriteGate gate) {
         this.commands = new DocumentCommands(commands, log, spaces);
         this.maxRequestBytes = maxRequestBytes;
         this.maxBatchBytes = maxBatchBytes;
+        this.gate = gate;
     }
 
     @Override
@@ -69,6 +77,7 @@ public final class DocumentCommandService implements HttpService {
         String documentId = req.path().pathParameters().get("documentId");
         Long expectedVersion = req.headers().value(HeaderNames.IF_MATCH).map(DocumentCommandService::version).orElse(null);
         JsonInput json = JsonInput.parse(Bodies.readAll(req.content().inputStream(), maxRequestBytes), "body");
+        gate.await();
         send(res, commands.upsert(tenant, documentId, json, expectedVersion));
     }
 
@@ -76,6 +85,7 @@ public final class DocumentCommandService implements HttpService {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
         String reason = req.query().first("reason").orElse(null);
+        gate.await();
         send(res, commands.delete(tenant, documentId, reason));
     }
 
@@ -96,6 +106,7 @@ public final class DocumentCommandService implements HttpService {
                     + " bytes; the limit is " + maxBatchBytes + " (vectorsync.max-batch-bytes): send it as several batches",
                     null));
         }
+        gate.await(); // before the body is read: a batch waits once, as a whole
         int lineLimit = (int) Math.min(Integer.MAX_VALUE - 16, maxRequestBytes);
         LimitedInputStream body = new LimitedInputStream(req.content().inputStream(), maxBatchBytes);
         NdjsonLineReader lines = new NdjsonLineReader(body, lineLimit);

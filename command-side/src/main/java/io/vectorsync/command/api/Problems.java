@@ -61,6 +61,9 @@ public final class Problems {
         if (t instanceof io.vectorsync.command.commit.GroupCommitter.Overloaded overloaded) {
             return Problem.of(429, "overloaded", "Too many writes", overloaded.getMessage(), null);
         }
+        if (t instanceof WriteGate.Closed closed) {
+            return Problem.of(429, "overloaded", "Too many writes", closed.getMessage(), null);
+        }
         if (t instanceof io.vectorsync.command.commit.GroupCommitter.StoreUnavailable || StoreFailures.unreachable(failure)) {
             LOG.warning(() -> "The store is unreachable: " + failure);
             return Problem.of(503, "store-unavailable", "Store unavailable",

@@ -41,11 +41,6 @@ public final class Access implements AutoCloseable {
         return new Access(policy, keys, door, bulkheads, new AccessAdmin(keys, sessions, tables, door, clock));
     }
 
-    /** The per-workload pools the front door runs requests on. */
-    public Bulkheads bulkheads() {
-        return bulkheads;
-    }
-
     /** Whether requests need a key: one is configured or stored. */
     public boolean keysRequired() {
         return keys.required();

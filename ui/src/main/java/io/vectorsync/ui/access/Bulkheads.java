@@ -32,17 +32,6 @@ public final class Bulkheads implements AutoCloseable {
     private static final ThreadLocal<Pool> CURRENT = new ThreadLocal<>();
 
     private final Map<Workload, Pool> pools = new EnumMap<>(Workload.class);
-    private final Map<Workload, Gate> gates = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * What a workload's requests wait for before they take a thread: the answer is null when one may go on, or why it
-     * may not yet (the live index too far behind the log, for writes). Asked again every few milliseconds until the
-     * workload's deadline; then the request is answered 429 with that reason.
-     */
-    @FunctionalInterface
-    public interface Gate {
-        String closedBecause();
-    }
 
     public Bulkheads(LoadLimits limits) {
         for (Workload workload : Workload.values()) {
@@ -61,11 +50,6 @@ public final class Bulkheads implements AutoCloseable {
         run(workload, work, why -> overloaded(res, workload, why));
     }
 
-    /** Makes the workload's requests wait for {@code gate} before they start (at most their deadline). */
-    public void gate(Workload workload, Gate gate) {
-        gates.put(workload, gate);
-    }
-
     /** Runs {@code work} as {@link #run(Workload, RoutingResponse, Runnable)} does, telling {@code refused} why not. */
     void run(Workload workload, Runnable work, java.util.function.Consumer<String> refused) {
         Pool pool = pools.get(workload);
@@ -74,13 +58,6 @@ public final class Bulkheads implements AutoCloseable {
             return;
         }
         long admitted = System.nanoTime();
-        Gate gate = gates.get(workload);
-        String closed = gate == null ? null : waitFor(gate, admitted + pool.deadlineNanos);
-        if (closed != null) {
-            pool.held.increment();
-            refused.accept("waited its deadline of " + pool.limit.deadline().toMillis() + " ms because " + closed);
-            return;
-        }
         Future<?> future;
         try {
             future = pool.executor.submit(() -> {
@@ -127,20 +104,6 @@ public final class Bulkheads implements AutoCloseable {
         }
     }
 
-    /** Null once the gate opens, or why it was still closed at the deadline; the caller's (virtual) thread waits. */
-    private static String waitFor(Gate gate, long deadline) {
-        String closed;
-        while ((closed = gate.closedBecause()) != null && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return closed;
-            }
-        }
-        return closed;
-    }
-
     /**
      * Runs {@code wait} — a request's handler waiting, not computing (read-your-writes waiting for a projection's
      * position) — and, on a bulkhead's thread, gives that pool one more thread for as long as it lasts, so that
@@ -160,18 +123,15 @@ public final class Bulkheads implements AutoCloseable {
         }
     }
 
-    /**
-     * Requests per workload so far: started, refused with a full queue, shed at their deadline, refused at their
-     * deadline by the workload's gate; and waiting now.
-     */
+    /** Requests per workload so far: started, refused with a full queue, shed at their deadline; and waiting now. */
     public Map<Workload, Counts> counts() {
         Map<Workload, Counts> counts = new EnumMap<>(Workload.class);
         pools.forEach((workload, pool) -> counts.put(workload, new Counts(pool.started.sum(), pool.rejected.sum(),
-                pool.shed.sum(), pool.held.sum(), pool.executor.getQueue().size(), pool.executor.getActiveCount())));
+                pool.shed.sum(), pool.executor.getQueue().size(), pool.executor.getActiveCount())));
         return counts;
     }
 
-    public record Counts(long started, long rejected, long shed, long held, int waiting, int running) {
+    public record Counts(long started, long rejected, long shed, int waiting, int running) {
     }
 
     private static void overloaded(RoutingResponse res, Workload workload, String why) {
@@ -195,7 +155,6 @@ public final class Bulkheads implements AutoCloseable {
         final LongAdder started = new LongAdder();
         final LongAdder rejected = new LongAdder();
         final LongAdder shed = new LongAdder();
-        final LongAdder held = new LongAdder();
 
         Pool(Workload workload, LoadLimits.Limit limit) {
             String name = workload.name().toLowerCase(java.util.Locale.ROOT);

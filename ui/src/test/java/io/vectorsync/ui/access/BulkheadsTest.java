@@ -51,41 +51,6 @@ class BulkheadsTest {
     }
 
     @Test
-    void aGatedWorkloadWaitsForItsGateUntilItsDeadlineAndTheOthersDoNot() throws Exception {
-        LoadLimits limits = LoadLimits.DEFAULTS.with(Workload.WRITE, new LoadLimits.Limit(2, 4, Duration.ofMillis(300)));
-        java.util.concurrent.atomic.AtomicReference<String> closed = new java.util.concurrent.atomic.AtomicReference<>("the index is behind");
-        List<String> outcomes = new CopyOnWriteArrayList<>();
-        try (Bulkheads bulkheads = new Bulkheads(limits)) {
-            bulkheads.gate(Workload.WRITE, closed::get);
-
-            long started = System.nanoTime();
-            bulkheads.run(Workload.WRITE, () -> outcomes.add("ran"), outcomes::add);
-            long waited = System.nanoTime() - started;
-            assertThat(outcomes).singleElement().asString().contains("waited its deadline of 300 ms because the index is behind");
-            assertThat(Duration.ofNanos(waited)).isBetween(Duration.ofMillis(290), Duration.ofMillis(2_000));
-            assertThat(bulkheads.counts().get(Workload.WRITE).held()).isEqualTo(1);
-            assertThat(bulkheads.counts().get(Workload.WRITE).started()).isZero();
-
-            bulkheads.run(Workload.SEARCH, () -> outcomes.add("searched"), outcomes::add);
-            assertThat(outcomes).last().isEqualTo("searched");
-
-            // opens while a write waits: it runs, late but within its deadline
-            outcomes.clear();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                closed.set(null);
-            });
-            bulkheads.run(Workload.WRITE, () -> outcomes.add("ran"), outcomes::add);
-            assertThat(outcomes).containsExactly("ran");
-            assertThat(bulkheads.counts().get(Workload.WRITE).started()).isEqualTo(1);
-        }
-    }
-
-    @Test
     void aRequestThatCannotStartBeforeItsDeadlineIsShedNotRunLate() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);

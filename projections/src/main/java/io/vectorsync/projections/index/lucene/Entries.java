@@ -38,6 +38,8 @@ final class Entries {
     static final String DOCUMENT_ID = "document_id";
     static final String VERSION = "version";
     static final String DELETED = "deleted";
+    /** A state entry's version as doc values, so version look-ups skip the stored fields (entries since this change). */
+    static final String STATE_VERSION_VALUES = "state_version_values";
     /** On the state document of a live document with at least one chunk, for counting. */
     static final String LIVE = "live";
     static final String CHUNK_INDEX = "chunk_index";
@@ -101,6 +103,7 @@ final class Entries {
                                           boolean live) {
         Document state = common(KIND_STATE, tenant, documentId, version);
         state.add(new StoredField(DELETED, deleted ? 1 : 0));
+        state.add(new org.apache.lucene.document.NumericDocValuesField(STATE_VERSION_VALUES, version));
         if (live && !deleted) {
             state.add(new StringField(LIVE, "true", Store.NO));
         }

@@ -29,14 +29,18 @@ final class Filters {
     private Filters() {
     }
 
+    /**
+     * The k-NN pre-filter: the tenant's entries that pass the metadata filter. Only chunk entries have vectors, so the
+     * kind needs no clause (a search builds this filter's bit set in every segment: a single term's is the cheapest).
+     */
     static Query chunksOf(String tenant, MetadataFilter filter) {
-        BooleanQuery.Builder query = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(Entries.TENANT, tenant)), Occur.FILTER)
-                .add(new TermQuery(new Term(Entries.KIND, Entries.KIND_CHUNK)), Occur.FILTER);
-        if (filter != null) {
-            for (Condition condition : filter.conditions()) {
-                query.add(condition(condition), Occur.FILTER);
-            }
+        TermQuery ofTenant = new TermQuery(new Term(Entries.TENANT, tenant));
+        if (filter == null || filter.conditions().isEmpty()) {
+            return ofTenant;
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder().add(ofTenant, Occur.FILTER);
+        for (Condition condition : filter.conditions()) {
+            query.add(condition(condition), Occur.FILTER);
         }
         return query.build();
     }

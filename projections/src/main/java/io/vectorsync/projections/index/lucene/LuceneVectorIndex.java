@@ -567,14 +567,58 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public OptionalLong version(String tenant, String documentId) {
+        return withSearcher(searcher -> stateVersion(searcher, tenant, documentId));
+    }
+
+    /** One searcher for all of them: the hot cache asks for its contenders on every search, and its sweep for hundreds. */
+    @Override
+    public Map<String, Long> searchableVersions(String tenant, java.util.Collection<String> documentIds) {
         return withSearcher(searcher -> {
-            ScoreDoc[] found = searcher.search(documentQuery(tenant, documentId, Entries.KIND_STATE), 1).scoreDocs;
-            if (found.length == 0) {
-                return OptionalLong.empty();
+            Map<String, Long> versions = new HashMap<>();
+            for (String documentId : documentIds) {
+                stateVersion(searcher, tenant, documentId).ifPresent(version -> versions.put(documentId, version));
             }
-            Document state = searcher.storedFields().document(found[0].doc, VERSION_FIELDS);
-            return OptionalLong.of(Entries.longValue(state, Entries.VERSION));
+            return versions;
         });
+    }
+
+    /**
+     * The version of the document's live state entry: the key term's postings in each segment, and the first live
+     * entry with state-version doc values is it. A segment written before those doc values existed is asked by query.
+     */
+    private static OptionalLong stateVersion(IndexSearcher searcher, String tenant, String documentId)
+            throws IOException {
+        BytesRef key = new BytesRef(Entries.key(tenant, documentId));
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(Entries.KEY);
+            org.apache.lucene.index.TermsEnum term = terms == null ? null : terms.iterator();
+            if (term == null || !term.seekExact(key)) {
+                continue;
+            }
+            org.apache.lucene.index.NumericDocValues versions = leaf.reader().getNumericDocValues(Entries.STATE_VERSION_VALUES);
+            if (versions == null) {
+                return stateVersionByQuery(searcher, tenant, documentId);
+            }
+            org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+            org.apache.lucene.index.PostingsEnum postings = term.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+            for (int doc = postings.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                 doc = postings.nextDoc()) {
+                if ((live == null || live.get(doc)) && versions.advanceExact(doc)) {
+                    return OptionalLong.of(versions.longValue());
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static OptionalLong stateVersionByQuery(IndexSearcher searcher, String tenant, String documentId)
+            throws IOException {
+        ScoreDoc[] found = searcher.search(documentQuery(tenant, documentId, Entries.KIND_STATE), 1).scoreDocs;
+        if (found.length == 0) {
+            return OptionalLong.empty();
+        }
+        Document state = searcher.storedFields().document(found[0].doc, VERSION_FIELDS);
+        return OptionalLong.of(Entries.longValue(state, Entries.VERSION));
     }
 
     @Override
