@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * (once its request has been found acceptable). The log would take writes faster than the index can follow while
  * searches share the cores; every document the index has not taken yet is merged into each search from the hot cache,
  * so an index left behind makes searches dearer and leaves it still fewer cores. A write that would have to wait longer
- * than {@code maxWait} (judged by the rate the index has been taking events) is refused at once, and one that waited
- * that long is refused then: 429 with a {@code Retry-After} of the time the index should need. Only a processor
+ * than twice {@code maxWait} (judged by the rate the index took events while it was behind) is refused at once, and
+ * one that waited {@code maxWait} is refused then: 429 with a {@code Retry-After} of the time the index should need. Only a processor
  * streaming normally holds writes back: one stopped, failed or replaying (an operator's reset) does not, since the log
  * takes writes regardless.
  */
@@ -33,7 +33,10 @@ final class IndexPressure implements WriteGate {
     private long checkedAt;
     private long lag;
     private String answer;
-    /** Events per second the index took over the last window of a second or more; 0 until known. */
+    /**
+     * Events per second the index took over the last window of a second or more throughout which it was behind the
+     * limit (busy, so this is what it can take, not what writes gave it); 0 until known.
+     */
     private double rate;
     private long rateSince;
     private long rateSincePosition = -1;
@@ -79,8 +82,9 @@ final class IndexPressure implements WriteGate {
         }
     }
 
+    /** Refuses at once a write the index should need more than twice its wait to let through. */
     private synchronized void refuseIfHopeless() {
-        if (rate > 0 && (lag - maxLag) / rate * 1e9 > maxWaitNanos) {
+        if (rate > 0 && (lag - maxLag) / rate * 1e9 > 2.0 * maxWaitNanos) {
             throw new WriteGate.Closed("nothing was written: " + answer + ", and at the " + Math.round(rate)
                     + " events/s it has been taking it needs longer than " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
                     + " ms to catch up", retryAfterSeconds());
@@ -112,15 +116,15 @@ final class IndexPressure implements WriteGate {
             return null;
         }
         long position = reached.getAsLong();
-        if (rateSincePosition < 0 || position < rateSincePosition) {
-            rateSince = now;
-            rateSincePosition = position;
+        lag = head.getAsLong() - position;
+        if (lag <= maxLag || rateSincePosition < 0 || position < rateSincePosition) {
+            rateSince = now; // a window starts (again) only while the index is behind
+            rateSincePosition = lag <= maxLag ? -1 : position;
         } else if (now - rateSince >= RATE_WINDOW_NANOS) {
             rate = (position - rateSincePosition) * 1e9 / (now - rateSince);
             rateSince = now;
             rateSincePosition = position;
         }
-        lag = head.getAsLong() - position;
         return lag > maxLag ? "the index is " + lag + " events behind the log (vectorsync.limits.write.max-index-lag: "
                 + maxLag + ")" : null;
     }

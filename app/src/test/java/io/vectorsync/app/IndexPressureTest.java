@@ -68,10 +68,10 @@ class IndexPressureTest {
     @Test
     void aWriteTheIndexCannotCatchUpWithInItsWaitIsRefusedAtOnceWithTheTimeItShouldNeed() throws Exception {
         IndexPressure pressure = pressure(500);
+        head.set(5_000); // behind from the start: the index is busy, so its rate is what it can take
         pressure.closedBecause();
         Thread.sleep(1_050);
         index.set(OptionalLong.of(1_100)); // 100 events in about a second
-        head.set(5_000);
         assertThat(pressure.closedBecause()).contains("3900 events behind");
 
         long started = System.nanoTime();
@@ -82,6 +82,21 @@ class IndexPressureTest {
                     assertThat(closed.retryAfterSeconds()).isBetween(28L, 45L);
                 });
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofMillis(200));
+    }
+
+    @Test
+    void theRateOfAnIndexThatKeptUpSaysNothingOfWhatItCanTakeSoTheWriteWaits() throws Exception {
+        IndexPressure pressure = pressure(500);
+        pressure.closedBecause();
+        Thread.sleep(1_050);
+        index.set(OptionalLong.of(1_010)); // 10 events in a second: all the writes gave it
+        head.set(1_010);
+        pressure.closedBecause();
+        head.set(50_000);
+        Thread.sleep(25);
+        long started = System.nanoTime();
+        assertThatThrownBy(pressure::await).hasMessageContaining("did not catch up within 300 ms");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(java.time.Duration.ofMillis(290));
     }
 
     @Test

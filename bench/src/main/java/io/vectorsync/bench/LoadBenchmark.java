@@ -1,6 +1,7 @@
 package io.vectorsync.bench;
 
 import io.vectorsync.app.Main;
+import io.vectorsync.bench.LoadRuns.Result;
 import io.vectorsync.app.Settings;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
@@ -17,18 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.json;
-import static io.vectorsync.bench.BenchSupport.percentile;
 import static io.vectorsync.bench.BenchSupport.stringArg;
 
 /**
@@ -43,7 +39,7 @@ public final class LoadBenchmark {
     private static final int DIMENSION = 384;
     private static final String TENANT = "load";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String[] TEXT_QUERIES = {"refund request for the monthly statement",
+    static final String[] TEXT_QUERIES = {"refund request for the monthly statement",
             "two-factor authentication for login attempts", "expense receipts before the end of the month",
             "server racks in the data centre", "the onboarding checklist for a new employee"};
 
@@ -82,50 +78,10 @@ public final class LoadBenchmark {
                 }
                 Thread.sleep(100);
             }
-            // the JIT compiles the app's hot paths for the first minute or so; measured runs should not pay for that
-            Result warm = run(base, 4, warmup, -1);
-            long expected = preload + warm.written.get() + warm.probes.get();
-            System.out.printf(Locale.ROOT, "%d client-vector documents; %d s of warm-up; %d s per run; writer: NDJSON batches of 100; "
-                    + "search clients closed-loop, k = 10, every fourth a text query%n%n", preload, warmup, seconds);
-            System.out.println("| search clients | writes/s | share of writes alone | searches/s | search p50 ms | p99 ms "
-                    + "| max ms | freshness p99 ms | 429s (search / write) | 5xx |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-            int run = 0;
-            boolean cpu = java.util.Arrays.asList(args).contains("--cpu");
-            for (int n : clients) {
-                CpuByThread aloneCpu = CpuByThread.start();
-                Result alone = run(base, 0, seconds, run++);
-                String aloneReport = aloneCpu.report(alone.written.get(), "write");
-                CpuByThread loadedCpu = CpuByThread.start();
-                AtomicBoolean sampled = new AtomicBoolean();
-                List<Integer> hotEntries = Collections.synchronizedList(new ArrayList<>());
-                Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-                    while (!sampled.get()) {
-                        running.app().hotCache().ifPresent(hot -> hotEntries.add(hot.stats("client").entries()));
-                        try {
-                            Thread.sleep(100);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
-                Result loaded = run(base, n, seconds, run++);
-                sampled.set(true);
-                sampler.join();
-                String loadedReport = loadedCpu.report(Math.max(1, loaded.searchTimes.size()), "search");
-                System.out.println(alone.row(0, alone.writesPerSecond));
-                System.out.println(loaded.row(n, alone.writesPerSecond));
-                if (cpu) {
-                    System.err.printf("CPU, writer alone:%n%sCPU, writer and %d search clients:%n%s", aloneReport, n,
-                            loadedReport);
-                    List<Double> sizes = hotEntries.stream().map(Integer::doubleValue).toList();
-                    if (!sizes.isEmpty()) {
-                        System.err.printf(Locale.ROOT, "hot-cache entries during the loaded run: p50 %.0f, p99 %.0f, max %.0f%n",
-                                percentile(sizes, 50), percentile(sizes, 99), percentile(sizes, 100));
-                    }
-                }
-                expected += alone.written.get() + alone.probes.get() + loaded.written.get() + loaded.probes.get();
-            }
+            LoadRuns.Target target = new HttpTarget(base);
+            long expected = preload + LoadRuns.table(target, preload + " client-vector documents", clients, seconds, warmup,
+                    java.util.Arrays.asList(args).contains("--cpu"),
+                    () -> running.app().hotCache().map(hot -> hot.stats("client").entries()).orElse(0));
             deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             long indexed;
             while ((indexed = running.app().indexes().forSpace("client").countDocuments(TENANT)) != expected
@@ -140,26 +96,22 @@ public final class LoadBenchmark {
         }
     }
 
-    private static Result run(String base, int clients, int seconds, int run) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        Result result = new Result();
-        List<Thread> threads = new ArrayList<>();
-        threads.add(Thread.ofPlatform().start(() -> writer(base, run, stop, result)));
-        threads.add(Thread.ofPlatform().start(() -> freshnessProbe(base, run, stop, result)));
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            threads.add(Thread.ofPlatform().start(() -> searcher(base, client, stop, result)));
+    /** The app's HTTP API, as the content system and the search clients use it. */
+    private record HttpTarget(String base) implements LoadRuns.Target {
+        @Override
+        public void writer(int run, AtomicBoolean stop, Result result) {
+            LoadBenchmark.writer(base, run, stop, result);
         }
-        long started = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread thread : threads) {
-            thread.join(Duration.ofSeconds(70));
+
+        @Override
+        public void freshnessProbe(int run, AtomicBoolean stop, Result result) {
+            LoadBenchmark.freshnessProbe(base, run, stop, result);
         }
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        result.writesPerSecond = result.written.get() / elapsed;
-        result.searchesPerSecond = result.searchTimes.size() / elapsed;
-        return result;
+
+        @Override
+        public void searcher(int client, AtomicBoolean stop, Result result) {
+            LoadBenchmark.searcher(base, client, stop, result);
+        }
     }
 
     private static void writer(String base, int run, AtomicBoolean stop, Result result) {
@@ -265,10 +217,18 @@ public final class LoadBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build();
     }
 
+    /** A preload batch; a 429 (the index pressure) is waited out as its Retry-After says. */
     private static void send(HttpRequest request) throws Exception {
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("the preload answered " + response.statusCode() + ": " + response.body());
+        while (true) {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 429) {
+                Thread.sleep(retryAfterMillis(response));
+                continue;
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the preload answered " + response.statusCode() + ": " + response.body());
+            }
+            return;
         }
     }
 
@@ -279,34 +239,6 @@ public final class LoadBenchmark {
     private static void count(Result result, int status) {
         if (status >= 500) {
             result.serverErrors.incrementAndGet();
-        }
-    }
-
-    private static final class Result {
-        final AtomicLong written = new AtomicLong();
-        final AtomicLong probes = new AtomicLong();
-        final java.util.concurrent.atomic.AtomicReference<String> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
-        final List<Double> searchTimes = Collections.synchronizedList(new ArrayList<>());
-        final List<Double> freshness = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger searchRefusals = new AtomicInteger();
-        final AtomicInteger writeRefusals = new AtomicInteger();
-        final AtomicInteger serverErrors = new AtomicInteger();
-        final AtomicInteger failures = new AtomicInteger();
-        double writesPerSecond;
-        double searchesPerSecond;
-
-        String row(int clients, double solo) {
-            List<Double> times = List.copyOf(searchTimes);
-            List<Double> fresh = List.copyOf(freshness);
-            return String.format(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s | %s | %s | %s | %d / %d | %d%s |",
-                    clients == 0 ? "0 (writer alone)" : Integer.toString(clients), writesPerSecond, writesPerSecond / solo,
-                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.0f", searchesPerSecond),
-                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(times, 50)),
-                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(times, 99)),
-                    times.isEmpty() ? "—" : String.format(Locale.ROOT, "%.0f", percentile(times, 100)),
-                    fresh.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", percentile(fresh, 99)),
-                    searchRefusals.get(), writeRefusals.get(), serverErrors.get(),
-                    failures.get() == 0 ? "" : " (" + failures.get() + " client failures)");
         }
     }
 }
