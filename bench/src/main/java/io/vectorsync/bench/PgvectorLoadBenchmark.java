@@ -179,8 +179,8 @@ public final class PgvectorLoadBenchmark {
                 for (int i = 0; !stop.get(); i++) {
                     long started = System.nanoTime();
                     try {
-                        float[] vector = i % 4 == 3
-                                ? model.embedAll(List.of(LoadBenchmark.TEXT_QUERIES[random.nextInt(LoadBenchmark.TEXT_QUERIES.length)])).getFirst()
+                        String[] texts = LoadBenchmark.TEXT_QUERIES;
+                        float[] vector = i % 4 == 3 ? model.embedAll(List.of(texts[random.nextInt(texts.length)])).getFirst()
                                 : BenchSupport.unitVector(random, DIMENSION);
                         search(connection, vector, 10);
                         result.searchTimes.add((System.nanoTime() - started) / 1e6);

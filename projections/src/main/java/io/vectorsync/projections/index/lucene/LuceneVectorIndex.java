@@ -428,8 +428,8 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     /**
-     * A chunk's vector as indexed (a cosine space's as a unit vector), from the full-precision vector values (quantized formats keep
-     * them too). Entries written by earlier versions also hold a stored copy, which is no longer read.
+     * A chunk's vector as indexed (a cosine space's as a unit vector), from the full-precision vector values
+     * (quantized formats keep them too). Entries written by earlier versions also hold a stored copy, no longer read.
      */
     private static float[] vector(LeafReaderContext leaf, int doc) throws IOException {
         FloatVectorValues values = leaf.reader().getFloatVectorValues(Entries.VECTOR);
