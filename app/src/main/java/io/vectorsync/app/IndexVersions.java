@@ -6,6 +6,7 @@ import io.vectorsync.command.api.ApiException;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.IndexVersionRecord;
 import io.vectorsync.store.LogPositions;
+import io.vectorsync.store.ProcessorProgress;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.json.Json;
 import io.vectorsync.json.JsonInput;
@@ -248,7 +249,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         Fed running = fed.get(key(record.space(), record.version()));
         if (running != null) {
             long head = log.headPosition();
-            long position = position(running.processor);
+            long position = ProcessorProgress.lowestPosition(running.processor);
             // positions count from 1: the event at position p is the p-th (up to gaps)
             long done = Math.max(0, position);
             long total = Math.max(0, head);
@@ -769,14 +770,14 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
     public long processedPosition(String space, int version) {
         requireSpace(space);
         if (version == liveVersionOf(space)) {
-            return position((PooledStreamingEventProcessor) axon.eventProcessingConfiguration()
+            return ProcessorProgress.lowestPosition((PooledStreamingEventProcessor) axon.eventProcessingConfiguration()
                     .eventProcessor(Vectorsync.VECTOR_INDEX_GROUP).orElseThrow());
         }
         Fed running = fed.get(key(space, version));
         if (running == null) {
             throw new io.helidon.http.NotFoundException("space '" + space + "' has no index version " + version);
         }
-        return position(running.processor);
+        return ProcessorProgress.lowestPosition(running.processor);
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens and its index go. */
@@ -837,7 +838,7 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         try {
             long now = System.nanoTime();
             for (Fed running : fed.values()) {
-                running.samples.addLast(new long[]{now, position(running.processor)});
+                running.samples.addLast(new long[]{now, ProcessorProgress.lowestPosition(running.processor)});
                 while (running.samples.size() > 20) {
                     running.samples.removeFirst();
                 }
@@ -868,16 +869,11 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         return seconds <= 0 ? 0 : (last[1] - first[1]) / seconds;
     }
 
-    private static long position(PooledStreamingEventProcessor processor) {
-        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        return status.isEmpty() ? -1 : status.values().stream()
-                .mapToLong(s -> s.getCurrentPosition().orElse(-1)).min().orElse(-1);
-    }
 
     /** The processor has passed the head, and a re-embedding for the version, if any, is done. */
     private boolean caughtUp(String space, int version, PooledStreamingEventProcessor processor, long head) {
         Reembedding job = jobs.get(key(space, version));
-        return (job == null || job.finished) && caughtUp(processor, head);
+        return (job == null || job.finished) && ProcessorProgress.reached(processor, head);
     }
 
     /**
@@ -902,11 +898,6 @@ final class IndexVersions implements IndexVersionControl, AutoCloseable {
         return true;
     }
 
-    private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {
-        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        return !status.isEmpty() && status.values().stream().allMatch(s -> !s.isErrorState()
-                && s.getCurrentPosition().orElse(-1) >= head);
-    }
 
     private static void awaitCovering(PooledStreamingEventProcessor processor, Map<Integer, TrackingToken> live) {
         long deadline = System.nanoTime() + SWAP_WAIT.toNanos();

@@ -13,6 +13,7 @@ import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
+import io.vectorsync.store.ProcessorProgress;
 import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
@@ -41,6 +42,7 @@ import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -403,13 +405,8 @@ public final class Vectorsync implements AutoCloseable {
 
     /** How far a streaming processor has got: the lowest position of its segments, -1 before it starts. */
     long position(String group) {
-        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow();
-        if (!(processor instanceof PooledStreamingEventProcessor pooled) || pooled.processingStatus().isEmpty()) {
-            return -1;
-        }
-        return pooled.processingStatus().values().stream()
-                .mapToLong(status -> status.getCurrentPosition().orElse(-1))
-                .min().orElse(-1);
+        return axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow()
+                instanceof StreamingEventProcessor streaming ? ProcessorProgress.lowestPosition(streaming) : -1;
     }
 
     /**
@@ -417,24 +414,15 @@ public final class Vectorsync implements AutoCloseable {
      * replaying, or holds no segment here.
      */
     OptionalLong streamingPosition(String group) {
-        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow();
-        if (!(processor instanceof PooledStreamingEventProcessor pooled) || !pooled.isRunning()
-                || pooled.processingStatus().isEmpty()
-                || pooled.processingStatus().values().stream().anyMatch(s -> s.isErrorState() || s.isReplaying())) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(pooled.processingStatus().values().stream()
-                .mapToLong(status -> status.getCurrentPosition().orElse(-1)).min().orElse(-1));
+        return axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow()
+                instanceof StreamingEventProcessor streaming ? ProcessorProgress.streamingPosition(streaming)
+                : OptionalLong.empty();
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */
     public boolean caughtUp(String processingGroup) {
-        EventProcessor processor = axon.eventProcessingConfiguration().eventProcessor(processingGroup).orElseThrow();
-        if (processor instanceof PooledStreamingEventProcessor pooled) {
-            return !pooled.processingStatus().isEmpty()
-                    && pooled.processingStatus().values().stream().allMatch(s -> s.isCaughtUp() && !s.isErrorState());
-        }
-        return true;
+        return !(axon.eventProcessingConfiguration().eventProcessor(processingGroup).orElseThrow()
+                instanceof StreamingEventProcessor streaming) || ProcessorProgress.caughtUp(streaming);
     }
 
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */

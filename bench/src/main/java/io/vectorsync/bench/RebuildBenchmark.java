@@ -15,7 +15,6 @@ import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
@@ -286,7 +285,7 @@ public final class RebuildBenchmark {
         long started = System.nanoTime();
         processor.start();
         try {
-            while (!caughtUp(processor, head)) {
+            while (!io.vectorsync.store.ProcessorProgress.reached(processor, head)) {
                 if (System.nanoTime() - started > ROUND_TIMEOUT_NANOS) {
                     throw new IllegalStateException(group + " did not catch up: " + processor.processingStatus());
                 }
@@ -310,11 +309,6 @@ public final class RebuildBenchmark {
         return running.app().axon().getComponent(WakingEventSource.class);
     }
 
-    private static boolean caughtUp(PooledStreamingEventProcessor processor, long head) {
-        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        return !status.isEmpty() && status.values().stream()
-                .allMatch(s -> !s.isErrorState() && s.getCurrentPosition().orElse(-1) >= head);
-    }
 
     /** The log read by one thread from the event store's stream, each payload deserialized, nothing else. */
     private static double noOpLoop(Main.Running running, long head, long events, int docs) throws InterruptedException {
