@@ -119,18 +119,10 @@ public final class LoadBenchmark {
         for (int from = 0; !stop.get(); from += 100) {
             HttpRequest request = batch(base, random, "w" + run + "-", from, 100);
             try {
-                while (true) {
-                    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 429) {
-                        result.writeRefusals.incrementAndGet();
-                        Thread.sleep(retryAfterMillis(response));
-                        continue;
-                    }
-                    count(result, response.statusCode());
-                    if (response.statusCode() == 200) {
-                        result.written.addAndGet(response.body().lines().filter(l -> l.contains("\"status\":201")).count());
-                    }
-                    break;
+                HttpResponse<String> response = sendRetryingAfter429(request, result.writeRefusals::incrementAndGet);
+                count(result, response.statusCode());
+                if (response.statusCode() == 200) {
+                    result.written.addAndGet(response.body().lines().filter(l -> l.contains("\"status\":201")).count());
                 }
             } catch (Exception e) {
                 result.failures.incrementAndGet();
@@ -217,18 +209,23 @@ public final class LoadBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build();
     }
 
-    /** A preload batch; a 429 (the index pressure) is waited out as its Retry-After says. */
+    /** A preload batch. */
     private static void send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = sendRetryingAfter429(request, () -> { });
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the preload answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Sends until the answer is not 429 (the index pressure, a full queue), waiting as each one's Retry-After says. */
+    private static HttpResponse<String> sendRetryingAfter429(HttpRequest request, Runnable onRefused) throws Exception {
         while (true) {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 429) {
-                Thread.sleep(retryAfterMillis(response));
-                continue;
+            if (response.statusCode() != 429) {
+                return response;
             }
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("the preload answered " + response.statusCode() + ": " + response.body());
-            }
-            return;
+            onRefused.run();
+            Thread.sleep(retryAfterMillis(response));
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 public record LoadLimits(Map<Workload, Limit> limits, long maxIndexLag) {
 
     /**
-     * How far (in events) the live index may be behind the log before writes wait for it, by default: a couple of
-     * seconds of the fastest writer this two-core machine serves (bench/load). Beyond it every search pays for the
+     * How far (in events) the live index may be behind the log before writes wait for it, by default: under a second
+     * of the fastest writer this two-core machine serves (bench/load). Beyond it every search pays for the
      * documents the index has not taken yet (the hot cache merges them in), and each search left the index fewer
      * cores: a busy writer and 16 search clients left it 7 s behind and the cache 2,600 documents deep.
      */

@@ -135,10 +135,14 @@ final class Entries {
         Map<String, Object> metadata = content.metadata() == null ? Map.of() : content.metadata();
         entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
-        float[] indexed = unitVectors ? LuceneVectorIndex.unit(chunk.vector()) : chunk.vector();
-        if (indexed != chunk.vector()) {
-            // what it was scaled by, so that content() gives the vector as written (a similar-documents query averages them)
-            entry.add(new StoredField(VECTOR_LENGTH, length(chunk.vector())));
+        float[] indexed = chunk.vector();
+        if (unitVectors) {
+            double length = LuceneVectorIndex.length(indexed);
+            indexed = LuceneVectorIndex.unit(indexed, length);
+            if (indexed != chunk.vector()) {
+                // its length as written, so that content() gives it back (a similar-documents query averages them)
+                entry.add(new StoredField(VECTOR_LENGTH, length));
+            }
         }
         entry.add(new KnnFloatVectorField(VECTOR, indexed, vectorType));
         entry.add(new SortedDocValuesField(DOCUMENT_ID_VALUES, new BytesRef(documentId)));
@@ -191,14 +195,6 @@ final class Entries {
                 intValue(first, CHUNK_OVERLAP_TOKENS));
         return new ReplaceChunks(tenant, documentId, longValue(first, VERSION), longValue(first, CONTENT_REVISION),
                 first.get(TITLE), MetadataJson.read(first.get(METADATA)), provenance, chunks);
-    }
-
-    private static double length(float[] vector) {
-        double squares = 0;
-        for (float value : vector) {
-            squares += (double) value * value;
-        }
-        return Math.sqrt(squares);
     }
 
     /** An indexed vector scaled back to its length as written, when it was indexed as a unit vector. */

@@ -114,6 +114,14 @@ public final class LuceneVectorIndex implements VectorIndex {
         this.vectorType = KnnFloatVectorField.createFieldType(space.dimension(), indexed);
     }
 
+    static double length(float[] vector) {
+        double squares = 0;
+        for (float value : vector) {
+            squares += (double) value * value;
+        }
+        return Math.sqrt(squares);
+    }
+
     /** The similarity the index's vector field was created with, if any segment has the field. */
     private static java.util.Optional<VectorSimilarityFunction> indexedSimilarity(SearcherManager searchers)
             throws IOException {
@@ -136,14 +144,15 @@ public final class LuceneVectorIndex implements VectorIndex {
      * A cosine space's zero vectors are refused before they get here.
      */
     static float[] unit(float[] vector) {
-        double squares = 0;
-        for (float value : vector) {
-            squares += (double) value * value;
-        }
-        if (squares == 0 || Math.abs(squares - 1) < 1e-5) {
+        return unit(vector, length(vector));
+    }
+
+    /** {@link #unit(float[])} of a vector whose length is known. */
+    static float[] unit(float[] vector, double length) {
+        if (length == 0 || Math.abs(length * length - 1) < 1e-5) {
             return vector;
         }
-        double scale = 1 / Math.sqrt(squares);
+        double scale = 1 / length;
         float[] unit = new float[vector.length];
         for (int i = 0; i < vector.length; i++) {
             unit[i] = (float) (vector[i] * scale);
