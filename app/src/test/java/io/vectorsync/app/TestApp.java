@@ -70,6 +70,28 @@ final class TestApp implements AutoCloseable {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * Posts like a well-behaved client: a 429 is retried after its {@code Retry-After} seconds, for at most the given
+     * time. A refused write wrote nothing, so sending it again is safe.
+     */
+    Response postHonouringRetryAfter(String path, String contentType, String body, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            HttpResponse<String> response = exchange(request(path).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+            if (response.statusCode() != 429 || System.nanoTime() > deadline) {
+                return response(response);
+            }
+            long seconds = response.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+            try {
+                Thread.sleep(Duration.ofSeconds(Math.max(1, seconds)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     Response get(String path) {
         return send(request(path).GET());
     }
@@ -87,13 +109,20 @@ final class TestApp implements AutoCloseable {
     }
 
     private Response send(HttpRequest.Builder request) {
+        return response(exchange(request));
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Response response(HttpResponse<String> response) {
+        return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
     }
 
     /** Polls until the condition holds; fails the test after the timeout. */
