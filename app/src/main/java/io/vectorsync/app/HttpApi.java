@@ -19,6 +19,8 @@ import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.query.ProjectionLagException;
+import io.vectorsync.projections.versions.NoSuchVersionException;
+import io.vectorsync.projections.versions.VersionStateException;
 import io.vectorsync.query.TextEmbedder;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
@@ -53,9 +55,11 @@ public final class HttpApi {
                 app.versions()::processors, app.database(), app.log(), app.settings().nodeId());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
                 app.versions()::deadLetters, app.axon().eventSerializer());
+        IndexAdmin indexes = new IndexAdmin(app.versions(), new DriftCheck(app.eventStore()), app.spaces(),
+                Vectorsync.MODELS);
         AdminStream stream = new AdminStream(Map.of(
                 "processors", processors::all,
-                "indexes", app.versions()::describe,
+                "indexes", indexes::describe,
                 "deadLetters", deadLetters::summary,
                 "cache", () -> cacheStats(app).build()));
         app.whenStopping(stream::close);
@@ -74,7 +78,7 @@ public final class HttpApi {
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app::awaitPosition))
                 .register("/v1/admin", processors, deadLetters, stream,
-                        new IndexAdmin(app.versions(), new DriftCheck(app.eventStore())), app.access().admin(),
+                        indexes, app.access().admin(),
                         new StoreAdmin(app.database()::report))
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
@@ -201,6 +205,8 @@ public final class HttpApi {
                     unavailable.getMessage() + "; retry shortly", null);
             case ProjectionLagException lag -> Problem.of(503, "projection-lagging", "Projection lagging",
                     lag.getMessage() + "; retry, or ask without consistentWith", "consistentWith");
+            case NoSuchVersionException missing -> Problem.of(404, "not-found", "Not found", missing.getMessage(), null);
+            case VersionStateException conflict -> Problem.of(409, "conflict", "Conflict", conflict.getMessage(), null);
             default -> Problems.from(failure);
         };
         if (problem.status() == 401) {

@@ -11,6 +11,7 @@ import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
+import io.vectorsync.store.DeadLetters;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.store.ProcessorProgress;
@@ -22,16 +23,15 @@ import io.vectorsync.projections.hotcache.HotCacheSweeper;
 import io.vectorsync.query.ProjectionLagException;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.hotcache.HotVectorCacheModule;
-import io.vectorsync.projections.index.lucene.HnswSettings;
-import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
+import io.vectorsync.projections.versions.IndexVersions;
+import io.vectorsync.projections.versions.SpaceModels;
+import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.Bulkheads;
-import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.axonserver.connector.AxonServerConfiguration;
 import org.axonframework.axonserver.connector.AxonServerConnectionManager;
@@ -53,7 +53,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -83,7 +82,7 @@ public final class Vectorsync implements AutoCloseable {
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
-                       Configuration axon, HotVectorCache cache, SpaceModels models, Access access) {
+                       Configuration axon, HotVectorCache cache, Versioning versioning, Access access) {
         this.settings = settings;
         this.database = database;
         this.indexes = indexes;
@@ -98,8 +97,13 @@ public final class Vectorsync implements AutoCloseable {
                         GroupCommitter.Settings.DEFAULTS);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
-        this.versions = new IndexVersions(settings, database, log, indexes, axon,
-                axon.getComponent(WakingEventSource.class), spaces, models);
+        this.versions = new IndexVersions(versioning.registry(), versioning.backend(), indexes,
+                new VersionFeeds(axon, axon.getComponent(WakingEventSource.class), database, settings.segments(),
+                        settings.batchSize()),
+                axon, log, versioning.models(), (space, model, tenant, documentId, revision, title, body) ->
+                        Encoder.embed(spaces, axon.commandGateway(), space,
+                                spaces.modelById(model, spaces.require(space, "space")), tenant, documentId, revision,
+                                title, body));
         var limits = settings.access().limits();
         this.writeGate = limits.maxIndexLag() == 0 ? WriteGate.OPEN : new IndexPressure(limits.maxIndexLag(),
                 limits.of(AccessPolicy.Workload.WRITE).deadline(), log::headPosition,
@@ -122,16 +126,17 @@ public final class Vectorsync implements AutoCloseable {
             requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
-            SpaceModels models = new SpaceModels(settings, database);
+            Versioning versioning = Versioning.of(settings, database);
+            SpaceModels models = versioning.models();
             spaces.useModels(models::live, models::inUse);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
-            indexes = VectorIndexes.open(specs, indexFactory(settings, database));
+            indexes = VectorIndexes.open(specs, versioning.liveIndexes());
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
             Configuration axon = configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
             axon.start();
             LOG.info(() -> "Event store: " + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache, models, access);
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access);
         } catch (RuntimeException e) {
             if (access != null) {
                 access.close();
@@ -158,22 +163,6 @@ public final class Vectorsync implements AutoCloseable {
                     + "keys there). Events are not copied between the two: use a new store (data directory or "
                     + "database) for Axon Server mode, or turn it off to go on with this one");
         }
-    }
-
-    /** The live version of each space's index: OpenSearch finds it through the aliases, Lucene in the registry. */
-    private static Function<SpaceSpec, ? extends VectorIndex> indexFactory(Settings settings, EventStoreDatabase database) {
-        return switch (settings.indexKind()) {
-            case "opensearch" -> OpenSearchVectorIndex.factory(settings.opensearch());
-            default -> space -> {
-                int version = IndexVersions.liveVersion(database, space.name());
-                if (version == 1) { // as configured, in index/<space>
-                    return LuceneVectorIndex.factory(settings.dataDir().resolve("index"),
-                            new HnswSettings(settings.hnswM(), settings.hnswEfConstruction(), settings.hnswEfSearch())).apply(space);
-                }
-                return LuceneVectorIndex.open(space, IndexVersions.luceneDirectory(settings.dataDir(), space.name(), version),
-                        IndexVersions.luceneHnsw(settings, database, space.name(), version));
-            };
-        };
     }
 
     private static String describeEventStore(Settings settings, EventStoreDatabase database) {
@@ -251,7 +240,7 @@ public final class Vectorsync implements AutoCloseable {
                 .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
                         c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer))
                 // every failure is dead-lettered, counting its attempts for the admin API
-                .registerDefaultDeadLetterPolicy(c -> DeadLetterAdmin.countingAttempts())
+                .registerDefaultDeadLetterPolicy(c -> DeadLetters.countingAttempts())
                 // remember per segment which documents have no dead letters, instead of asking the store per event
                 .registerDeadLetteringEventHandlerInvokerConfiguration(Encoder.PROCESSING_GROUP,
                         (c, builder) -> builder.enableSequenceIdentifierCache())
@@ -425,7 +414,7 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
-    IndexVersions versions() {
+    public IndexVersions versions() {
         return versions;
     }
 

@@ -4,6 +4,7 @@ import io.vectorsync.store.WakingEventSource;
 
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
+import io.vectorsync.projections.versions.SpaceModels;
 import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentDeleted;
@@ -179,7 +180,7 @@ class AxonServerWiringTest {
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), model -> {
                 throw new AssertionError("no model is loaded here: " + model);
             });
-            SpaceModels models = new SpaceModels(settings, database);
+            SpaceModels models = Versioning.of(settings, database).models();
             spaces.useModels(models::live, models::inUse);
             VectorIndexes indexes = VectorIndexes.open(List.of(new SpaceSpec("tiny", 4, SpaceSpec.Metric.COSINE)),
                     LuceneVectorIndex.factory(settings.dataDir().resolve("index"), HnswSettings.DEFAULT));

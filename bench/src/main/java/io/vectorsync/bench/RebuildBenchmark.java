@@ -1,6 +1,5 @@
 package io.vectorsync.bench;
 
-import io.vectorsync.store.WakingEventSource;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
@@ -8,19 +7,13 @@ import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.opensearch.IndexLayout;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.projections.versions.VersionFeeds;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.stream.BlockingStream;
-import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventMessageHandler;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
-import org.axonframework.messaging.StreamableMessageSource;
-import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -38,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
@@ -131,7 +122,7 @@ public final class RebuildBenchmark {
                         }
                         case "e" -> rebuild(running, url, prefix, rebuildBody, docs, probeRefresh).docsPerSecond;
                         case "b" -> OpenSearchBenchmark.bareBulk(url, opensearch, vectors, rebuildBatch, round + warmup);
-                        case "c" -> noOpProcessor(running, settings, "bench-noop-" + round, head, events, docs);
+                        case "c" -> noOpProcessor(running, "bench-noop-" + round, head, events, docs);
                         default -> noOpLoop(running, head, events, docs);
                     };
                     if (counted) {
@@ -248,10 +239,11 @@ public final class RebuildBenchmark {
     }
 
     /**
-     * The log through a pooled streaming processor built like a rebuild's (same segments, batch size, executors,
-     * token store and transactions) whose handler only deserializes each payload, as any real handler must.
+     * The log through the processor a rebuild uses ({@link VersionFeeds}: same segments, batch size, executors, token
+     * store, transactions and dead-letter queue) whose handler only deserializes each payload, as any real handler
+     * must.
      */
-    private static double noOpProcessor(Main.Running running, Settings settings, String group, long head, long events,
+    private static double noOpProcessor(Main.Running running, String group, long head, long events,
                                         int docs)
             throws InterruptedException {
         LongAdder handled = new LongAdder();
@@ -264,26 +256,10 @@ public final class RebuildBenchmark {
                 return null;
             }
         };
-        var axon = running.app().axon();
-        ScheduledExecutorService coordinator = Executors.newScheduledThreadPool(1, new AxonThreadFactory("Coordinator[" + group + "]"));
-        ScheduledExecutorService workers = Executors.newScheduledThreadPool(2, new AxonThreadFactory("WorkPackage[" + group + "]"));
-        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
-                .name(group)
-                .eventHandlerInvoker(SimpleEventHandlerInvoker.builder().eventHandlers(noOp).build())
-                .rollbackConfiguration(RollbackConfigurationType.ANY_THROWABLE)
-                .errorHandler(PropagatingErrorHandler.instance())
-                .messageSource(rebuildSource(running))
-                .tokenStore(axon.eventProcessingConfiguration().tokenStore(group))
-                .transactionManager(axon.getComponent(TransactionManager.class))
-                .coordinatorExecutor(coordinator)
-                .workerExecutor(workers)
-                .initialSegmentCount(settings.segments())
-                .maxClaimedSegments(settings.segments())
-                .batchSize(Math.max(settings.batchSize(), 500))
-                .initialToken(StreamableMessageSource::createTailToken)
-                .build();
         long started = System.nanoTime();
-        processor.start();
+        // the one factory of the processors feeding index versions, with a handler that does nothing
+        VersionFeeds.Feed feed = running.app().versions().feeds().start(group, noOp, null, null);
+        var processor = feed.processor();
         try {
             while (!io.vectorsync.store.ProcessorProgress.reached(processor, head)) {
                 if (System.nanoTime() - started > ROUND_TIMEOUT_NANOS) {
@@ -297,18 +273,10 @@ public final class RebuildBenchmark {
             }
             return rate;
         } finally {
-            processor.shutDown();
-            coordinator.shutdownNow();
-            workers.shutdownNow();
+            feed.stop();
             running.app().database().deleteTokens(group);
         }
     }
-
-    /** The source a rebuild reads: the app's event store behind its {@link WakingEventSource}. */
-    private static StreamableMessageSource<TrackedEventMessage<?>> rebuildSource(Main.Running running) {
-        return running.app().axon().getComponent(WakingEventSource.class);
-    }
-
 
     /** The log read by one thread from the event store's stream, each payload deserialized, nothing else. */
     private static double noOpLoop(Main.Running running, long head, long events, int docs) throws InterruptedException {

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.json.Json;
+import io.vectorsync.store.DeadLetters;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -17,8 +18,6 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcDeadLetter;
 import org.axonframework.messaging.deadletter.DeadLetter;
-import org.axonframework.messaging.deadletter.Decisions;
-import org.axonframework.messaging.deadletter.EnqueuePolicy;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
@@ -38,38 +37,23 @@ import java.util.logging.Logger;
  */
 public final class DeadLetterAdmin implements HttpService {
 
-    /** Diagnostics key counting how often a dead letter was tried: 1 when first enqueued. */
-    public static final String ATTEMPTS = "attempts";
     private static final Logger LOG = Logger.getLogger(DeadLetterAdmin.class.getName());
 
     private final EventProcessingConfiguration processing;
-    private final Supplier<Map<String, Letters>> runtimeGroups;
+    private final Supplier<Map<String, DeadLetters>> runtimeGroups;
     private final Serializer serializer;
 
     /**
      * @param runtimeGroups the dead letters of processing groups built at run time (the processors feeding index
      *                      versions), by group name, beside those of Axon's configuration
      */
-    public DeadLetterAdmin(EventProcessingConfiguration processing, Supplier<Map<String, Letters>> runtimeGroups,
+    public DeadLetterAdmin(EventProcessingConfiguration processing, Supplier<Map<String, DeadLetters>> runtimeGroups,
                     Serializer serializer) {
         this.processing = processing;
         this.runtimeGroups = runtimeGroups;
         this.serializer = serializer;
     }
 
-    /** A group's dead-letter queue and what retries its letters (the group's dead-lettering invoker). */
-    public record Letters(SequencedDeadLetterQueue<EventMessage<?>> queue,
-                   SequencedDeadLetterProcessor<EventMessage<?>> processor) {
-    }
-
-    /** Enqueues every failure, counting the attempts in the letter's diagnostics. */
-    public static EnqueuePolicy<EventMessage<?>> countingAttempts() {
-        return (letter, cause) -> Decisions.enqueue(cause, l -> l.diagnostics().and(ATTEMPTS, attempts(l) + 1));
-    }
-
-    private static long attempts(DeadLetter<?> letter) {
-        return letter.diagnostics().get(ATTEMPTS) instanceof Number count ? count.longValue() : 0;
-    }
 
     @Override
     public void routing(HttpRules rules) {
@@ -126,7 +110,7 @@ public final class DeadLetterAdmin implements HttpService {
         String group = group(req);
         SequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
         SequencedDeadLetterProcessor<EventMessage<?>> processor = processing.sequencedDeadLetterProcessor(group)
-                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(Letters::processor))
+                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(DeadLetters::processor))
                 .orElseThrow(() -> new NotFoundException("processing group '" + group + "' has no dead-letter processor"));
         Optional<String> only = req.query().first("sequence").asOptional();
         int tried = 0;
@@ -191,7 +175,7 @@ public final class DeadLetterAdmin implements HttpService {
                 .add("timestamp", event.getTimestamp().toString())
                 .add("enqueuedAt", letter.enqueuedAt().toString())
                 .add("lastTouched", letter.lastTouched().toString())
-                .add("attempts", attempts(letter));
+                .add("attempts", DeadLetters.attempts(letter));
         if (event instanceof DomainEventMessage<?> domain) {
             body.add("aggregateIdentifier", domain.getAggregateIdentifier())
                     .add("sequenceNumber", domain.getSequenceNumber());
@@ -231,7 +215,7 @@ public final class DeadLetterAdmin implements HttpService {
 
     private SequencedDeadLetterQueue<EventMessage<?>> queue(String group) {
         return processing.deadLetterQueue(group)
-                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(Letters::queue))
+                .or(() -> Optional.ofNullable(runtimeGroups.get().get(group)).map(DeadLetters::queue))
                 .orElseThrow(() -> new NotFoundException("processing group '" + group + "' has no dead-letter queue"));
     }
 

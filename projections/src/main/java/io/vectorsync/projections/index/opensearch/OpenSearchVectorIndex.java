@@ -79,7 +79,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, Connection connection,
+    OpenSearchVectorIndex(SpaceSpec space, OpenSearchSettings settings, Connection connection,
                                   Runnable releaseClient, IndexLayout layout, String physicalIndex, boolean live) {
         this.space = space;
         this.settings = settings;
@@ -129,77 +129,6 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         } catch (RuntimeException e) {
             releaseClient.run();
             throw e;
-        }
-    }
-
-    /**
-     * Opens version {@code version} of the space's index by its own name, outside the aliases — the
-     * target of a rebuild, or a previous version kept for rollback — creating it when it does not exist
-     * yet: with {@code settings}, but without replicas until {@link #promote} (a rebuild writes faster
-     * without them). It has connections of its own, which {@link #close} closes.
-     */
-    public static OpenSearchVectorIndex openVersion(SpaceSpec space, OpenSearchSettings settings, int version) {
-        Connection connection = Connection.open(settings);
-        try {
-            IndexLayout layout = IndexLayout.of(settings.indexPrefix(), space);
-            if (layout.create(connection.client(), version, Mappings.createIndexBody(space, settings, null, null))) {
-                // no replicas while it is built; refreshes stay: with them off, the per-batch version lookups
-                // made the build slower (bench/rebuild: 0.55 of a bare bulk load against 0.79 with 1 s)
-                layout.putSettings(connection.client(), layout.physical(version), Json.createObjectBuilder()
-                        .add("number_of_replicas", 0).build());
-            }
-            return new OpenSearchVectorIndex(space, settings, connection, connection::close, layout,
-                    layout.physical(version), false);
-        } catch (IOException e) {
-            connection.close();
-            throw new IndexUnavailableException("cannot reach OpenSearch at " + settings.endpoints()
-                    + " to open version " + version + " of space '" + space.name() + "': " + Failures.describe(e), e);
-        } catch (RuntimeException e) {
-            connection.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Makes this index version the live one: its refresh interval and replicas as configured, a refresh,
-     * and both aliases moved to it in one atomic call. Returns the physical index they pointed at.
-     */
-    public String promote() {
-        requireOpen();
-        try {
-            JsonObjectBuilder restored = Json.createObjectBuilder().add("number_of_replicas", settings.replicas());
-            if (settings.refreshInterval() == null) {
-                restored.addNull("refresh_interval");
-            } else {
-                restored.add("refresh_interval", settings.refreshInterval().toMillis() + "ms");
-            }
-            layout.putSettings(client, physicalIndex, restored.build());
-            client.indices().refresh(r -> r.index(physicalIndex));
-            return layout.moveAliases(client, physicalIndex);
-        } catch (IOException e) {
-            throw Failures.onRead("making " + physicalIndex + " the live index of space '" + space.name() + "'", e);
-        }
-    }
-
-    /** Deletes this index version; it must not be the live one. Closes this instance. */
-    public void drop() {
-        requireOpen();
-        try {
-            layout.delete(client, physicalIndex);
-        } catch (IOException e) {
-            throw Failures.onRead("deleting " + physicalIndex, e);
-        } finally {
-            close();
-        }
-    }
-
-    /** The number a new version of this space's index may take: above every version that exists. */
-    public int nextFreeVersion() {
-        requireOpen();
-        try {
-            return layout.nextFreeVersion(client);
-        } catch (IOException e) {
-            throw Failures.onRead("listing the versions of space '" + space.name() + "'", e);
         }
     }
 
@@ -527,6 +456,16 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     }
 
     private record Health(boolean healthy, String detail) {
+    }
+
+    /** The client, open: for the lifecycle of versions ({@link OpenSearchVersions}). */
+    OpenSearchClient openClient() {
+        requireOpen();
+        return client;
+    }
+
+    OpenSearchSettings settings() {
+        return settings;
     }
 
     private void requireOpen() {

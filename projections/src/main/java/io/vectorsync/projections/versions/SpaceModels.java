@@ -1,9 +1,4 @@
-package io.vectorsync.app;
-
-import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.store.EventStoreDatabase;
-import io.vectorsync.store.IndexVersionRecord;
-import io.vectorsync.json.JsonInput;
+package io.vectorsync.projections.versions;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,29 +12,30 @@ import java.util.Set;
  * model is the one its settings name, else the space's configured one. Read before the processors start, and
  * again whenever the registry changes.
  */
-final class SpaceModels {
+public final class SpaceModels {
 
-    static final String POINT_IN_TIME = "pointInTime";
-    private final Map<String, String> configured = new HashMap<>();
+    private final Map<String, String> configured;
+    private final VersionRegistry registry;
     private volatile Map<String, String> live = Map.of();
     private volatile Map<String, Set<String>> inUse = Map.of();
 
-    SpaceModels(Settings settings, EventStoreDatabase database) {
-        for (EmbeddingSpace space : settings.spaces()) {
-            configured.put(space.name(), space.model());
-        }
-        refresh(database);
+    /** @param configured each configured space's model, by space name */
+    public SpaceModels(Map<String, String> configured, VersionRegistry registry) {
+        this.configured = Map.copyOf(configured);
+        this.registry = registry;
+        refresh();
     }
 
-    void refresh(EventStoreDatabase database) {
+    /** Reads the registry again: after a rebuild, a swap or a drop. */
+    public void refresh() {
         Map<String, String> liveNow = new HashMap<>(configured);
         Map<String, Set<String>> inUseNow = new HashMap<>();
-        for (IndexVersionRecord version : database.indexVersions()) {
-            if (!configured.containsKey(version.space()) || version.role().equals(POINT_IN_TIME)) {
+        for (IndexVersion version : registry.all()) {
+            if (!configured.containsKey(version.space()) || version.role() == Role.POINT_IN_TIME) {
                 continue;
             }
             String model = modelOf(version);
-            if (version.role().equals("live")) {
+            if (version.role() == Role.LIVE) {
                 liveNow.put(version.space(), model);
             }
             inUseNow.computeIfAbsent(version.space(), s -> new LinkedHashSet<>()).add(model);
@@ -52,20 +48,16 @@ final class SpaceModels {
     }
 
     /** The model a version indexes: its settings' {@code model}, else the space's configured one. */
-    String modelOf(IndexVersionRecord version) {
-        String model = JsonInput.parse(version.settings(), "settings").optionalString("model");
+    public String modelOf(IndexVersion version) {
+        String model = version.settings().model();
         return model == null ? configured.get(version.space()) : model;
     }
 
-    String configured(String space) {
-        return configured.get(space);
-    }
-
-    String live(String space) {
+    public String live(String space) {
         return live.getOrDefault(space, configured.get(space));
     }
 
-    Collection<String> inUse(String space) {
+    public Collection<String> inUse(String space) {
         Set<String> models = inUse.get(space);
         if (models != null) {
             return models;
@@ -78,7 +70,7 @@ final class SpaceModels {
      * The model the live index of a space takes, or null for any: only while a space uses more than one model, or
      * has moved off its configured one, do embeddings of other models have to be kept out.
      */
-    String liveFilter(String space) {
+    public String liveFilter(String space) {
         if (!configured.containsKey(space)) {
             return null; // not a space of this node: the projection says so itself
         }

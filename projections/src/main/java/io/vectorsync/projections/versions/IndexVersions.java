@@ -1,0 +1,412 @@
+package io.vectorsync.projections.versions;
+
+import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
+import io.vectorsync.projections.index.VectorIndex;
+import io.vectorsync.projections.index.VectorIndexes;
+import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
+import io.vectorsync.store.DeadLetters;
+import io.vectorsync.store.LogPositions;
+import io.vectorsync.store.ProcessorProgress;
+import org.axonframework.common.AxonThreadFactory;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Blue/green versions of each space's index. The live version is the one searches read and the
+ * {@code vector-index} processor writes ({@link VectorIndexes}); every other version has a processor of its own
+ * ({@link VersionFeeds}) that feeds it from the event log: a version being built replays the whole log (and keeps
+ * receiving new changes), a previous version kept for rollback follows the log from the moment it stopped being
+ * live. So any version can become live at any time without losing a write.
+ * <p>
+ * A swap pauses {@code vector-index}, waits until the new version's processor has seen everything it had
+ * ({@link Swap}), makes the new version live ({@link IndexBackend#promote}), feeds the old one from exactly the
+ * tokens {@code vector-index} stopped at, and resumes {@code vector-index}, which goes on writing into the new
+ * version. The hot-vector cache keeps searches fresh during that pause. The registry ({@link VersionRegistry}) is
+ * in the event store's database, so builds resume after a restart. This class takes and answers records; the
+ * admin API parses requests and renders them.
+ */
+public final class IndexVersions implements AutoCloseable {
+
+    private static final String LIVE_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
+    private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
+    /** How long a swap waits for a version that is behind the head of the log to catch up before refusing. */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
+
+    /** A version that is not live, with the processor that feeds it and samples of its progress. */
+    private record Fed(IndexVersion version, VectorIndex index, VersionFeeds.Feed feed, Deque<long[]> samples) {
+    }
+
+    private final VersionRegistry registry;
+    private final IndexBackend backend;
+    private final VectorIndexes live;
+    private final VersionFeeds feeds;
+    private final Configuration axon;
+    private final LogPositions log;
+    private final SpaceModels models;
+    private final Reembedding reembedding;
+    private final Map<String, Fed> fed = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService monitor;
+    private final Clock clock = Clock.systemUTC();
+
+    public IndexVersions(VersionRegistry registry, IndexBackend backend, VectorIndexes live, VersionFeeds feeds,
+                         Configuration axon, LogPositions log, SpaceModels models, Reembedding.Embedder embedder) {
+        this.registry = registry;
+        this.backend = backend;
+        this.live = live;
+        this.feeds = feeds;
+        this.axon = axon;
+        this.log = log;
+        this.models = models;
+        this.reembedding = new Reembedding(axon.eventStore(), embedder);
+        this.monitor = Executors.newSingleThreadScheduledExecutor(new AxonThreadFactory("index-versions"));
+        for (IndexVersion version : registry.all()) {
+            if (!live.has(version.space())) {
+                LOG.warning(() -> "index version " + version.version() + " of space '" + version.space()
+                        + "' is registered, but the space is no longer configured; left alone");
+            } else if (version.role() != Role.LIVE) {
+                feed(version, backend.open(live.forSpace(version.space()).space(), version), null); // from its tokens
+                startReembedding(version); // skips what an earlier run already embedded
+            }
+        }
+        monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** The factory of the processors feeding versions. */
+    public VersionFeeds feeds() {
+        return feeds;
+    }
+
+    /** The live version of a space: on OpenSearch behind the aliases (a replay moves them), on Lucene the registry's. */
+    public int liveVersionOf(String space) {
+        requireSpace(space);
+        return backend.liveVersion(live.forSpace(space));
+    }
+
+    /** Every space: its live version and the others with their role, settings and progress. */
+    public List<SpaceVersions> describe() {
+        List<SpaceVersions> spaces = new ArrayList<>();
+        List<IndexVersion> registered = registry.all();
+        for (VectorIndex index : live.all()) {
+            String space = index.space().name();
+            int liveVersion = backend.liveVersion(index);
+            List<VersionState> versions = new ArrayList<>();
+            Optional<IndexVersion> liveRow = registered.stream()
+                    .filter(v -> v.space().equals(space) && v.version() == liveVersion).findFirst();
+            versions.add(new VersionState(liveRow.orElse(new IndexVersion(space, liveVersion, Role.LIVE,
+                    VersionSettings.CONFIGURED, clock.instant())).withRole(Role.LIVE), liveRow.isPresent(), LIVE_GROUP,
+                    models.live(space), backend.location(index.space(), liveVersion), Optional.empty(), Optional.empty()));
+            registered.stream().filter(v -> v.space().equals(space) && v.role() != Role.LIVE)
+                    .forEach(v -> versions.add(state(v)));
+            spaces.add(new SpaceVersions(space, liveVersion, backend.aliases(index), versions));
+        }
+        return spaces;
+    }
+
+    private VersionState state(IndexVersion version) {
+        Optional<FeedProgress> progress = Optional.ofNullable(fed.get(key(version.space(), version.version())))
+                .map(this::progress);
+        return new VersionState(version, true, version.group(), models.modelOf(version),
+                backend.location(live.forSpace(version.space()).space(), version.version()),
+                reembedding.progress(version.space(), version.version()), progress);
+    }
+
+    private FeedProgress progress(Fed running) {
+        long head = log.headPosition();
+        return FeedProgress.of(running.feed().processor(), head, running.samples(), caughtUp(running.version(), head));
+    }
+
+    /**
+     * Creates the next version of a space's index with {@code settings} (the configured ones where they say
+     * nothing) and starts replaying the whole log into it; the live version keeps serving meanwhile.
+     */
+    public synchronized VersionState rebuild(String space, VersionSettings settings) {
+        requireSpace(space);
+        backend.validate(settings);
+        VectorIndex liveIndex = live.forSpace(space);
+        int version = Stream.concat(Stream.of(backend.liveVersion(liveIndex), backend.nextFreeVersion(liveIndex) - 1),
+                        registry.of(space).stream().map(IndexVersion::version))
+                .max(Integer::compare).orElse(1) + 1;
+        IndexVersion created = new IndexVersion(space, version, settings.initialRole(), settings, clock.instant());
+        registry.save(created);
+        models.refresh(); // the encoder embeds new content with this version's model too, from now on
+        feed(created, backend.open(liveIndex.space(), created), null);
+        startReembedding(created);
+        LOG.info(() -> "rebuilding space '" + space + "' into version " + version + " with " + settings.toJson()
+                + " (" + liveIndex.space().dimension() + " dimensions)");
+        return state(created);
+    }
+
+    /** Starts the version's processor: from the start of the log, from its own tokens, or from {@code tokens}. */
+    private void feed(IndexVersion version, VectorIndex index, Map<Integer, TrackingToken> tokens) {
+        VersionFeeds.Feed feed = feeds.start(version, index, models.modelOf(version), tokens);
+        fed.put(key(version.space(), version.version()), new Fed(version, index, feed, new ArrayDeque<>()));
+    }
+
+    /**
+     * Makes {@code version} the live index of {@code space}; the version that was live becomes the previous
+     * one, kept up to date for a rollback (which is a swap back).
+     */
+    public synchronized List<SpaceVersions> swap(String space, int version) {
+        IndexVersion target = version(space, version);
+        if (target.role() == Role.POINT_IN_TIME) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' is a point-in-time "
+                    + "build: read-only, searched with \"indexVersion\": " + version + "; it never becomes live");
+        }
+        Fed running = fed.get(key(space, version));
+        if (running == null) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' is "
+                    + target.role().wireName() + "; only a version being built or kept for rollback can become live");
+        }
+        long letters = running.feed().letters().queue().size();
+        if (letters > 0) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' has " + letters
+                    + " dead letter" + (letters == 1 ? "" : "s") + ": retry or evict them first (GET "
+                    + "/v1/admin/dead-letters/" + target.group() + ") so that it goes live with every document");
+        }
+        int oldVersion = liveVersionOf(space);
+        IndexVersion wasLive = version(space, oldVersion); // before the aliases move
+        if (!awaitCaughtUp(running, log.headPosition())) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' has not caught up "
+                    + "with the log yet; see its progress, or rebuild with autoSwap to swap once it has");
+        }
+        EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP).orElseThrow();
+        Swap swap = new Swap(axon.eventProcessingConfiguration().tokenStore(LIVE_GROUP),
+                axon.getComponent(TransactionManager.class), SWAP_WAIT);
+        swap.run(indexer, LIVE_GROUP, running.feed().processor(), stoppedAt -> {
+            running.feed().stop();
+            fed.remove(key(space, version));
+            VectorIndex previous;
+            try {
+                previous = backend.promote(live, target, running.index(), wasLive);
+            } catch (RuntimeException e) {
+                // nothing moved: live is untouched, and the version goes on following the log from where it
+                // stopped, ready for the next attempt
+                feed(target, running.index(), null);
+                throw e;
+            }
+            // the new live version's build tokens go: should it become a previous version again, it follows the
+            // log from where it stops being live, not from where its build ended
+            registry.forgetTokens(space, version);
+            for (IndexVersion stale : registry.of(space)) { // a live row a replay left behind
+                if (stale.role() == Role.LIVE && stale.version() != oldVersion) {
+                    registry.forget(space, stale.version(), axon.eventSerializer());
+                }
+            }
+            IndexVersion old = wasLive.withRole(Role.PREVIOUS);
+            registry.save(target.withRole(Role.LIVE), old);
+            models.refresh(); // queries are embedded with the new live version's model from now on
+            reembedding.forget(space, version);
+            feed(old, previous, stoppedAt); // exactly where vector-index stopped: misses nothing, repeats nothing
+            LOG.info(() -> "space '" + space + "': version " + version + " is live, version " + oldVersion
+                    + " follows the log for a rollback");
+            return null;
+        });
+        return describe();
+    }
+
+    /**
+     * For a version being built with another model than the live one: embeds every live document's current text
+     * with that model ({@link Reembedding}).
+     */
+    private void startReembedding(IndexVersion version) {
+        String model = models.modelOf(version);
+        if (version.role() == Role.BUILDING && model != null && !model.equals(models.live(version.space()))) {
+            reembedding.start(version, model);
+        }
+    }
+
+    /** The model whose embeddings a version takes (null: any): what its drift check compares. */
+    public String modelFilter(String space, int version) {
+        requireSpace(space);
+        return version == liveVersionOf(space) ? models.liveFilter(space) : models.modelOf(version(space, version));
+    }
+
+    /** The model whose vectors a version holds, to embed a query for it with; null for the live one's. */
+    public String queryModel(String space, int version) {
+        requireSpace(space);
+        return version == liveVersionOf(space) ? null : models.modelOf(version(space, version));
+    }
+
+    /** The index of a version for a search: the live one, or one being fed; 404 for any other. */
+    public VectorIndex index(String space, int version) {
+        requireSpace(space);
+        if (version == liveVersionOf(space)) {
+            return live.forSpace(space);
+        }
+        return Optional.ofNullable(fed.get(key(space, version))).map(Fed::index)
+                .orElseThrow(() -> new NoSuchVersionException("space '" + space + "' has no index version " + version
+                        + "; GET /v1/admin/indexes lists them"));
+    }
+
+    /**
+     * One document as every version of a space's index holds it now: what the console's document inspector shows
+     * beside the document's events. A version that is registered but not being fed is {@link VersionedDocument.Held#UNAVAILABLE}.
+     */
+    public List<VersionedDocument> document(String space, String tenant, String documentId) {
+        requireSpace(space);
+        int liveVersion = liveVersionOf(space);
+        List<VersionedDocument> rows = new ArrayList<>();
+        rows.add(VersionedDocument.of(liveVersion, Role.LIVE, live.forSpace(space), tenant, documentId));
+        for (IndexVersion version : registry.of(space)) {
+            if (version.version() != liveVersion && version.role() != Role.LIVE) {
+                rows.add(VersionedDocument.of(version.version(), version.role(), Optional.ofNullable(fed.get(key(space,
+                        version.version()))).map(Fed::index).orElse(null), tenant, documentId));
+            }
+        }
+        return rows;
+    }
+
+    /** The dead letters of the processors feeding the versions that are not live, by processor name. */
+    public Map<String, DeadLetters> deadLetters() {
+        Map<String, DeadLetters> letters = new TreeMap<>();
+        fed.values().forEach(running -> letters.put(running.feed().name(), running.feed().letters()));
+        return letters;
+    }
+
+    /** The processors feeding the versions that are not live, by name. */
+    public Map<String, EventProcessor> processors() {
+        Map<String, EventProcessor> processors = new TreeMap<>();
+        fed.values().forEach(running -> processors.put(running.feed().name(), running.feed().processor()));
+        return processors;
+    }
+
+    /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
+    public long processedPosition(String space, int version) {
+        requireSpace(space);
+        if (version == liveVersionOf(space)) {
+            return axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP)
+                    .map(p -> ProcessorProgress.lowestPosition((org.axonframework.eventhandling.StreamingEventProcessor) p))
+                    .orElseThrow();
+        }
+        return Optional.ofNullable(fed.get(key(space, version)))
+                .map(running -> ProcessorProgress.lowestPosition(running.feed().processor()))
+                .orElseThrow(() -> new NoSuchVersionException("space '" + space + "' has no index version " + version));
+    }
+
+    /** Deletes a version that is not live: its processor stops, its tokens, dead letters and index go. */
+    public synchronized void drop(String space, int version) {
+        IndexVersion dropped = version(space, version);
+        if (dropped.role() == Role.LIVE || version == liveVersionOf(space)) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' is live; swap to "
+                    + "another version first");
+        }
+        Fed running = fed.remove(key(space, version));
+        if (running != null) {
+            running.feed().stop();
+            backend.drop(dropped, running.index());
+        }
+        registry.forget(space, version, axon.eventSerializer());
+        reembedding.cancel(space, version);
+        models.refresh();
+        LOG.info(() -> "space '" + space + "': version " + version + " dropped");
+    }
+
+    /** A version of the space: the registry's, or the live one a space has had since it was configured. */
+    public IndexVersion version(String space, int version) {
+        requireSpace(space);
+        return registry.find(space, version).orElseGet(() -> {
+            if (version == liveVersionOf(space)) { // live since the space was configured (or replayed)
+                return new IndexVersion(space, version, Role.LIVE, VersionSettings.CONFIGURED, clock.instant());
+            }
+            throw new NoSuchVersionException("space '" + space + "' has no index version " + version);
+        });
+    }
+
+    private void requireSpace(String space) {
+        if (!live.has(space)) {
+            throw new NoSuchVersionException("no embedding space '" + space + "'");
+        }
+    }
+
+    /** Samples progress, and swaps a caught-up build that asked for it. */
+    private void tick() {
+        try {
+            long now = System.nanoTime();
+            for (Fed running : fed.values()) {
+                running.samples().addLast(new long[]{now, ProcessorProgress.lowestPosition(running.feed().processor())});
+                while (running.samples().size() > 20) {
+                    running.samples().removeFirst();
+                }
+            }
+            for (IndexVersion version : registry.all()) {
+                Fed running = fed.get(key(version.space(), version.version()));
+                // one with dead letters waits for the operator to retry or evict them
+                if (version.role() == Role.BUILDING && version.settings().autoSwap() && running != null
+                        && caughtUp(version, log.headPosition()) && running.feed().letters().queue().size() == 0) {
+                    swap(version.space(), version.version());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "index versions: " + e.getMessage(), e);
+        }
+    }
+
+    /** The version's processor has passed the head, and its re-embedding, if any, is done. */
+    private boolean caughtUp(IndexVersion version, long head) {
+        Fed running = fed.get(key(version.space(), version.version()));
+        return running != null && !reembedding.running(version.space(), version.version())
+                && ProcessorProgress.reached(running.feed().processor(), head);
+    }
+
+    /**
+     * Whether the version has caught up with {@code head}, given {@link #CATCH_UP_WAIT} to get there: a version
+     * following the log is usually a few events behind the live one (they run side by side), and a swap asked for
+     * then should not fail for it. A version still re-embedding is not waited for.
+     */
+    private boolean awaitCaughtUp(Fed running, long head) {
+        long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
+        IndexVersion version = running.version();
+        while (!caughtUp(version, head)) {
+            if (reembedding.running(version.space(), version.version()) || System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String key(String space, int version) {
+        return space + "/" + version;
+    }
+
+    @Override
+    public void close() {
+        reembedding.close();
+        monitor.shutdownNow();
+        for (Fed running : List.copyOf(fed.values())) {
+            try {
+                running.feed().stop();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "stopping " + running.feed().name(), e);
+            }
+            running.index().close();
+        }
+        fed.clear();
+    }
+}
