@@ -71,12 +71,12 @@ public final class HttpApi {
                 .register("/v1/tenants",
                         new DocumentCommandService(app.committer(), app.log(), app.spaces(),
                                 app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate()),
-                        new DocumentService(app.eventStore(), app::awaitEncoded, app.log()::positions),
+                        new DocumentService(app.eventStore(), app.readYourWrites()::awaitEncoded, app.log()::positions),
                         new SearchService(indexLookup(app), app.spaces()::embedQuery,
                                 app.spaces().defaultSpace(),
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
-                                app::awaitPosition))
+                                app.readYourWrites()::awaitSearchable))
                 .register("/v1/admin", processors, deadLetters, stream,
                         indexes, app.access().admin(),
                         new StoreAdmin(app.database()::report))

@@ -20,7 +20,7 @@ import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.hotcache.HotCacheSweeper;
-import io.vectorsync.query.ProjectionLagException;
+import io.vectorsync.query.ReadYourWrites;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.hotcache.HotVectorCacheModule;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
@@ -79,6 +79,7 @@ public final class Vectorsync implements AutoCloseable {
     private final Access access;
     private final WriteGate writeGate;
     private final CommandSubmitter committer;
+    private final ReadYourWrites readYourWrites;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -104,6 +105,11 @@ public final class Vectorsync implements AutoCloseable {
                         Encoder.embed(spaces, axon.commandGateway(), space,
                                 spaces.modelById(model, spaces.require(space, "space")), tenant, documentId, revision,
                                 title, body));
+        this.readYourWrites = new ReadYourWrites(this::position, log::headPosition, settings.consistencyWait(),
+                Encoder.PROCESSING_GROUP, VECTOR_INDEX_GROUP, cache != null,
+                () -> indexes.all().forEach(VectorIndex::makeSearchable),
+                // a wait, not work: the request's bulkhead lets another request compute meanwhile
+                Bulkheads::whileWaiting);
         var limits = settings.access().limits();
         this.writeGate = limits.maxIndexLag() == 0 ? WriteGate.OPEN : new IndexPressure(limits.maxIndexLag(),
                 limits.of(AccessPolicy.Workload.WRITE).deadline(), log::headPosition,
@@ -338,57 +344,9 @@ public final class Vectorsync implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Read-your-writes for searches: returns once what a search reads reflects {@code position}, or
-     * throws {@link ProjectionLagException} naming the projection that lags after the configured
-     * consistency wait. With the hot-vector cache, the encoder is all there is to wait for: every change
-     * it (or a command) commits is in the cache before its position is passed. Without it, the vector
-     * index must also have taken the log as far as it reached by then, and made it searchable (an
-     * OpenSearch refresh, only when a consistent read needs one).
-     */
-    public void awaitPosition(long position) {
-        long started = System.nanoTime();
-        long deadline = started + settings.consistencyWait().toNanos();
-        await(Encoder.PROCESSING_GROUP, position, started, deadline);
-        if (cache == null) {
-            await(VECTOR_INDEX_GROUP, Math.max(position, log.headPosition()), started, deadline);
-            indexes.all().forEach(VectorIndex::makeSearchable);
-        }
-    }
-
-    /**
-     * Read-your-writes for document reads: the store has every acknowledged event, so only what the
-     * encoder adds (the embeddings of a written text) can lag behind {@code position}.
-     */
-    public void awaitEncoded(long position) {
-        long started = System.nanoTime();
-        await(Encoder.PROCESSING_GROUP, position, started, started + settings.consistencyWait().toNanos());
-    }
-
-    private void await(String group, long position, long started, long deadline) {
-        if (position(group) >= position) {
-            return;
-        }
-        // a wait, not work: the request's bulkhead lets another request compute meanwhile
-        Bulkheads.whileWaiting(() -> poll(group, position, started, deadline));
-    }
-
-    private void poll(String group, long position, long started, long deadline) {
-        while (true) {
-            long reached = position(group);
-            if (reached >= position) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ProjectionLagException(group, reached, position, (System.nanoTime() - started) / 1_000_000);
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProjectionLagException(group, reached, position, (System.nanoTime() - started) / 1_000_000);
-            }
-        }
+    /** Read-your-writes: what a read that names a position of the log waits for. */
+    public ReadYourWrites readYourWrites() {
+        return readYourWrites;
     }
 
     /** How far a streaming processor has got: the lowest position of its segments, -1 before it starts. */
