@@ -6,21 +6,14 @@ import java.util.Optional;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.command.api.DocumentCommandService;
-import io.vectorsync.command.api.Problem;
 import io.vectorsync.command.api.Problems;
-import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.query.document.DocumentService;
-import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
-import io.vectorsync.query.ProjectionLagException;
-import io.vectorsync.projections.versions.NoSuchVersionException;
-import io.vectorsync.projections.versions.VersionStateException;
 import io.vectorsync.query.TextEmbedder;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
@@ -83,11 +76,9 @@ public final class HttpApi {
                 .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
                 .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
                 .get("/health/ready", (req, res) -> ready(app, res));
-        routing.any((req, res) -> {
-                    throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " "
-                            + req.path().path());
-                })
-                .error(Throwable.class, HttpApi::problem);
+        Problems.register(routing.any((req, res) -> {
+            throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
+        }));
         return routes;
     }
 
@@ -197,28 +188,5 @@ public final class HttpApi {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body.build().toString());
-    }
-
-    private static void problem(ServerRequest req, ServerResponse res, Throwable failure) {
-        Problem problem = switch (failure) {
-            case IndexUnavailableException unavailable -> Problem.of(503, "index-unavailable", "Index unavailable",
-                    unavailable.getMessage() + "; retry shortly", null);
-            case ProjectionLagException lag -> Problem.of(503, "projection-lagging", "Projection lagging",
-                    lag.getMessage() + "; retry, or ask without consistentWith", "consistentWith");
-            case NoSuchVersionException missing -> Problem.of(404, "not-found", "Not found", missing.getMessage(), null);
-            case VersionStateException conflict -> Problem.of(409, "conflict", "Conflict", conflict.getMessage(), null);
-            default -> Problems.from(failure);
-        };
-        if (problem.status() == 401) {
-            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\"");
-        }
-        if (problem.status() == 503 || problem.status() == 429) {
-            res.header(HeaderNames.RETRY_AFTER, failure instanceof WriteGate.Closed closed
-                    ? Long.toString(closed.retryAfterSeconds())
-                    : failure instanceof ProjectionLagException || problem.status() == 429 ? "1" : "2");
-        }
-        res.status(Status.create(problem.status()));
-        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        res.send(problem.toJson().toString());
     }
 }

@@ -1,7 +1,7 @@
 package io.vectorsync.json;
 
 /** A request body, or one line of it, is larger than the API accepts. */
-public class PayloadTooLargeException extends RuntimeException {
+public class PayloadTooLargeException extends RuntimeException implements ReportedProblem {
 
     private final long limit;
 
@@ -12,5 +12,20 @@ public class PayloadTooLargeException extends RuntimeException {
 
     public long limit() {
         return limit;
+    }
+
+    @Override
+    public int status() {
+        return 413;
+    }
+
+    @Override
+    public String slug() {
+        return "payload-too-large";
+    }
+
+    @Override
+    public String title() {
+        return "Payload too large";
     }
 }

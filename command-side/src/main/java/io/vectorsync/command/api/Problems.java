@@ -2,8 +2,11 @@ package io.vectorsync.command.api;
 
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.VersionConflictException;
-import io.vectorsync.json.PayloadTooLargeException;
-import io.vectorsync.json.UnsupportedMediaTypeException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import io.vectorsync.json.ReportedProblem;
 import io.vectorsync.store.StoreFailures;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -14,8 +17,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one place where exceptions become HTTP problems. Bad input is a 4xx naming the field;
- * anything unexpected is a 500 with an incident id that is also in the log, never a stack trace.
+ * The one place where failures become HTTP problems, and the one way a problem is sent. A module's own exceptions
+ * say how they are reported ({@link ReportedProblem}); the framework's are mapped here. Bad input is a 4xx naming
+ * the field; anything unexpected is a 500 with an incident id that is also in the log, never a stack trace.
  */
 public final class Problems {
 
@@ -24,19 +28,40 @@ public final class Problems {
     private Problems() {
     }
 
+    /** Registers the mapping as the routing's error handler: every failure a route throws is answered with it. */
+    public static HttpRouting.Builder register(HttpRouting.Builder routing) {
+        return routing.error(Throwable.class, (req, res, failure) -> send(res, from(failure)));
+    }
+
+    /**
+     * Answers with {@code problem}: its status, problem+json, and the headers its status calls for — a challenge
+     * for a 401 (unless one is set already), {@code Retry-After} for a 429 or a 503.
+     */
+    public static void send(ServerResponse res, Problem problem) {
+        if (problem.status() == 401 && !res.headers().contains(HeaderNames.WWW_AUTHENTICATE)) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\"");
+        }
+        if (problem.status() == 429 || problem.status() == 503) {
+            long seconds = problem.retryAfterSeconds() > 0 ? problem.retryAfterSeconds()
+                    : problem.status() == 429 ? 1 : 2;
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
+        }
+        res.status(Status.create(problem.status()));
+        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        res.send(problem.toJson().toString());
+    }
+
     public static Problem from(Throwable failure) {
         Throwable t = unwrap(failure instanceof RuntimeException runtime ? CommandFailures.restore(runtime) : failure);
         if (t instanceof ApiException api) {
             return api.problem();
         }
+        if (t instanceof ReportedProblem reported) {
+            return Problem.of(reported.status(), reported.slug(), reported.title(), reported.detail(), reported.field())
+                    .retryAfter(reported.retryAfterSeconds());
+        }
         if (t instanceof InvalidInputException invalid) {
             return Problem.of(400, "invalid-input", "Invalid input", invalid.getMessage(), invalid.field());
-        }
-        if (t instanceof PayloadTooLargeException tooLarge) {
-            return Problem.of(413, "payload-too-large", "Payload too large", tooLarge.getMessage(), null);
-        }
-        if (t instanceof UnsupportedMediaTypeException unsupported) {
-            return Problem.of(415, "unsupported-media-type", "Unsupported media type", unsupported.getMessage(), null);
         }
         if (t instanceof VersionConflictException conflict) {
             return Problem.of(412, "version-conflict", "Version conflict", conflict.getMessage(), "If-Match");
@@ -57,12 +82,6 @@ public final class Problems {
         }
         if (t instanceof IllegalArgumentException illegal) {
             return Problem.of(400, "invalid-input", "Invalid input", illegal.getMessage(), null);
-        }
-        if (t instanceof io.vectorsync.command.commit.GroupCommitter.Overloaded overloaded) {
-            return Problem.of(429, "overloaded", "Too many writes", overloaded.getMessage(), null);
-        }
-        if (t instanceof WriteGate.Closed closed) {
-            return Problem.of(429, "overloaded", "Too many writes", closed.getMessage(), null);
         }
         if (t instanceof io.vectorsync.command.commit.GroupCommitter.StoreUnavailable || StoreFailures.unreachable(failure)) {
             LOG.warning(() -> "The store is unreachable: " + failure);

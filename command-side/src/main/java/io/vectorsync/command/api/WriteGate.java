@@ -1,5 +1,7 @@
 package io.vectorsync.command.api;
 
+import io.vectorsync.json.ReportedProblem;
+
 /**
  * What a write waits for before it is handed to the store, once the request itself has been found acceptable (so a
  * bad request still gets its own 4xx): backpressure from what the log feeds, such as an index that fell behind. It
@@ -13,7 +15,7 @@ public interface WriteGate {
     void await();
 
     /** The gate stayed closed: answered 429 {@code overloaded} with {@code Retry-After}, nothing written. */
-    final class Closed extends RuntimeException {
+    final class Closed extends RuntimeException implements ReportedProblem {
         private final long retryAfterSeconds;
 
         public Closed(String message, long retryAfterSeconds) {
@@ -22,8 +24,24 @@ public interface WriteGate {
         }
 
         /** When the gate should be open again, in whole seconds (at least 1). */
+        @Override
         public long retryAfterSeconds() {
             return retryAfterSeconds;
+        }
+
+        @Override
+        public int status() {
+            return 429;
+        }
+
+        @Override
+        public String slug() {
+            return "overloaded";
+        }
+
+        @Override
+        public String title() {
+            return "Too many writes";
         }
     }
 }

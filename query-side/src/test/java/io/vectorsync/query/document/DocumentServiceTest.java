@@ -14,7 +14,7 @@ import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.query.HttpJson;
-import io.vectorsync.query.ProblemHandlers;
+import io.vectorsync.command.api.Problems;
 import jakarta.json.JsonObject;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -50,7 +50,7 @@ class DocumentServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        ProblemHandlers.register(routing).register("/v1/tenants", new DocumentService(STORE));
+        Problems.register(routing).register("/v1/tenants", new DocumentService(STORE));
     }
 
     @AfterAll

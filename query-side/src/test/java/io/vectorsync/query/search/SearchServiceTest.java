@@ -13,7 +13,7 @@ import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.index.lucene.HnswSettings;
 import io.vectorsync.projections.index.lucene.LuceneVectorIndex;
 import io.vectorsync.query.HttpJson;
-import io.vectorsync.query.ProblemHandlers;
+import io.vectorsync.command.api.Problems;
 import io.vectorsync.query.TextEmbedder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -72,7 +72,7 @@ class SearchServiceTest {
                 document("acme", "supplied", "Client vectors", Map.of(),
                         new IndexChunk(0, "A passage not found in the body", -1, -1, new float[] {1, 0}))));
 
-        ProblemHandlers.register(routing)
+        Problems.register(routing)
                 .register("/v1/tenants", new SearchService(indexes::forSpace, EMBEDDER, "small", List.of(SMALL, CLIENT)));
     }
 

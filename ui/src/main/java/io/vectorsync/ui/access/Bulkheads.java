@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.RoutingResponse;
 import io.vectorsync.command.api.Problem;
+import io.vectorsync.command.api.Problems;
 import io.vectorsync.ui.access.AccessPolicy.Workload;
 
 import java.util.EnumMap;
@@ -135,12 +136,9 @@ public final class Bulkheads implements AutoCloseable {
     }
 
     private static void overloaded(RoutingResponse res, Workload workload, String why) {
-        res.status(Status.TOO_MANY_REQUESTS_429);
-        res.header(HeaderNames.RETRY_AFTER, "1");
-        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        res.send(Problem.of(429, "overloaded", "Overloaded", "the server is at its limit for "
+        Problems.send(res, Problem.of(429, "overloaded", "Overloaded", "the server is at its limit for "
                 + workload.name().toLowerCase(java.util.Locale.ROOT) + " requests: this one " + why
-                + "; retry after 1 s", null).toJson().toString());
+                + "; retry after 1 s", null).retryAfter(1));
     }
 
     @Override

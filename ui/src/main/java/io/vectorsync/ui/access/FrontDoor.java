@@ -9,6 +9,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.vectorsync.command.api.Problem;
+import io.vectorsync.command.api.Problems;
 import io.vectorsync.store.access.AccessTables;
 
 import java.security.MessageDigest;
@@ -113,10 +114,8 @@ public final class FrontDoor implements Filter {
         long wait = keys.throttle(caller);
         if (wait > 0) {
             long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-            res.status(Status.TOO_MANY_REQUESTS_429);
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
-            send(res, Problem.of(429, "rate-limited", "Too many requests", "this key's rate limit is reached; "
-                    + "retry after " + seconds + " s", null));
+            Problems.send(res, Problem.of(429, "rate-limited", "Too many requests", "this key's rate limit is reached; "
+                    + "retry after " + seconds + " s", null).retryAfter(seconds));
             return;
         }
         keys.used(caller);
@@ -174,19 +173,13 @@ public final class FrontDoor implements Filter {
         if (action != null) {
             record(caller, new AuditEntry(action, target(req)), 403, "denied: " + slug);
         }
-        res.status(Status.FORBIDDEN_403);
-        send(res, Problem.of(403, slug, title, detail, null));
+        Problems.send(res, Problem.of(403, slug, title, detail, null));
     }
 
     private static void unauthorized(RoutingResponse res, String error, String detail) {
-        res.status(Status.UNAUTHORIZED_401);
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vectorsync\""
                 + (error == null ? "" : ", error=\"" + error + "\""));
-        send(res, Problem.of(401, "unauthorized", "Unauthorized", detail, null));
+        Problems.send(res, Problem.of(401, "unauthorized", "Unauthorized", detail, null));
     }
 
-    private static void send(RoutingResponse res, Problem problem) {
-        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        res.send(problem.toJson().toString());
-    }
 }

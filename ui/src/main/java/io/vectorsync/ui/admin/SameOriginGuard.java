@@ -8,6 +8,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.vectorsync.command.api.Problem;
+import io.vectorsync.command.api.Problems;
 
 import java.net.URI;
 import java.util.Optional;
@@ -51,12 +52,9 @@ public final class SameOriginGuard implements Filter {
         }
         LOG.warning(() -> "refused " + req.prologue().method().text() + " " + req.path().path() + " from origin "
                 + origin.get());
-        res.status(Status.FORBIDDEN_403);
-        res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        res.send(Problem.of(403, "cross-origin-request", "Cross-origin request",
+        Problems.send(res, Problem.of(403, "cross-origin-request", "Cross-origin request",
                 "a page of " + origin.get() + " asked this browser to change " + host.orElse("this server")
-                        + "; only the console served here (or a client that sends no Origin) may", "Origin")
-                .toJson().toString());
+                        + "; only the console served here (or a client that sends no Origin) may", "Origin"));
     }
 
     /** Whether the origin's host and port are the ones the request was sent to ({@code Host} has no scheme). */
