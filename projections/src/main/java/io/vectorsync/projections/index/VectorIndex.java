@@ -39,6 +39,27 @@ public interface VectorIndex extends AutoCloseable {
     }
 
     /**
+     * Throws {@link IllegalArgumentException} unless the query can be asked of any index: a tenant, {@code k} of at
+     * least 1, and a {@link #requireQueryVector query vector}. Adapters call it before they search.
+     */
+    default void requireQuery(VectorQuery query) {
+        WriteValidation.requireQuery(query.tenant(), query.k());
+        requireQueryVector(query.vector());
+    }
+
+    /**
+     * {@link #requireQuery(VectorQuery)} for a hybrid search ({@link HybridSearch}), which also needs text, checked
+     * before the vector.
+     */
+    default void requireQuery(HybridQuery query) {
+        WriteValidation.requireQuery(query.tenant(), query.k());
+        if (query.text() == null || query.text().isBlank()) {
+            throw new IllegalArgumentException("a hybrid search needs text");
+        }
+        requireQueryVector(query.vector());
+    }
+
+    /**
      * {@link #validate} for a whole batch, as a non-transient {@link IndexWriteException} naming the
      * space; adapters call it before they write anything.
      */

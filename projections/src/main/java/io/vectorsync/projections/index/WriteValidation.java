@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The rules every adapter shares for what a write may hold. */
+/** The rules every adapter shares for what a write may hold, and what a query must. */
 final class WriteValidation {
 
     private WriteValidation() {
@@ -86,6 +86,16 @@ final class WriteValidation {
                         + "' must be a string, number, boolean or list of strings");
             }
         });
+    }
+
+    /** What every search needs besides its vector: a tenant, and {@code k} of at least 1. */
+    static void requireQuery(String tenant, int k) {
+        if (tenant == null || tenant.isEmpty()) {
+            throw new IllegalArgumentException("tenant is required");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
     }
 
     private static void requireText(String value, String name) {

@@ -2,6 +2,10 @@ package io.vectorsync.projections.index.lucene;
 
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexFields;
+import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
+import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
@@ -13,6 +17,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 
@@ -22,63 +27,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.vectorsync.projections.index.IndexFields.*;
+import static io.vectorsync.projections.index.IndexFields.Lucene.*;
+
 /**
  * How one indexed document maps to Lucene documents: one per chunk (the search entries) plus one
  * state document without a vector, which holds the version guard and, after a delete, the tombstone.
- * All of them share the {@link #KEY} term, so one {@code updateDocuments} call replaces a document's
- * whole block atomically: no reader or commit ever sees half of it.
+ * All of them share the {@link IndexFields#KEY} term, so one {@code updateDocuments} call replaces a
+ * document's whole block atomically: no reader or commit ever sees half of it. The field names are
+ * {@link IndexFields}' (with {@link IndexFields.Lucene}'s spellings).
  */
 final class Entries {
-
-    static final String KEY = "key";
-    static final String KIND = "kind";
-    static final String KIND_CHUNK = "chunk";
-    static final String KIND_STATE = "state";
-    static final String TENANT = "tenant";
-    static final String DOCUMENT_ID = "document_id";
-    static final String VERSION = "version";
-    static final String DELETED = "deleted";
-    /** A state entry's version as doc values, so version look-ups skip the stored fields (entries since this change). */
-    static final String STATE_VERSION_VALUES = "state_version_values";
-    /** On the state document of a live document with at least one chunk, for counting. */
-    static final String LIVE = "live";
-    static final String CHUNK_INDEX = "chunk_index";
-    static final String PASSAGE = "passage";
-    static final String START = "start";
-    static final String END = "end";
-    static final String TITLE = "title";
-    static final String METADATA = "metadata";
-    static final String CONTENT_REVISION = "content_revision";
-    static final String MODEL = "model";
-    static final String CHUNKER = "chunker";
-    static final String CHUNK_MAX_TOKENS = "chunker_max_tokens";
-    static final String CHUNK_OVERLAP_TOKENS = "chunker_overlap_tokens";
-    static final String VECTOR = "vector";
-    /** A cosine space's chunk indexed as a unit vector: the length of the vector as written (absent: it was one). */
-    static final String VECTOR_LENGTH = "vector_length";
-    /**
-     * The document id again as doc values on chunk entries, which a search reads for every chunk of its beam (a
-     * stored field would decompress a block each time). Its own name: Lucene refuses doc values on a field that
-     * older segments hold without them.
-     */
-    static final String DOCUMENT_ID_VALUES = "document_id_values";
-
-    /*
-     * Metadata fields get a prefix per value type: Lucene fixes a field's index options on first use,
-     * so a key holding a string in one document and a number in another must not share a field name.
-     */
-    static final String STRING_PREFIX = "meta.s.";
-    static final String NUMBER_PREFIX = "meta.n.";
-    static final String BOOLEAN_PREFIX = "meta.b.";
 
     /**
      * What a search hit reads (indexes written before vectors were read from the vector values also hold a stored
      * copy of each vector).
      */
-    static final Set<String> HIT_FIELDS = Set.of(DOCUMENT_ID, VERSION, CHUNK_INDEX, PASSAGE, START, END,
-            TITLE, METADATA, CONTENT_REVISION);
+    static final Set<String> HIT_FIELDS = Set.of(DOCUMENT_ID, VERSION, CHUNK_NUMBER, PASSAGE, START, END,
+            TITLE, METADATA_JSON, CONTENT_REVISION);
 
     private Entries() {
+    }
+
+    /** Lucene's limit on an indexed term, for the key and every string metadata value of the write. */
+    static void requireIndexable(IndexWrite write) {
+        requireIndexableTerm(key(write.tenant(), write.documentId()), "tenant and documentId");
+        Map<String, Object> metadata = switch (write) {
+            case ReplaceChunks replace -> replace.metadata();
+            case ChangeMetadata change -> change.metadata();
+            case Delete ignored -> null;
+        };
+        if (metadata != null) {
+            metadata.forEach((key, value) -> {
+                if (value instanceof String text) {
+                    requireIndexableTerm(text, "metadata '" + key + "'");
+                } else if (value instanceof List<?> items) {
+                    items.forEach(item -> requireIndexableTerm((String) item, "metadata '" + key + "'"));
+                }
+            });
+        }
+    }
+
+    private static void requireIndexableTerm(String term, String what) {
+        if (new BytesRef(term).length > IndexWriter.MAX_TERM_LENGTH) {
+            throw new IllegalArgumentException(what + " is longer than " + IndexWriter.MAX_TERM_LENGTH
+                    + " UTF-8 bytes");
+        }
     }
 
     /** Tenants and document ids never contain NUL, so the key is unambiguous. */
@@ -113,7 +107,7 @@ final class Entries {
     private static Document chunkDocument(String tenant, String documentId, long version, ReplaceChunks content,
                                           IndexChunk chunk, FieldType vectorType, boolean unitVectors) {
         Document entry = common(KIND_CHUNK, tenant, documentId, version);
-        entry.add(new StoredField(CHUNK_INDEX, chunk.index()));
+        entry.add(new StoredField(CHUNK_NUMBER, chunk.index()));
         entry.add(new StoredField(PASSAGE, chunk.passage()));
         entry.add(new StoredField(START, chunk.start()));
         entry.add(new StoredField(END, chunk.end()));
@@ -133,12 +127,12 @@ final class Entries {
             entry.add(new StoredField(CHUNK_OVERLAP_TOKENS, provenance.chunkOverlapTokens()));
         }
         Map<String, Object> metadata = content.metadata() == null ? Map.of() : content.metadata();
-        entry.add(new StoredField(METADATA, MetadataJson.write(metadata)));
+        entry.add(new StoredField(METADATA_JSON, MetadataJson.write(metadata)));
         indexMetadata(entry, metadata);
         float[] indexed = chunk.vector();
         if (unitVectors) {
-            double length = LuceneVectorIndex.length(indexed);
-            indexed = LuceneVectorIndex.unit(indexed, length);
+            double length = UnitVectors.length(indexed);
+            indexed = UnitVectors.unit(indexed, length);
             if (indexed != chunk.vector()) {
                 // its length as written, so that content() gives it back (a similar-documents query averages them)
                 entry.add(new StoredField(VECTOR_LENGTH, length));
@@ -183,7 +177,7 @@ final class Entries {
         Document first = chunkEntries.getFirst();
         List<IndexChunk> chunks = java.util.stream.IntStream.range(0, chunkEntries.size())
                 .mapToObj(i -> new IndexChunk(
-                        intValue(chunkEntries.get(i), CHUNK_INDEX),
+                        intValue(chunkEntries.get(i), CHUNK_NUMBER),
                         chunkEntries.get(i).get(PASSAGE),
                         intValue(chunkEntries.get(i), START),
                         intValue(chunkEntries.get(i), END),
@@ -194,7 +188,7 @@ final class Entries {
                 first.get(MODEL), first.get(CHUNKER), intValue(first, CHUNK_MAX_TOKENS),
                 intValue(first, CHUNK_OVERLAP_TOKENS));
         return new ReplaceChunks(tenant, documentId, longValue(first, VERSION), longValue(first, CONTENT_REVISION),
-                first.get(TITLE), MetadataJson.read(first.get(METADATA)), provenance, chunks);
+                first.get(TITLE), MetadataJson.read(first.get(METADATA_JSON)), provenance, chunks);
     }
 
     /** An indexed vector scaled back to its length as written, when it was indexed as a unit vector. */
@@ -215,11 +209,11 @@ final class Entries {
                 entry.get(DOCUMENT_ID),
                 score,
                 entry.get(TITLE),
-                intValue(entry, CHUNK_INDEX),
+                intValue(entry, CHUNK_NUMBER),
                 entry.get(PASSAGE),
                 intValue(entry, START),
                 intValue(entry, END),
-                MetadataJson.read(entry.get(METADATA)),
+                MetadataJson.read(entry.get(METADATA_JSON)),
                 longValue(entry, VERSION),
                 longValue(entry, CONTENT_REVISION));
     }

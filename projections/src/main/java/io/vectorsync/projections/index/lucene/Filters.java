@@ -1,10 +1,12 @@
 package io.vectorsync.projections.index.lucene;
 
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.MetadataFilter;
-import io.vectorsync.projections.index.MetadataFilter.AnyOf;
-import io.vectorsync.projections.index.MetadataFilter.Condition;
-import io.vectorsync.projections.index.MetadataFilter.Equals;
-import io.vectorsync.projections.index.MetadataFilter.Range;
+import io.vectorsync.projections.index.TypedFilter;
+import io.vectorsync.projections.index.TypedFilter.Bound;
+import io.vectorsync.projections.index.TypedFilter.Clause;
+import io.vectorsync.projections.index.TypedFilter.OneOf;
+import io.vectorsync.projections.index.TypedFilter.Within;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -15,14 +17,17 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.vectorsync.projections.index.IndexFields.Lucene.BOOLEAN_PREFIX;
+import static io.vectorsync.projections.index.IndexFields.Lucene.NUMBER_PREFIX;
+import static io.vectorsync.projections.index.IndexFields.Lucene.STRING_PREFIX;
+
 /**
- * Translates a tenant and a {@link MetadataFilter} into the Lucene query that restricts the k-NN
- * search. Values are typed: a string matches string (and list) metadata, a number numeric metadata
- * (compared as double), a boolean boolean metadata.
+ * Translates a tenant and a {@link MetadataFilter} into the Lucene query that restricts the k-NN search: the
+ * clauses of {@link TypedFilter} (which checks and types the filter) on the typed metadata fields of
+ * {@link Entries}.
  */
 final class Filters {
 
@@ -34,54 +39,37 @@ final class Filters {
      * kind needs no clause (a search builds this filter's bit set in every segment: a single term's is the cheapest).
      */
     static Query chunksOf(String tenant, MetadataFilter filter) {
-        TermQuery ofTenant = new TermQuery(new Term(Entries.TENANT, tenant));
-        if (filter == null || filter.conditions().isEmpty()) {
+        TermQuery ofTenant = new TermQuery(new Term(IndexFields.TENANT, tenant));
+        List<Clause> clauses = TypedFilter.clauses(filter);
+        if (clauses.isEmpty()) {
             return ofTenant;
         }
         BooleanQuery.Builder query = new BooleanQuery.Builder().add(ofTenant, Occur.FILTER);
-        for (Condition condition : filter.conditions()) {
-            query.add(condition(condition), Occur.FILTER);
+        for (Clause clause : clauses) {
+            query.add(switch (clause) {
+                case OneOf oneOf -> oneOf(oneOf);
+                case Within within -> within(within);
+            }, Occur.FILTER);
         }
         return query.build();
     }
 
-    private static Query condition(Condition condition) {
-        if (condition.field() == null || condition.field().isEmpty()) {
-            throw new IllegalArgumentException("a filter condition needs a field");
-        }
-        return switch (condition) {
-            case Equals equals -> anyOf(condition.field(), List.of(equals.value()));
-            case AnyOf anyOf -> anyOf(condition.field(), anyOf.values());
-            case Range range -> range(range);
-        };
-    }
-
-    private static Query anyOf(String field, List<?> values) {
-        List<BytesRef> strings = new ArrayList<>();
-        List<BytesRef> booleans = new ArrayList<>();
-        List<Double> numbers = new ArrayList<>();
-        for (Object value : values) {
-            switch (value) {
-                case String text -> strings.add(new BytesRef(text));
-                case Boolean flag -> booleans.add(new BytesRef(flag.toString()));
-                case Number number -> numbers.add(number.doubleValue());
-                case null, default -> throw new IllegalArgumentException(
-                        "filter values of '" + field + "' must be strings, numbers or booleans");
-            }
-        }
+    private static Query oneOf(OneOf oneOf) {
         List<Query> alternatives = new ArrayList<>();
-        if (!strings.isEmpty()) {
-            alternatives.add(new TermInSetQuery(Entries.STRING_PREFIX + field, strings));
+        if (!oneOf.strings().isEmpty()) {
+            alternatives.add(new TermInSetQuery(STRING_PREFIX + oneOf.key(),
+                    oneOf.strings().stream().map(BytesRef::new).toList()));
         }
-        if (!booleans.isEmpty()) {
-            alternatives.add(new TermInSetQuery(Entries.BOOLEAN_PREFIX + field, booleans));
+        if (!oneOf.booleans().isEmpty()) {
+            alternatives.add(new TermInSetQuery(BOOLEAN_PREFIX + oneOf.key(),
+                    oneOf.booleans().stream().map(flag -> new BytesRef(flag.toString())).toList()));
         }
-        if (!numbers.isEmpty()) {
-            alternatives.add(DoublePoint.newSetQuery(Entries.NUMBER_PREFIX + field,
-                    numbers.stream().mapToDouble(Double::doubleValue).toArray()));
+        if (!oneOf.numbers().isEmpty()) {
+            alternatives.add(DoublePoint.newSetQuery(NUMBER_PREFIX + oneOf.key(),
+                    oneOf.numbers().stream().mapToDouble(Double::doubleValue).toArray()));
         }
         if (alternatives.isEmpty()) {
-            return new MatchNoDocsQuery("no values for " + field);
+            return new MatchNoDocsQuery("no values for " + oneOf.key());
         }
         if (alternatives.size() == 1) {
             return alternatives.getFirst();
@@ -91,23 +79,14 @@ final class Filters {
         return any.build();
     }
 
-    private static Query range(Range range) {
-        double lower = Math.max(bound(range.gt(), Double.NEGATIVE_INFINITY, true),
-                bound(range.gte(), Double.NEGATIVE_INFINITY, false));
-        double upper = Math.min(bound(range.lt(), Double.POSITIVE_INFINITY, true),
-                bound(range.lte(), Double.POSITIVE_INFINITY, false));
-        return DoublePoint.newRangeQuery(Entries.NUMBER_PREFIX + range.field(), lower, upper);
-    }
-
     /** DoublePoint ranges are inclusive; an exclusive bound moves to the adjacent double. */
-    private static double bound(BigDecimal value, double open, boolean exclusive) {
-        if (value == null) {
-            return open;
-        }
-        double bound = value.doubleValue();
-        if (!exclusive) {
-            return bound;
-        }
-        return open < 0 ? Math.nextUp(bound) : Math.nextDown(bound);
+    private static Query within(Within within) {
+        Bound lower = within.lower();
+        Bound upper = within.upper();
+        double from = lower == null ? Double.NEGATIVE_INFINITY
+                : lower.exclusive() ? Math.nextUp(lower.value().doubleValue()) : lower.value().doubleValue();
+        double to = upper == null ? Double.POSITIVE_INFINITY
+                : upper.exclusive() ? Math.nextDown(upper.value().doubleValue()) : upper.value().doubleValue();
+        return DoublePoint.newRangeQuery(NUMBER_PREFIX + within.key(), from, to);
     }
 }

@@ -3,9 +3,12 @@ package io.vectorsync.projections.index.opensearch;
 import io.vectorsync.json.FloatFormat;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.IndexUnavailableException;
+import io.vectorsync.projections.index.VectorIndex.SearchWithVersions;
+import io.vectorsync.projections.index.VectorQuery;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -24,6 +27,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +47,8 @@ final class ChunkSearcher {
 
     /** The k-NN plugin's largest k, and OpenSearch's default result window. */
     static final int MAX_CHUNKS = 10_000;
+    /** Chunks fetched per wanted document before collapsing; more are fetched when chunks crowd. */
+    private static final int CHUNKS_PER_HIT = 4;
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
     private static final String SOURCE = sourceFilter();
     /** Only what is read comes back (no _index, _id, _shards, took...): less to write, send and parse. */
@@ -67,12 +73,50 @@ final class ChunkSearcher {
     }
 
     /**
+     * A k-NN search for up to k documents, best first, and in its first round trip the searchable versions of
+     * {@code versionsOf} when asked for (null or empty: not). The graph search over-fetches chunks so that k
+     * distinct documents are among them; OpenSearch collapses them by document and returns only the k best, so
+     * only k sources travel back. The query is valid when it gets here.
+     */
+    SearchWithVersions search(VectorQuery query, Collection<String> versionsOf) {
+        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
+        String what = "a k-NN search in space '" + space.name() + "'";
+        Map<String, Long> versions = Map.of();
+        int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, MAX_CHUNKS);
+        while (true) {
+            ChunkQuery knn = knn(query.tenant(), query.vector(), query.filter(), chunksWanted);
+            Ranking ranking;
+            if (versionsOf == null || versionsOf.isEmpty()) {
+                ranking = runCollapsed(knn, query.k(), what);
+            } else {
+                CollapsedWithVersions both = runCollapsedWithVersions(knn, query.k(), query.tenant(), versionsOf, what);
+                ranking = both.ranking();
+                versions = both.versions();
+                versionsOf = null;
+            }
+            List<DocumentHit> documents = ranking.documents().stream()
+                    .filter(hit -> hit.score() >= minScore)
+                    .toList();
+            boolean reachedMinScore = ranking.lowestScore() < minScore;
+            boolean exhausted = ranking.chunks() < chunksWanted || chunksWanted >= MAX_CHUNKS;
+            if (documents.size() >= query.k() || reachedMinScore || exhausted) {
+                return new SearchWithVersions(documents.stream()
+                        .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
+                                .thenComparing(DocumentHit::documentId))
+                        .limit(query.k())
+                        .toList(), versions);
+            }
+            chunksWanted = (int) Math.min(chunksWanted * 2L, MAX_CHUNKS);
+        }
+    }
+
+    /**
      * The {@code chunks} nearest chunk entries. The filter sits inside the knn clause, so it restricts
      * the graph search itself (efficient filtering) instead of thinning out its results.
      */
     ChunkQuery knn(String tenant, float[] vector, MetadataFilter filter, int chunks) {
         StringBuilder json = new StringBuilder(vector.length * 12 + 256)
-                .append("{\"knn\":{\"").append(Entries.VECTOR).append("\":{\"vector\":[");
+                .append("{\"knn\":{\"").append(IndexFields.VECTOR).append("\":{\"vector\":[");
         for (int i = 0; i < vector.length; i++) {
             if (i > 0) {
                 json.append(',');
@@ -92,7 +136,7 @@ final class ChunkSearcher {
     /** BM25 over the passages, under the same filter. */
     ChunkQuery bm25(String tenant, String text, MetadataFilter filter) {
         return new ChunkQuery(json(Query.of(q -> q.bool(b -> b
-                .must(m -> m.match(t -> t.field(Entries.PASSAGE).query(v -> v.stringValue(text))))
+                .must(m -> m.match(t -> t.field(IndexFields.PASSAGE).query(v -> v.stringValue(text))))
                 .filter(Filters.chunksOf(tenant, filter))))), false);
     }
 
@@ -156,7 +200,7 @@ final class ChunkSearcher {
     private static StringBuilder collapsedBody(ChunkQuery query, int size) {
         return new StringBuilder(query.json().length() + 256)
                 .append("{\"size\":").append(size)
-                .append(",\"track_total_hits\":true,\"collapse\":{\"field\":\"").append(Entries.DOCUMENT_ID)
+                .append(",\"track_total_hits\":true,\"collapse\":{\"field\":\"").append(IndexFields.DOCUMENT_ID)
                 .append("\"},\"_source\":").append(SOURCE)
                 .append(",\"query\":").append(query.json()).append('}');
     }
@@ -185,11 +229,11 @@ final class ChunkSearcher {
         Map<String, Long> versions = new HashMap<>();
         String after = null;
         while (true) {
-            StringBuilder body = new StringBuilder("{\"size\":1000,\"sort\":[{\"").append(Entries.DOCUMENT_ID)
-                    .append("\":\"asc\"}],\"_source\":[\"").append(Entries.DOCUMENT_ID).append("\",\"")
-                    .append(Entries.VERSION).append("\"],\"query\":{\"bool\":{\"filter\":[")
-                    .append("{\"term\":{\"").append(Entries.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
-                    .append("{\"term\":{\"").append(Entries.KIND).append("\":\"").append(Entries.KIND_STATE).append("\"}}]}}");
+            StringBuilder body = new StringBuilder("{\"size\":1000,\"sort\":[{\"").append(IndexFields.DOCUMENT_ID)
+                    .append("\":\"asc\"}],\"_source\":[\"").append(IndexFields.DOCUMENT_ID).append("\",\"")
+                    .append(IndexFields.VERSION).append("\"],\"query\":{\"bool\":{\"filter\":[")
+                    .append("{\"term\":{\"").append(IndexFields.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
+                    .append("{\"term\":{\"").append(IndexFields.KIND).append("\":\"").append(IndexFields.KIND_STATE).append("\"}}]}}");
             if (after != null) {
                 body.append(",\"search_after\":[").append(Json.createValue(after)).append(']');
             }
@@ -210,18 +254,18 @@ final class ChunkSearcher {
             ids.append(ids.isEmpty() ? "" : ",").append(Json.createValue(id));
         }
         return new StringBuilder("{\"size\":").append(documentIds.size())
-                .append(",\"_source\":[\"").append(Entries.DOCUMENT_ID).append("\",\"").append(Entries.VERSION)
+                .append(",\"_source\":[\"").append(IndexFields.DOCUMENT_ID).append("\",\"").append(IndexFields.VERSION)
                 .append("\"],\"query\":{\"bool\":{\"filter\":[")
-                .append("{\"term\":{\"").append(Entries.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
-                .append("{\"term\":{\"").append(Entries.KIND).append("\":\"").append(Entries.KIND_STATE).append("\"}},")
-                .append("{\"terms\":{\"").append(Entries.DOCUMENT_ID).append("\":[").append(ids).append("]}}]}}}");
+                .append("{\"term\":{\"").append(IndexFields.TENANT).append("\":").append(Json.createValue(tenant)).append("}},")
+                .append("{\"term\":{\"").append(IndexFields.KIND).append("\":\"").append(IndexFields.KIND_STATE).append("\"}},")
+                .append("{\"terms\":{\"").append(IndexFields.DOCUMENT_ID).append("\":[").append(ids).append("]}}]}}}");
     }
 
     private static Map<String, Long> versionsOf(JsonObject answer) {
         Map<String, Long> versions = new HashMap<>();
         for (JsonValue hit : hitsOf(answer)) {
             JsonObject source = hit.asJsonObject().getJsonObject("_source");
-            versions.put(source.getString(Entries.DOCUMENT_ID), source.getJsonNumber(Entries.VERSION).longValue());
+            versions.put(source.getString(IndexFields.DOCUMENT_ID), source.getJsonNumber(IndexFields.VERSION).longValue());
         }
         return versions;
     }
@@ -280,7 +324,7 @@ final class ChunkSearcher {
             float score = vectorScored ? Scores.fromOpenSearch(space.metric(), raw) : raw;
             lowest = Math.min(lowest, score);
             JsonObject source = hit.getJsonObject("_source");
-            documents.putIfAbsent(source.getString(Entries.DOCUMENT_ID), Entries.hit(source, score));
+            documents.putIfAbsent(source.getString(IndexFields.DOCUMENT_ID), Entries.hit(source, score));
         }
         return new Ranking(List.copyOf(documents.values()), hits.size(), lowest);
     }

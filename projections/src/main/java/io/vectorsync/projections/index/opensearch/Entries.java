@@ -2,6 +2,10 @@ package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexFields;
+import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
+import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
@@ -19,53 +23,26 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import static io.vectorsync.projections.index.IndexFields.*;
+import static io.vectorsync.projections.index.IndexFields.OpenSearch.*;
+
 /**
  * How one indexed document maps to OpenSearch documents: one per chunk (the search entries), id
  * {@code tenant/documentId#chunk}, plus one state document, id {@code tenant/documentId}, that holds
  * the version, the deleted flag and which chunk ids the document occupies. The state document is the
  * durable tombstone: it is never deleted, so a late, older write is recognised however long ago the
  * document was deleted (OpenSearch itself forgets a delete's version after {@code index.gc_deletes}).
+ * The field names are {@link IndexFields}' (with {@link IndexFields.OpenSearch}'s spellings).
  */
 final class Entries {
 
-    static final String KIND = "kind";
-    static final String KIND_CHUNK = "chunk";
-    static final String KIND_STATE = "state";
-    /** The document's identity in one keyword: the id of its state document. */
-    static final String KEY = "key";
-    static final String TENANT = "tenant";
-    static final String DOCUMENT_ID = "document_id";
-    static final String VERSION = "version";
-    static final String CONTENT_REVISION = "content_revision";
-    static final String DELETED = "deleted";
-    /** On the state document: how many chunks the document has, for counting live documents. */
-    static final String CHUNK_COUNT = "chunk_count";
-    /** On the state document: the numbers of its chunks, so a revision knows which ids to delete. */
-    static final String CHUNKS = "chunks";
-    static final String CHUNK = "chunk";
-    static final String START = "start";
-    static final String END = "end";
-    static final String TITLE = "title";
-    static final String PASSAGE = "passage";
-    static final String MODEL = "model";
-    static final String CHUNKER = "chunker";
-    static final String CHUNK_MAX_TOKENS = "chunk_max_tokens";
-    static final String CHUNK_OVERLAP_TOKENS = "chunk_overlap_tokens";
-    static final String METADATA_JSON = "metadata_json";
-    static final String METADATA = "metadata";
-    static final String TYPED_KEYWORD = "keyword";
-    static final String TYPED_NUMBER = "number";
-    static final String TYPED_BOOLEAN = "boolean";
-    static final String METADATA_KEYWORD = METADATA + "." + TYPED_KEYWORD;
-    static final String METADATA_NUMBER = METADATA + "." + TYPED_NUMBER;
-    static final String METADATA_BOOLEAN = METADATA + "." + TYPED_BOOLEAN;
-    static final String VECTOR = "vector";
-
     /** What a hit reads: never the vector, nor the typed metadata copies. */
-    static final List<String> HIT_FIELDS = List.of(DOCUMENT_ID, TITLE, CHUNK, PASSAGE, START, END, METADATA_JSON,
+    static final List<String> HIT_FIELDS = List.of(DOCUMENT_ID, TITLE, CHUNK_NUMBER, PASSAGE, START, END, METADATA_JSON,
             VERSION, CONTENT_REVISION);
     static final List<String> STATE_FIELDS = List.of(VERSION, DELETED, CHUNKS);
 
+    /** Lucene's limit on an indexed term, which keyword metadata values must respect. */
+    private static final int MAX_KEYWORD_BYTES = 32_766;
     /** OpenSearch's limit on a document id. */
     private static final int MAX_ID_BYTES = 512;
     /** The longest chunk suffix: '#' and a negative int. */
@@ -86,7 +63,33 @@ final class Entries {
         return stateId(tenant, documentId) + '#' + chunk;
     }
 
-    static void requireIdFits(String tenant, String documentId) {
+    /** OpenSearch's limits: the id length, and Lucene's term length for every keyword metadata value. */
+    static void requireIndexable(IndexWrite write) {
+        requireIdFits(write.tenant(), write.documentId());
+        Map<String, Object> metadata = switch (write) {
+            case ReplaceChunks replace -> replace.metadata();
+            case ChangeMetadata change -> change.metadata();
+            case Delete ignored -> null;
+        };
+        if (metadata != null) {
+            metadata.forEach((key, value) -> {
+                if (value instanceof String text) {
+                    requireIndexableKeyword(text, key);
+                } else if (value instanceof List<?> items) {
+                    items.forEach(item -> requireIndexableKeyword((String) item, key));
+                }
+            });
+        }
+    }
+
+    private static void requireIndexableKeyword(String value, String key) {
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEYWORD_BYTES) {
+            throw new IllegalArgumentException("metadata '" + key + "' is longer than " + MAX_KEYWORD_BYTES
+                    + " UTF-8 bytes");
+        }
+    }
+
+    private static void requireIdFits(String tenant, String documentId) {
         int bytes = stateId(tenant, documentId).getBytes(StandardCharsets.UTF_8).length + MAX_CHUNK_SUFFIX_BYTES;
         if (bytes > MAX_ID_BYTES) {
             throw new IllegalArgumentException("tenant and documentId are too long for OpenSearch ids ("
@@ -105,7 +108,7 @@ final class Entries {
     static byte[] chunk(ReplaceChunks content, long version, IndexChunk chunk) {
         JsonObjectBuilder entry = common(KIND_CHUNK, content.tenant(), content.documentId(), version)
                 .add(CONTENT_REVISION, content.contentRevision())
-                .add(CHUNK, chunk.index())
+                .add(CHUNK_NUMBER, chunk.index())
                 .add(START, chunk.start())
                 .add(END, chunk.end())
                 .add(PASSAGE, chunk.passage());
@@ -189,7 +192,7 @@ final class Entries {
         JsonObject first = chunkEntries.getFirst();
         List<IndexChunk> chunks = chunkEntries.stream()
                 .map(entry -> new IndexChunk(
-                        entry.getInt(CHUNK),
+                        entry.getInt(CHUNK_NUMBER),
                         entry.getString(PASSAGE),
                         entry.getInt(START),
                         entry.getInt(END),
@@ -209,7 +212,7 @@ final class Entries {
                 source.getString(DOCUMENT_ID),
                 score,
                 source.getString(TITLE, null),
-                source.getInt(CHUNK),
+                source.getInt(CHUNK_NUMBER),
                 source.getString(PASSAGE),
                 source.getInt(START),
                 source.getInt(END),

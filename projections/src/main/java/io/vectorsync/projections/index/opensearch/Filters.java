@@ -1,10 +1,10 @@
 package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.MetadataFilter;
-import io.vectorsync.projections.index.MetadataFilter.AnyOf;
-import io.vectorsync.projections.index.MetadataFilter.Condition;
-import io.vectorsync.projections.index.MetadataFilter.Equals;
-import io.vectorsync.projections.index.MetadataFilter.Range;
+import io.vectorsync.projections.index.TypedFilter;
+import io.vectorsync.projections.index.TypedFilter.Clause;
+import io.vectorsync.projections.index.TypedFilter.OneOf;
+import io.vectorsync.projections.index.TypedFilter.Within;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
@@ -12,10 +12,17 @@ import org.opensearch.client.opensearch._types.query_dsl.Query;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.vectorsync.projections.index.IndexFields.DELETED;
+import static io.vectorsync.projections.index.IndexFields.KIND;
+import static io.vectorsync.projections.index.IndexFields.KIND_CHUNK;
+import static io.vectorsync.projections.index.IndexFields.KIND_STATE;
+import static io.vectorsync.projections.index.IndexFields.OpenSearch.CHUNK_COUNT;
+import static io.vectorsync.projections.index.IndexFields.TENANT;
+
 /**
  * Translates a tenant and a {@link MetadataFilter} into the filter of a k-NN or BM25 query over chunk
- * entries. Values are typed like the Lucene adapter's: a string matches string (and list) metadata, a
- * number numeric metadata (compared as double), a boolean boolean metadata.
+ * entries: the clauses of {@link TypedFilter} (which checks and types the filter, as for the Lucene adapter)
+ * on the typed metadata fields of {@link MetadataFields}.
  */
 final class Filters {
 
@@ -24,12 +31,13 @@ final class Filters {
 
     static Query chunksOf(String tenant, MetadataFilter filter) {
         List<Query> clauses = new ArrayList<>();
-        clauses.add(term(Entries.TENANT, tenant));
-        clauses.add(term(Entries.KIND, Entries.KIND_CHUNK));
-        if (filter != null) {
-            for (Condition condition : filter.conditions()) {
-                clauses.add(condition(condition));
-            }
+        clauses.add(term(TENANT, tenant));
+        clauses.add(term(KIND, KIND_CHUNK));
+        for (Clause clause : TypedFilter.clauses(filter)) {
+            clauses.add(switch (clause) {
+                case OneOf oneOf -> oneOf(oneOf);
+                case Within within -> within(within);
+            });
         }
         return Query.of(q -> q.bool(b -> b.filter(clauses)));
     }
@@ -37,11 +45,11 @@ final class Filters {
     /** The state documents of a tenant, optionally only those of live documents with chunks. */
     static Query statesOf(String tenant, boolean liveWithChunks) {
         List<Query> clauses = new ArrayList<>();
-        clauses.add(term(Entries.TENANT, tenant));
-        clauses.add(term(Entries.KIND, Entries.KIND_STATE));
+        clauses.add(term(TENANT, tenant));
+        clauses.add(term(KIND, KIND_STATE));
         if (liveWithChunks) {
-            clauses.add(Query.of(q -> q.term(t -> t.field(Entries.DELETED).value(FieldValue.of(false)))));
-            clauses.add(Query.of(q -> q.range(r -> r.field(Entries.CHUNK_COUNT).gte(JsonData.of(1)))));
+            clauses.add(Query.of(q -> q.term(t -> t.field(DELETED).value(FieldValue.of(false)))));
+            clauses.add(Query.of(q -> q.range(r -> r.field(CHUNK_COUNT).gte(JsonData.of(1)))));
         }
         return Query.of(q -> q.bool(b -> b.filter(clauses)));
     }
@@ -50,39 +58,19 @@ final class Filters {
         return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
     }
 
-    private static Query condition(Condition condition) {
-        if (condition.field() == null || condition.field().isEmpty()) {
-            throw new IllegalArgumentException("a filter condition needs a field");
-        }
-        return switch (condition) {
-            case Equals equals -> anyOf(condition.field(), List.of(equals.value()));
-            case AnyOf anyOf -> anyOf(condition.field(), anyOf.values());
-            case Range range -> range(range);
-        };
-    }
-
-    private static Query anyOf(String key, List<?> values) {
-        List<FieldValue> strings = new ArrayList<>();
-        List<FieldValue> booleans = new ArrayList<>();
-        List<FieldValue> numbers = new ArrayList<>();
-        for (Object value : values) {
-            switch (value) {
-                case String text -> strings.add(FieldValue.of(text));
-                case Boolean flag -> booleans.add(FieldValue.of(flag));
-                case Number number -> numbers.add(FieldValue.of(number.doubleValue()));
-                case null, default -> throw new IllegalArgumentException(
-                        "filter values of '" + key + "' must be strings, numbers or booleans");
-            }
-        }
+    private static Query oneOf(OneOf oneOf) {
         List<Query> alternatives = new ArrayList<>();
-        if (!strings.isEmpty()) {
-            alternatives.add(terms(MetadataFields.keywordField(key), strings));
+        if (!oneOf.strings().isEmpty()) {
+            alternatives.add(terms(MetadataFields.keywordField(oneOf.key()),
+                    oneOf.strings().stream().map(FieldValue::of).toList()));
         }
-        if (!booleans.isEmpty()) {
-            alternatives.add(terms(MetadataFields.booleanField(key), booleans));
+        if (!oneOf.booleans().isEmpty()) {
+            alternatives.add(terms(MetadataFields.booleanField(oneOf.key()),
+                    oneOf.booleans().stream().map(FieldValue::of).toList()));
         }
-        if (!numbers.isEmpty()) {
-            alternatives.add(terms(MetadataFields.numberField(key), numbers));
+        if (!oneOf.numbers().isEmpty()) {
+            alternatives.add(terms(MetadataFields.numberField(oneOf.key()),
+                    oneOf.numbers().stream().map(FieldValue::of).toList()));
         }
         if (alternatives.isEmpty()) {
             return Query.of(q -> q.matchNone(m -> m));
@@ -98,23 +86,27 @@ final class Filters {
     }
 
     /**
-     * OpenSearch compares doubles and moves exclusive bounds to the adjacent double, like the Lucene
-     * adapter. It keeps only one lower and one upper bound, so the tighter of each pair is sent.
+     * OpenSearch compares doubles and moves exclusive bounds to the adjacent double, like the Lucene adapter;
+     * it takes one lower and one upper bound, the tighter ones {@link TypedFilter} chose, as given.
      */
-    private static Query range(Range range) {
-        boolean exclusiveLower = range.gt() != null && (range.gte() == null || range.gt().compareTo(range.gte()) >= 0);
-        boolean exclusiveUpper = range.lt() != null && (range.lte() == null || range.lt().compareTo(range.lte()) <= 0);
+    private static Query within(Within within) {
         return Query.of(q -> q.range(r -> {
-            r.field(MetadataFields.numberField(range.field()));
-            if (exclusiveLower) {
-                r.gt(JsonData.of(range.gt()));
-            } else if (range.gte() != null) {
-                r.gte(JsonData.of(range.gte()));
+            r.field(MetadataFields.numberField(within.key()));
+            if (within.lower() != null) {
+                JsonData value = JsonData.of(within.lower().value());
+                if (within.lower().exclusive()) {
+                    r.gt(value);
+                } else {
+                    r.gte(value);
+                }
             }
-            if (exclusiveUpper) {
-                r.lt(JsonData.of(range.lt()));
-            } else if (range.lte() != null) {
-                r.lte(JsonData.of(range.lte()));
+            if (within.upper() != null) {
+                JsonData value = JsonData.of(within.upper().value());
+                if (within.upper().exclusive()) {
+                    r.lt(value);
+                } else {
+                    r.lte(value);
+                }
             }
             return r;
         }));

@@ -1,5 +1,6 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.json.Json;
@@ -242,7 +243,7 @@ public final class IndexLayout {
             throw reply.unexpected("reading the mapping of " + physical);
         }
         JsonObject vector = reply.body().getJsonObject(physical).getJsonObject("mappings")
-                .getJsonObject("properties").getJsonObject(Entries.VECTOR);
+                .getJsonObject("properties").getJsonObject(IndexFields.VECTOR);
         String spaceType = OpenSearchSettings.KnnMethod.spaceType(space.metric());
         int dimension = vector == null ? -1 : vector.getInt("dimension", -1);
         String builtFor = vector == null || !vector.containsKey("method") ? null

@@ -5,7 +5,8 @@ import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
-import static io.vectorsync.projections.index.opensearch.Entries.*;
+import static io.vectorsync.projections.index.IndexFields.*;
+import static io.vectorsync.projections.index.IndexFields.OpenSearch.*;
 
 /**
  * The body that creates one physical index of a space: settings, the mapping spelled out field by
@@ -75,7 +76,7 @@ public final class Mappings {
                         .add(CHUNK_COUNT, type("integer"))
                         // read back from _source only, to know which chunk ids a document occupies
                         .add(CHUNKS, type("integer").add("index", false).add("doc_values", false))
-                        .add(CHUNK, type("integer"))
+                        .add(CHUNK_NUMBER, type("integer"))
                         .add(START, type("integer"))
                         .add(END, type("integer"))
                         .add(MODEL, type("keyword"))

@@ -1,5 +1,6 @@
 package io.vectorsync.projections.index.opensearch;
 
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -41,21 +42,21 @@ final class MetadataFields {
             }
         });
         return Json.createObjectBuilder()
-                .add(Entries.TYPED_KEYWORD, keywords)
-                .add(Entries.TYPED_NUMBER, numbers)
-                .add(Entries.TYPED_BOOLEAN, booleans);
+                .add(IndexFields.OpenSearch.TYPED_KEYWORD, keywords)
+                .add(IndexFields.OpenSearch.TYPED_NUMBER, numbers)
+                .add(IndexFields.OpenSearch.TYPED_BOOLEAN, booleans);
     }
 
     static String keywordField(String key) {
-        return Entries.METADATA_KEYWORD + '.' + encode(key);
+        return IndexFields.OpenSearch.METADATA_KEYWORD + '.' + encode(key);
     }
 
     static String numberField(String key) {
-        return Entries.METADATA_NUMBER + '.' + encode(key);
+        return IndexFields.OpenSearch.METADATA_NUMBER + '.' + encode(key);
     }
 
     static String booleanField(String key) {
-        return Entries.METADATA_BOOLEAN + '.' + encode(key);
+        return IndexFields.OpenSearch.METADATA_BOOLEAN + '.' + encode(key);
     }
 
     static String encode(String key) {

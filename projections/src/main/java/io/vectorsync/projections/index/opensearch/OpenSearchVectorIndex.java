@@ -1,39 +1,27 @@
 package io.vectorsync.projections.index.opensearch;
 
-import io.vectorsync.json.Json;
-
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.HybridRankings;
 import io.vectorsync.projections.index.HybridSearch;
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
-import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
-import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.IndexWriteException;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
-import io.vectorsync.projections.index.opensearch.ChunkSearcher.ChunkQuery;
-import io.vectorsync.projections.index.opensearch.ChunkSearcher.Ranking;
 import io.vectorsync.projections.index.opensearch.WritePlanner.WritePlan;
-import jakarta.json.JsonObjectBuilder;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.HealthStatus;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.cluster.HealthResponse;
 import org.opensearch.client.opensearch.core.MgetResponse;
 import org.opensearch.client.opensearch.core.mget.MultiGetResponseItem;
-import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Options;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,12 +45,6 @@ import java.util.function.Function;
  * retry transient failures with backoff and then throw a transient {@link IndexWriteException}.
  */
 public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
-
-    /** Chunks fetched per wanted document before collapsing; more are fetched when chunks crowd. */
-    private static final int CHUNKS_PER_HIT = 4;
-    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
-    /** Lucene's limit on an indexed term, which keyword metadata values must respect. */
-    private static final int MAX_KEYWORD_BYTES = 32_766;
 
     private final SpaceSpec space;
     private final OpenSearchSettings settings;
@@ -166,28 +148,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     @Override
     public void validate(IndexWrite write) {
         VectorIndex.super.validate(write);
-        Entries.requireIdFits(write.tenant(), write.documentId());
-        Map<String, Object> metadata = switch (write) {
-            case ReplaceChunks replace -> replace.metadata();
-            case ChangeMetadata change -> change.metadata();
-            case Delete ignored -> null;
-        };
-        if (metadata != null) {
-            metadata.forEach((key, value) -> {
-                if (value instanceof String text) {
-                    requireIndexableKeyword(text, key);
-                } else if (value instanceof List<?> items) {
-                    items.forEach(item -> requireIndexableKeyword((String) item, key));
-                }
-            });
-        }
-    }
-
-    private static void requireIndexableKeyword(String value, String key) {
-        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEYWORD_BYTES) {
-            throw new IllegalArgumentException("metadata '" + key + "' is longer than " + MAX_KEYWORD_BYTES
-                    + " UTF-8 bytes");
-        }
+        Entries.requireIndexable(write);
     }
 
     /**
@@ -221,59 +182,19 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     @Override
     public List<DocumentHit> search(VectorQuery query) {
         requireValid(query);
-        return search(query, null).hits();
+        return searcher.search(query, null).hits();
     }
 
     /** One multi-search for the k-NN query and the versions. */
     @Override
     public SearchWithVersions searchWithVersions(VectorQuery query, Collection<String> documentIds) {
         requireValid(query);
-        return search(query, documentIds);
+        return searcher.search(query, documentIds);
     }
 
     private void requireValid(VectorQuery query) {
-        requireTenant(query.tenant());
-        requireK(query.k());
-        requireQueryVector(query.vector());
+        requireQuery(query);
         requireOpen();
-    }
-
-    /**
-     * The search, and in its first round trip the searchable versions of the documents when asked for.
-     * The graph search over-fetches chunks so that k distinct documents are among them; OpenSearch
-     * collapses them by document and returns only the k best, so only k sources travel back.
-     */
-    private SearchWithVersions search(VectorQuery query, Collection<String> versionsOf) {
-        float minScore = query.minScore() == null ? Float.NEGATIVE_INFINITY : query.minScore();
-        String what = "a k-NN search in space '" + space.name() + "'";
-        Map<String, Long> versions = Map.of();
-        int chunksWanted = (int) Math.min((long) query.k() * CHUNKS_PER_HIT, ChunkSearcher.MAX_CHUNKS);
-        while (true) {
-            ChunkQuery knn = searcher.knn(query.tenant(), query.vector(), query.filter(), chunksWanted);
-            Ranking ranking;
-            if (versionsOf == null || versionsOf.isEmpty()) {
-                ranking = searcher.runCollapsed(knn, query.k(), what);
-            } else {
-                ChunkSearcher.CollapsedWithVersions both =
-                        searcher.runCollapsedWithVersions(knn, query.k(), query.tenant(), versionsOf, what);
-                ranking = both.ranking();
-                versions = both.versions();
-                versionsOf = null;
-            }
-            List<DocumentHit> documents = ranking.documents().stream()
-                    .filter(hit -> hit.score() >= minScore)
-                    .toList();
-            boolean reachedMinScore = ranking.lowestScore() < minScore;
-            boolean exhausted = ranking.chunks() < chunksWanted || chunksWanted >= ChunkSearcher.MAX_CHUNKS;
-            if (documents.size() >= query.k() || reachedMinScore || exhausted) {
-                return new SearchWithVersions(documents.stream()
-                        .sorted(Comparator.comparingDouble((DocumentHit hit) -> -hit.score())
-                                .thenComparing(DocumentHit::documentId))
-                        .limit(query.k())
-                        .toList(), versions);
-            }
-            chunksWanted = (int) Math.min(chunksWanted * 2L, ChunkSearcher.MAX_CHUNKS);
-        }
     }
 
     /**
@@ -293,24 +214,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     }
 
     private void requireValid(HybridQuery query) {
-        requireTenant(query.tenant());
-        requireK(query.k());
-        if (query.text() == null || query.text().isBlank()) {
-            throw new IllegalArgumentException("a hybrid search needs text");
-        }
-        requireQueryVector(query.vector());
+        requireQuery(query);
         requireOpen();
     }
 
     private static void requireTenant(String tenant) {
         if (tenant == null || tenant.isEmpty()) {
             throw new IllegalArgumentException("tenant is required");
-        }
-    }
-
-    private static void requireK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be at least 1, got " + k);
         }
     }
 
@@ -321,7 +231,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         String id = Entries.stateId(tenant, documentId);
         MgetResponse<JsonData> response;
         try {
-            response = client.mget(m -> m.index(readTarget).ids(id).sourceIncludes(Entries.VERSION),
+            response = client.mget(m -> m.index(readTarget).ids(id).sourceIncludes(IndexFields.VERSION),
                     JsonData.class);
         } catch (IOException | RuntimeException e) {
             throw Failures.onRead("the version of " + tenant + "/" + documentId, e);
@@ -334,7 +244,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         if (!item.result().found()) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(item.result().source().toJson().asJsonObject().getJsonNumber(Entries.VERSION)
+        return OptionalLong.of(item.result().source().toJson().asJsonObject().getJsonNumber(IndexFields.VERSION)
                 .longValue());
     }
 
@@ -427,35 +337,13 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
     /** For readiness: the cluster answers within a second and the read alias's index is not red. */
     @Override
     public boolean healthy() {
-        return health().healthy();
+        return ClusterHealth.check(client, readTarget, physicalIndex, closed.get(), space, settings).healthy();
     }
 
     /** What {@link #healthy} found, in a sentence for a readiness endpoint. */
     @Override
     public String healthDetail() {
-        return health().detail();
-    }
-
-    private Health health() {
-        if (closed.get()) {
-            return new Health(false, "the index of space '" + space.name() + "' is closed");
-        }
-        ApacheHttpClient5Options quick = ApacheHttpClient5Options.DEFAULT.toBuilder()
-                .setRequestConfig(OpenSearchClients.quickRequest(HEALTH_TIMEOUT))
-                .build();
-        try {
-            HealthResponse health = client.withTransportOptions(quick).cluster()
-                    .health(h -> h.index(readTarget).timeout(t -> t.time(HEALTH_TIMEOUT.toMillis() + "ms")));
-            boolean healthy = !health.timedOut() && health.status() != HealthStatus.Red;
-            return new Health(healthy, readTarget + " (" + physicalIndex + ") is "
-                    + health.status().jsonValue() + (health.timedOut() ? ", timed out" : ""));
-        } catch (IOException | RuntimeException e) {
-            return new Health(false, "OpenSearch at " + settings.endpoints() + " does not answer for "
-                    + readTarget + ": " + Failures.describe(e));
-        }
-    }
-
-    private record Health(boolean healthy, String detail) {
+        return ClusterHealth.check(client, readTarget, physicalIndex, closed.get(), space, settings).detail();
     }
 
     /** The client, open: for the lifecycle of versions ({@link OpenSearchVersions}). */

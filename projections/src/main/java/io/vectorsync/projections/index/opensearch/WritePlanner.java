@@ -1,11 +1,11 @@
 package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexWrite;
-import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
-import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.IndexWriteException;
+import io.vectorsync.projections.index.WriteFold;
 import io.vectorsync.projections.index.opensearch.BulkWriter.Operation;
 import io.vectorsync.projections.index.opensearch.OpenSearchSettings.Retry;
 import jakarta.json.JsonObject;
@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * Decides what a batch of writes does to the index: reads the state documents of the documents it
- * touches (one real-time multi-get through the write alias), runs the writes against them in order,
- * and plans the entry operations and the new state documents of those that changed.
+ * touches (one real-time multi-get through the write alias), runs the writes against them in order
+ * ({@link WriteFold}), and plans the entry operations and the new state documents of those that changed.
  */
 final class WritePlanner {
 
@@ -47,57 +47,34 @@ final class WritePlanner {
     }
 
     /**
-     * Runs the writes against the documents' current states, later writes seeing earlier ones, and
-     * plans the operations of the documents that changed. A write not newer than the state is skipped.
+     * Runs the writes against the documents' current states ({@link WriteFold}: later writes see earlier ones, a
+     * write not newer than the state is skipped) and plans the operations of the documents that changed.
      */
     WritePlan plan(List<IndexWrite> writes) {
-        Map<String, DocumentState> documents = readStates(writes);
+        Map<String, StoredState> documents = new LinkedHashMap<>();
         for (IndexWrite write : writes) {
-            DocumentState document = documents.get(Entries.stateId(write.tenant(), write.documentId()));
-            if (document.version >= write.version()) {
-                continue;
-            }
-            switch (write) {
-                case ReplaceChunks replace -> document.replace(replace);
-                case ChangeMetadata change -> {
-                    if (!document.contentKnown) {
-                        document.content = readContent(document);
-                        document.contentKnown = true;
-                    }
-                    document.changeMetadata(change);
-                }
-                case Delete ignored -> document.delete();
-            }
-            document.version = write.version();
-            document.changed = true;
+            documents.putIfAbsent(Entries.stateId(write.tenant(), write.documentId()),
+                    new StoredState(write.tenant(), write.documentId()));
         }
+        Map<String, StoredState> states = readStates(documents);
+        List<StoredState> changed = WriteFold.changed(writes,
+                (tenant, documentId) -> states.get(Entries.stateId(tenant, documentId)), this::readContent);
         List<Operation> entries = new ArrayList<>();
-        List<Operation> states = new ArrayList<>();
-        documents.values().stream()
-                .filter(document -> document.changed)
-                .forEach(document -> document.addOperations(entries, states));
-        return new WritePlan(entries, states);
+        List<Operation> stateDocuments = new ArrayList<>();
+        changed.forEach(document -> document.addOperations(entries, stateDocuments));
+        return new WritePlan(entries, stateDocuments);
     }
 
     /** A live document's chunk entries as the index holds them now (real time), or null. */
     ReplaceChunks content(String tenant, String documentId) {
-        Map<String, DocumentState> documents = new LinkedHashMap<>();
-        documents.put(Entries.stateId(tenant, documentId), new DocumentState(tenant, documentId));
-        DocumentState document = readStates(documents).values().iterator().next();
-        return document.deleted ? null : readContent(document);
+        Map<String, StoredState> documents = new LinkedHashMap<>();
+        documents.put(Entries.stateId(tenant, documentId), new StoredState(tenant, documentId));
+        StoredState document = readStates(documents).values().iterator().next();
+        return document.deleted() ? null : readContent(document);
     }
 
-    /** The state of every document the batch touches, in one real-time multi-get. */
-    private Map<String, DocumentState> readStates(List<IndexWrite> writes) {
-        Map<String, DocumentState> documents = new LinkedHashMap<>();
-        for (IndexWrite write : writes) {
-            documents.putIfAbsent(Entries.stateId(write.tenant(), write.documentId()),
-                    new DocumentState(write.tenant(), write.documentId()));
-        }
-        return readStates(documents);
-    }
-
-    private Map<String, DocumentState> readStates(Map<String, DocumentState> documents) {
+    /** The states of the documents, by state id, in one real-time multi-get; those not found stay as they are. */
+    private Map<String, StoredState> readStates(Map<String, StoredState> documents) {
         List<String> ids = List.copyOf(documents.keySet());
         MgetResponse<JsonData> response = Failures.withRetries(retry, "reading document states",
                 () -> client.mget(m -> m.index(index).ids(ids).sourceIncludes(Entries.STATE_FIELDS),
@@ -105,16 +82,17 @@ final class WritePlanner {
         for (MultiGetResponseItem<JsonData> item : response.docs()) {
             JsonObject state = found(item, "reading document states");
             if (state != null) {
-                documents.get(item.result().id()).known(state);
+                documents.computeIfPresent(item.result().id(),
+                        (id, unknown) -> StoredState.known(unknown.tenant(), unknown.documentId(), state));
             }
         }
         return documents;
     }
 
     /** A metadata change rewrites the chunks with their stored vectors and passages: fetch them. */
-    private ReplaceChunks readContent(DocumentState document) {
+    private ReplaceChunks readContent(StoredState document) {
         List<String> ids = document.stored.stream()
-                .map(chunk -> Entries.chunkId(document.tenant, document.documentId, chunk))
+                .map(chunk -> Entries.chunkId(document.tenant(), document.documentId(), chunk))
                 .toList();
         if (ids.isEmpty()) {
             return null;
@@ -128,7 +106,7 @@ final class WritePlanner {
                 chunks.add(chunk);
             }
         }
-        return Entries.content(document.tenant, document.documentId, chunks);
+        return Entries.content(document.tenant(), document.documentId(), chunks);
     }
 
     private static JsonObject found(MultiGetResponseItem<JsonData> item, String what) {
@@ -140,72 +118,52 @@ final class WritePlanner {
     }
 
 
-    /** One document as a batch sees it; {@code content} is null when it has no chunks. */
-    private static final class DocumentState {
-        final String tenant;
-        final String documentId;
-        long version = -1;
-        boolean deleted;
+    /** A document's state as a batch sees it, with the chunk numbers its state document lists. */
+    private static final class StoredState extends WriteFold.DocumentState {
         /** The chunk numbers the index holds now, from the state document. */
-        List<Integer> stored = List.of();
-        ReplaceChunks content;
-        /** Chunks are read from the index only when a metadata change needs them. */
-        boolean contentKnown = true;
-        boolean changed;
+        private final List<Integer> stored;
 
-        DocumentState(String tenant, String documentId) {
-            this.tenant = tenant;
-            this.documentId = documentId;
+        /** A document the index has never held. */
+        StoredState(String tenant, String documentId) {
+            super(tenant, documentId);
+            this.stored = List.of();
         }
 
-        void known(JsonObject state) {
-            version = state.getJsonNumber(Entries.VERSION).longValue();
-            deleted = state.getBoolean(Entries.DELETED, false);
-            stored = Entries.chunkNumbers(state);
-            contentKnown = stored.isEmpty();
+        private StoredState(String tenant, String documentId, long version, boolean deleted, List<Integer> stored) {
+            super(tenant, documentId, version, deleted, stored.isEmpty());
+            this.stored = stored;
         }
 
-        void replace(ReplaceChunks replace) {
-            content = replace;
-            contentKnown = true;
-            deleted = false;
-        }
-
-        void changeMetadata(ChangeMetadata change) {
-            if (content != null) {
-                content = new ReplaceChunks(tenant, documentId, change.version(), content.contentRevision(),
-                        content.title(), change.metadata(), content.provenance(), content.chunks());
-            }
-        }
-
-        void delete() {
-            content = null;
-            contentKnown = true;
-            deleted = true;
+        /** The document as its state document says: its chunks are read only if a metadata change needs them. */
+        static StoredState known(String tenant, String documentId, JsonObject state) {
+            return new StoredState(tenant, documentId, state.getJsonNumber(IndexFields.VERSION).longValue(),
+                    state.getBoolean(IndexFields.DELETED, false), Entries.chunkNumbers(state));
         }
 
         /** Its chunk entries (written, and stale ones deleted) and its state document, at its new version. */
         void addOperations(List<Operation> entries, List<Operation> states) {
             String label = label();
+            long version = version();
+            ReplaceChunks content = content();
             Set<Integer> current = new LinkedHashSet<>();
             if (content != null) {
                 for (IndexChunk chunk : content.chunks()) {
                     current.add(chunk.index());
-                    entries.add(Operation.index(label, Entries.chunkId(tenant, documentId, chunk.index()), version,
+                    entries.add(Operation.index(label, Entries.chunkId(tenant(), documentId(), chunk.index()), version,
                             Entries.chunk(content, version, chunk)));
                 }
             }
             for (int chunk : stored) {
                 if (!current.contains(chunk)) {
-                    entries.add(Operation.delete(label, Entries.chunkId(tenant, documentId, chunk), version));
+                    entries.add(Operation.delete(label, Entries.chunkId(tenant(), documentId(), chunk), version));
                 }
             }
-            states.add(Operation.index(label, Entries.stateId(tenant, documentId), version, Entries.state(tenant,
-                    documentId, version, deleted, content == null ? null : content.contentRevision(), current)));
+            states.add(Operation.index(label, Entries.stateId(tenant(), documentId()), version, Entries.state(tenant(),
+                    documentId(), version, deleted(), content == null ? null : content.contentRevision(), current)));
         }
 
         String label() {
-            return tenant + "/" + documentId;
+            return tenant() + "/" + documentId();
         }
     }
 }

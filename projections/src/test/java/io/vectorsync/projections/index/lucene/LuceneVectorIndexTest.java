@@ -1,6 +1,7 @@
 package io.vectorsync.projections.index.lucene;
 
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
@@ -146,7 +147,7 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         try (var lucene = org.apache.lucene.store.FSDirectory.open(directory);
              var writer = new org.apache.lucene.index.IndexWriter(lucene, new org.apache.lucene.index.IndexWriterConfig())) {
             org.apache.lucene.document.Document old = new org.apache.lucene.document.Document();
-            old.add(new org.apache.lucene.document.KnnFloatVectorField(Entries.VECTOR, unit(DIMENSION, 43),
+            old.add(new org.apache.lucene.document.KnnFloatVectorField(IndexFields.VECTOR, unit(DIMENSION, 43),
                     org.apache.lucene.index.VectorSimilarityFunction.COSINE));
             writer.addDocument(old);
             writer.commit();

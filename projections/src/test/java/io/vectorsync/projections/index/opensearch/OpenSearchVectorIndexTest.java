@@ -3,6 +3,7 @@ package io.vectorsync.projections.index.opensearch;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.IndexChunk;
+import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
@@ -131,7 +132,7 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
             assertThat(recall).as("recall@10 with sq").isGreaterThanOrEqualTo(0.95);
             JsonObject field = call("GET", "/" + index.physicalIndex() + "/_mapping", null)
                     .getJsonObject(index.physicalIndex()).getJsonObject("mappings").getJsonObject("properties")
-                    .getJsonObject(Entries.VECTOR);
+                    .getJsonObject(IndexFields.VECTOR);
             assertThat(field.getJsonObject("method").getJsonObject("parameters").getJsonObject("encoder")
                     .getString("name")).isEqualTo("sq");
         }
