@@ -71,12 +71,8 @@ class DocumentCommandServiceTest {
                 throw new WriteGate.Closed("the index is 900 events behind", 3);
             }
         };
-        routing.error(Throwable.class, (req, res, failure) -> {
-                    Problem problem = Problems.from(failure);
-                    res.status(Status.create(problem.status()));
-                    res.header(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
-                    res.send(problem.toJson().toString());
-                })
+        // the production routing: the service under the one problem+json mapping, as the app registers it
+        Problems.register(routing)
                 .register("/v1/tenants", new DocumentCommandService(COMMITTER, LOG, UpsertRequestsTest.SPACES,
                         MAX_REQUEST, MAX_BATCH, gate))
                 .register("/small/tenants", new DocumentCommandService(COMMITTER, LOG, UpsertRequestsTest.SPACES,
@@ -268,6 +264,8 @@ class DocumentCommandServiceTest {
         for (Reply reply : List.of(upsert, delete, batch)) {
             assertThat(reply.status()).isEqualTo(429);
             assertThat(reply.json().getString("detail")).isEqualTo("the index is 900 events behind");
+            assertThat(reply.retryAfter()).as("the gate's own estimate").isEqualTo("3");
+            assertThat(reply.contentType()).isEqualTo("application/problem+json");
         }
         assertThat(COMMITTER.commands).isEmpty();
     }
@@ -448,13 +446,14 @@ class DocumentCommandServiceTest {
     }
 
     /** A response as status, headers and text. */
-    record Reply(int status, String contentType, String etag, String text) {
+    record Reply(int status, String contentType, String etag, String retryAfter, String text) {
 
         static Reply of(Http1ClientResponse response) {
             try (response) {
                 return new Reply(response.status().code(),
                         response.headers().first(HeaderNames.CONTENT_TYPE).orElse(null),
                         response.headers().first(HeaderNames.ETAG).orElse(null),
+                        response.headers().first(HeaderNames.RETRY_AFTER).orElse(null),
                         response.as(String.class));
             }
         }
