@@ -9,8 +9,10 @@ import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.store.LogPositions;
+import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.InvalidInputException;
+import io.vectorsync.domain.UpsertDocument;
 import io.vectorsync.json.Bodies;
 import io.vectorsync.json.JsonInput;
 import io.vectorsync.json.PayloadTooLargeException;
@@ -77,16 +79,17 @@ public final class DocumentCommandService implements HttpService {
         String documentId = req.path().pathParameters().get("documentId");
         Long expectedVersion = req.headers().value(HeaderNames.IF_MATCH).map(DocumentCommandService::version).orElse(null);
         JsonInput json = JsonInput.parse(Bodies.readAll(req.content().inputStream(), maxRequestBytes), "body");
-        gate.await();
-        send(res, commands.upsert(tenant, documentId, json, expectedVersion));
+        UpsertDocument upsert = commands.upsertCommand(tenant, documentId, json, expectedVersion);
+        gate.await(); // a bad request has had its own 4xx
+        send(res, commands.single(commands.submit(upsert)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
-        String reason = req.query().first("reason").orElse(null);
+        DeleteDocument delete = commands.deleteCommand(tenant, documentId, req.query().first("reason").orElse(null));
         gate.await();
-        send(res, commands.delete(tenant, documentId, reason));
+        send(res, commands.single(commands.submit(delete)));
     }
 
     /**
@@ -163,11 +166,11 @@ public final class DocumentCommandService implements HttpService {
             String op = json.optionalString("op");
             if (op == null || op.equals("upsert")) {
                 JsonInput fields = JsonInput.of(without(json.raw(), "op", "documentId", "reason"), "");
-                return new Line(number, documentId, commands.submitUpsert(tenant, documentId, fields, null), null);
+                return new Line(number, documentId, commands.submit(commands.upsertCommand(tenant, documentId, fields, null)), null);
             }
             if (op.equals("delete")) {
-                return new Line(number, documentId, commands.submitDelete(tenant, documentId,
-                        json.optionalString("reason")), null);
+                return new Line(number, documentId, commands.submit(commands.deleteCommand(tenant, documentId,
+                        json.optionalString("reason"))), null);
             }
             throw new InvalidInputException("op", "must be 'upsert' or 'delete'");
         } catch (RuntimeException e) {

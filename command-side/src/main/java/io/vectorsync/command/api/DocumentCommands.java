@@ -6,6 +6,7 @@ import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;
+import io.vectorsync.domain.UpsertDocument;
 import io.vectorsync.domain.UpsertOutcome;
 import io.vectorsync.json.Json;
 import io.vectorsync.json.JsonInput;
@@ -49,28 +50,32 @@ final class DocumentCommands {
     record Result(Answer answer, RuntimeException failure) {
     }
 
-    Answer upsert(String tenant, String documentId, JsonInput json, Long expectedVersion) {
-        return single(submitUpsert(tenant, documentId, json, expectedVersion));
-    }
-
-    Answer delete(String tenant, String documentId, String reason) {
-        return single(submitDelete(tenant, documentId, reason));
-    }
-
-    /** Validates an upsert and queues it; bad input throws here, before anything is queued. */
-    Submitted submitUpsert(String tenant, String documentId, JsonInput json, Long expectedVersion) {
+    /**
+     * Validates an upsert into its command: bad input throws here, before the write waits for anything or is
+     * queued.
+     */
+    UpsertDocument upsertCommand(String tenant, String documentId, JsonInput json, Long expectedVersion) {
         DocumentIds.requireValidTenant(tenant);
         DocumentIds.requireValidDocumentId(documentId);
         json.allowOnly(UpsertRequests.FIELDS);
         Long version = expectedVersion != null ? expectedVersion : json.optionalLong("expectedVersion");
-        return new Submitted(tenant, documentId, false,
-                committer.submit(upsertRequests.parse(tenant, documentId, json, version)));
+        return upsertRequests.parse(tenant, documentId, json, version);
     }
 
-    Submitted submitDelete(String tenant, String documentId, String reason) {
+    /** Validates a delete into its command. */
+    DeleteDocument deleteCommand(String tenant, String documentId, String reason) {
         DocumentIds.requireValidTenant(tenant);
         DocumentIds.requireValidDocumentId(documentId);
-        return new Submitted(tenant, documentId, true, committer.submit(new DeleteDocument(tenant, documentId, reason)));
+        return new DeleteDocument(tenant, documentId, reason);
+    }
+
+    /** Queues a validated write. */
+    Submitted submit(UpsertDocument upsert) {
+        return new Submitted(upsert.tenant(), upsert.documentId(), false, committer.submit(upsert));
+    }
+
+    Submitted submit(DeleteDocument delete) {
+        return new Submitted(delete.tenant(), delete.documentId(), true, committer.submit(delete));
     }
 
     /** Waits for each write in order and answers them all, reading their positions in one query. */
@@ -103,7 +108,8 @@ final class DocumentCommands {
         return results;
     }
 
-    private Answer single(Submitted write) {
+    /** Waits for one write and answers it, or throws its failure. */
+    Answer single(Submitted write) {
         Result result = answers(List.of(write)).getFirst();
         if (result.failure() != null) {
             throw result.failure();

@@ -286,6 +286,23 @@ class DocumentCommandServiceTest {
     }
 
     @Test
+    void aRequestThatIsReadableButInvalidGetsItsOwn4xxBeforeTheGateToo() {
+        gateClosed = true;
+
+        Reply noBody = send(client.put("/v1/tenants/acme/documents/kb-1"), "application/json", "{\"title\": \"t\"}");
+        Reply unknownField = send(client.put("/v1/tenants/acme/documents/kb-1"), "application/json",
+                "{\"body\": \"b\", \"bodee\": 1}");
+        Reply badTenant = send(client.put("/v1/tenants/Bad_T/documents/kb-1"), "application/json", "{\"body\": \"b\"}");
+        Reply badDelete = Reply.of(client.delete("/v1/tenants/Bad_T/documents/kb-1").request());
+
+        assertThat(List.of(noBody, unknownField, badTenant, badDelete)).extracting(Reply::status)
+                .containsExactly(400, 400, 400, 400);
+        assertThat(unknownField.json().getString("field")).isEqualTo("bodee");
+        assertThat(GATE_PASSES).as("nothing waited at the gate").hasValue(0);
+        assertThat(COMMITTER.commands).isEmpty();
+    }
+
+    @Test
     void aBatchPassesTheGateOnceAsAWhole() {
         String body = IntStream.range(0, 50).mapToObj(i -> "{\"documentId\": \"d" + i + "\", \"body\": \"b\"}")
                 .collect(Collectors.joining("\n"));
