@@ -2,7 +2,6 @@ package io.vectorsync.app;
 
 import io.vectorsync.store.WakingEventSource;
 
-import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpace;
@@ -11,18 +10,15 @@ import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
-import io.vectorsync.store.DeadLetters;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.store.ProcessorProgress;
-import io.vectorsync.domain.Document;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.hotcache.HotCacheSweeper;
 import io.vectorsync.query.ReadYourWrites;
 import io.vectorsync.projections.hotcache.HotVectorCache;
-import io.vectorsync.projections.hotcache.HotVectorCacheModule;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.projections.versions.IndexVersions;
 import io.vectorsync.projections.versions.SpaceModels;
@@ -32,18 +28,9 @@ import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.Bulkheads;
-import io.vectorsync.upcasters.Upcasters;
-import org.axonframework.axonserver.connector.AxonServerConfiguration;
-import org.axonframework.axonserver.connector.AxonServerConnectionManager;
-import org.axonframework.axonserver.connector.ServerConnectorConfigurerModule;
-import org.axonframework.common.caching.WeakReferenceCache;
-import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
-import org.axonframework.config.Configurer;
-import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.serialization.Serializer;
 
@@ -138,7 +125,7 @@ public final class Vectorsync implements AutoCloseable {
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, versioning.liveIndexes());
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
-            Configuration axon = configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
+            Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
             axon.start();
             LOG.info(() -> "Event store: " + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
@@ -183,83 +170,6 @@ public final class Vectorsync implements AutoCloseable {
         return settings.indexKind().equals("opensearch")
                 ? "opensearch at " + settings.opensearch().endpoints() + ", prefix " + settings.opensearch().indexPrefix()
                 : "lucene under " + settings.dataDir().resolve("index");
-    }
-
-    /**
-     * Every Axon component, not yet built nor started: the events in the store, or in Axon Server with the command bus
-     * ({@code vectorsync.axonserver.enabled}); the tokens, dead letters and transactions in the store either way.
-     */
-    static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
-                                VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
-                                SpaceModels models) {
-        AxonServerSettings axonServer = settings.axonServer();
-        Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
-        if (axonServer.enabled()) {
-            // modules are not located on the class path here: the connector's is applied by hand, and first, so that
-            // what follows replaces its defaults (an in-memory token store). It registers Axon Server's event store,
-            // command bus and query bus, connected only once the configuration starts
-            new ServerConnectorConfigurerModule().configureModule(configurer);
-            configurer.registerComponent(AxonServerConfiguration.class, c -> axonServer.configuration(settings.nodeId()))
-                    .registerEventUpcaster(c -> Upcasters.chain())
-                    .registerComponent(LogPositions.class, c -> new AxonServerLog(c.eventStore(),
-                            c.getComponent(AxonServerConnectionManager.class), axonServer.context()));
-            // a handler's 400, 404 or 412 reaches the sender as details: Axon Server carries no exception
-            configurer.onInitialize(c -> c.commandBus().registerHandlerInterceptor(CommandFailures.interceptor()));
-        } else {
-            configurer.configureEmbeddedEventStore(c -> database.storageEngine(serializer, Upcasters.chain()))
-                    .registerComponent(LogPositions.class, c -> database);
-        }
-        configurer.configureSerializer(c -> serializer)
-                .configureEventSerializer(c -> serializer)
-                .configureMessageSerializer(c -> serializer)
-                .configureTransactionManager(c -> database.transactionManager())
-                // in the store in either mode, so a handler's token commits with what it writes there
-                .registerComponent(TokenStore.class, c -> database.tokenStore(serializer, settings.nodeId()))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Document.class)
-                        // a document's next command need not re-read its history from the store
-                        .configureCache(c -> new WeakReferenceCache()))
-                .registerComponent(WakingEventSource.class, c -> {
-                    WakingEventSource source = new WakingEventSource(c.eventStore());
-                    if (!axonServer.enabled()) { // Axon Server's streams learn of new events themselves
-                        database.onCommitElsewhere(source::wake);
-                    }
-                    c.onShutdown(source::close);
-                    return source;
-                });
-        configurer.eventProcessing()
-                .registerTokenStore(c -> c.getComponent(TokenStore.class))
-                .usingPooledStreamingEventProcessors((c, builder) -> builder
-                        // woken by each commit instead of looking every 500 ms
-                        .messageSource(c.getComponent(WakingEventSource.class))
-                        .initialSegmentCount(settings.segments())
-                        .batchSize(settings.batchSize())
-                        .maxClaimedSegments(settings.segments()))
-                // ONNX already uses every core for one inference; a second concurrent one only competes
-                .registerPooledStreamingEventProcessorConfiguration(Encoder.PROCESSING_GROUP, (c, builder) -> builder
-                        .initialSegmentCount(1)
-                        .maxClaimedSegments(1)
-                        .batchSize(settings.batchSize()))
-                .registerEventHandler(c -> Encoder.handler(spaces, c.commandGateway()))
-                .registerEventHandler(c -> VectorIndexProjectionModule.projection(indexes, models::liveFilter))
-                .registerDeadLetterQueue(Encoder.PROCESSING_GROUP,
-                        c -> database.deadLetterQueue(Encoder.PROCESSING_GROUP, serializer))
-                .registerDeadLetterQueue(VECTOR_INDEX_GROUP,
-                        c -> database.deadLetterQueue(VECTOR_INDEX_GROUP, serializer))
-                // every failure is dead-lettered, counting its attempts for the admin API
-                .registerDefaultDeadLetterPolicy(c -> DeadLetters.countingAttempts())
-                // remember per segment which documents have no dead letters, instead of asking the store per event
-                .registerDeadLetteringEventHandlerInvokerConfiguration(Encoder.PROCESSING_GROUP,
-                        (c, builder) -> builder.enableSequenceIdentifierCache())
-                .registerDeadLetteringEventHandlerInvokerConfiguration(VECTOR_INDEX_GROUP,
-                        (c, builder) -> builder.enableSequenceIdentifierCache());
-        if (cache != null) {
-            List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
-            configurer.eventProcessing()
-                    // in the unit of work that stores each event: the cache has a change before its ack
-                    .registerSubscribingEventProcessor(HotVectorCacheModule.PROCESSING_GROUP)
-                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()));
-        }
-        return configurer;
     }
 
     private static TextEmbeddingModel model(String id) {

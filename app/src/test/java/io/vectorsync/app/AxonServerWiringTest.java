@@ -184,7 +184,7 @@ class AxonServerWiringTest {
             spaces.useModels(models::live, models::inUse);
             VectorIndexes indexes = VectorIndexes.open(List.of(new SpaceSpec("tiny", 4, SpaceSpec.Metric.COSINE)),
                     LuceneVectorIndex.factory(settings.dataDir().resolve("index"), HnswSettings.DEFAULT));
-            Configuration axon = Vectorsync.configure(settings, JsonbSerializer.create(), database, indexes, spaces,
+            Configuration axon = AxonSetup.configure(settings, JsonbSerializer.create(), database, indexes, spaces,
                     null, models).buildConfiguration();
             return new Built(database, indexes, axon);
         }

@@ -15,15 +15,11 @@ import org.axonframework.eventhandling.TrackingToken;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +49,6 @@ public final class IndexVersions implements AutoCloseable {
     private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
 
-    /** A version that is not live, with the processor that feeds it and samples of its progress. */
-    private record Fed(IndexVersion version, VectorIndex index, VersionFeeds.Feed feed, Deque<long[]> samples) {
-    }
-
     private final VersionRegistry registry;
     private final IndexBackend backend;
     private final VectorIndexes live;
@@ -65,7 +57,7 @@ public final class IndexVersions implements AutoCloseable {
     private final LogPositions log;
     private final SpaceModels models;
     private final Reembedding reembedding;
-    private final Map<String, Fed> fed = new ConcurrentHashMap<>();
+    private final FedVersions fed = new FedVersions();
     private final ScheduledExecutorService monitor;
     private final Clock clock = Clock.systemUTC();
 
@@ -124,14 +116,13 @@ public final class IndexVersions implements AutoCloseable {
     }
 
     private VersionState state(IndexVersion version) {
-        Optional<FeedProgress> progress = Optional.ofNullable(fed.get(key(version.space(), version.version())))
-                .map(this::progress);
+        Optional<FeedProgress> progress = fed.find(version.space(), version.version()).map(this::progress);
         return new VersionState(version, true, version.group(), models.modelOf(version),
                 backend.location(live.forSpace(version.space()).space(), version.version()),
                 reembedding.progress(version.space(), version.version()), progress);
     }
 
-    private FeedProgress progress(Fed running) {
+    private FeedProgress progress(FedVersions.Fed running) {
         long head = log.headPosition();
         return FeedProgress.of(running.feed().processor(), head, running.samples(), caughtUp(running.version(), head));
     }
@@ -159,8 +150,7 @@ public final class IndexVersions implements AutoCloseable {
 
     /** Starts the version's processor: from the start of the log, from its own tokens, or from {@code tokens}. */
     private void feed(IndexVersion version, VectorIndex index, Map<Integer, TrackingToken> tokens) {
-        VersionFeeds.Feed feed = feeds.start(version, index, models.modelOf(version), tokens);
-        fed.put(key(version.space(), version.version()), new Fed(version, index, feed, new ArrayDeque<>()));
+        fed.add(version, index, feeds.start(version, index, models.modelOf(version), tokens));
     }
 
     /**
@@ -173,7 +163,7 @@ public final class IndexVersions implements AutoCloseable {
             throw new VersionStateException("version " + version + " of space '" + space + "' is a point-in-time "
                     + "build: read-only, searched with \"indexVersion\": " + version + "; it never becomes live");
         }
-        Fed running = fed.get(key(space, version));
+        FedVersions.Fed running = fed.find(space, version).orElse(null);
         if (running == null) {
             throw new VersionStateException("version " + version + " of space '" + space + "' is "
                     + target.role().wireName() + "; only a version being built or kept for rollback can become live");
@@ -195,7 +185,7 @@ public final class IndexVersions implements AutoCloseable {
                 axon.getComponent(TransactionManager.class), SWAP_WAIT);
         swap.run(indexer, LIVE_GROUP, running.feed().processor(), stoppedAt -> {
             running.feed().stop();
-            fed.remove(key(space, version));
+            fed.remove(space, version);
             VectorIndex previous;
             try {
                 previous = backend.promote(live, target, running.index(), wasLive);
@@ -254,9 +244,7 @@ public final class IndexVersions implements AutoCloseable {
         if (version == liveVersionOf(space)) {
             return live.forSpace(space);
         }
-        return Optional.ofNullable(fed.get(key(space, version))).map(Fed::index)
-                .orElseThrow(() -> new NoSuchVersionException("space '" + space + "' has no index version " + version
-                        + "; GET /v1/admin/indexes lists them"));
+        return fed.require(space, version).index();
     }
 
     /**
@@ -270,8 +258,8 @@ public final class IndexVersions implements AutoCloseable {
         rows.add(VersionedDocument.of(liveVersion, Role.LIVE, live.forSpace(space), tenant, documentId));
         for (IndexVersion version : registry.of(space)) {
             if (version.version() != liveVersion && version.role() != Role.LIVE) {
-                rows.add(VersionedDocument.of(version.version(), version.role(), Optional.ofNullable(fed.get(key(space,
-                        version.version()))).map(Fed::index).orElse(null), tenant, documentId));
+                rows.add(VersionedDocument.of(version.version(), version.role(), fed.find(space, version.version())
+                        .map(FedVersions.Fed::index).orElse(null), tenant, documentId));
             }
         }
         return rows;
@@ -279,16 +267,12 @@ public final class IndexVersions implements AutoCloseable {
 
     /** The dead letters of the processors feeding the versions that are not live, by processor name. */
     public Map<String, DeadLetters> deadLetters() {
-        Map<String, DeadLetters> letters = new TreeMap<>();
-        fed.values().forEach(running -> letters.put(running.feed().name(), running.feed().letters()));
-        return letters;
+        return fed.deadLetters();
     }
 
     /** The processors feeding the versions that are not live, by name. */
     public Map<String, EventProcessor> processors() {
-        Map<String, EventProcessor> processors = new TreeMap<>();
-        fed.values().forEach(running -> processors.put(running.feed().name(), running.feed().processor()));
-        return processors;
+        return fed.processors();
     }
 
     /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
@@ -299,9 +283,7 @@ public final class IndexVersions implements AutoCloseable {
                     .map(p -> ProcessorProgress.lowestPosition((org.axonframework.eventhandling.StreamingEventProcessor) p))
                     .orElseThrow();
         }
-        return Optional.ofNullable(fed.get(key(space, version)))
-                .map(running -> ProcessorProgress.lowestPosition(running.feed().processor()))
-                .orElseThrow(() -> new NoSuchVersionException("space '" + space + "' has no index version " + version));
+        return ProcessorProgress.lowestPosition(fed.require(space, version).feed().processor());
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens, dead letters and index go. */
@@ -311,11 +293,10 @@ public final class IndexVersions implements AutoCloseable {
             throw new VersionStateException("version " + version + " of space '" + space + "' is live; swap to "
                     + "another version first");
         }
-        Fed running = fed.remove(key(space, version));
-        if (running != null) {
+        fed.remove(space, version).ifPresent(running -> {
             running.feed().stop();
             backend.drop(dropped, running.index());
-        }
+        });
         registry.forget(space, version, axon.eventSerializer());
         reembedding.cancel(space, version);
         models.refresh();
@@ -342,15 +323,9 @@ public final class IndexVersions implements AutoCloseable {
     /** Samples progress, and swaps a caught-up build that asked for it. */
     private void tick() {
         try {
-            long now = System.nanoTime();
-            for (Fed running : fed.values()) {
-                running.samples().addLast(new long[]{now, ProcessorProgress.lowestPosition(running.feed().processor())});
-                while (running.samples().size() > 20) {
-                    running.samples().removeFirst();
-                }
-            }
+            fed.sample();
             for (IndexVersion version : registry.all()) {
-                Fed running = fed.get(key(version.space(), version.version()));
+                FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
                 // one with dead letters waits for the operator to retry or evict them
                 if (version.role() == Role.BUILDING && version.settings().autoSwap() && running != null
                         && caughtUp(version, log.headPosition()) && running.feed().letters().queue().size() == 0) {
@@ -364,7 +339,7 @@ public final class IndexVersions implements AutoCloseable {
 
     /** The version's processor has passed the head, and its re-embedding, if any, is done. */
     private boolean caughtUp(IndexVersion version, long head) {
-        Fed running = fed.get(key(version.space(), version.version()));
+        FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
         return running != null && !reembedding.running(version.space(), version.version())
                 && ProcessorProgress.reached(running.feed().processor(), head);
     }
@@ -374,7 +349,7 @@ public final class IndexVersions implements AutoCloseable {
      * following the log is usually a few events behind the live one (they run side by side), and a swap asked for
      * then should not fail for it. A version still re-embedding is not waited for.
      */
-    private boolean awaitCaughtUp(Fed running, long head) {
+    private boolean awaitCaughtUp(FedVersions.Fed running, long head) {
         long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
         IndexVersion version = running.version();
         while (!caughtUp(version, head)) {
@@ -391,22 +366,10 @@ public final class IndexVersions implements AutoCloseable {
         return true;
     }
 
-    private static String key(String space, int version) {
-        return space + "/" + version;
-    }
-
     @Override
     public void close() {
         reembedding.close();
         monitor.shutdownNow();
-        for (Fed running : List.copyOf(fed.values())) {
-            try {
-                running.feed().stop();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "stopping " + running.feed().name(), e);
-            }
-            running.index().close();
-        }
-        fed.clear();
+        fed.close();
     }
 }
