@@ -51,8 +51,9 @@ public final class TextChunker {
             }
             int end = start < 0 ? -1 : start + text.length();
             if (start >= 0) {
-                // overlapping passages start after the previous one's start, never before
-                searchFrom = start + 1;
+                // without overlap the passages tile the body: the next one starts where this one ends, not at an
+                // earlier copy of its text in repetitive text; overlapping ones start after this one's start
+                searchFrom = settings.overlapTokens() == 0 ? end : start + 1;
             }
             passages.add(new Passage(text, start, end));
         }

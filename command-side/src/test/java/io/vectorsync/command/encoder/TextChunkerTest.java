@@ -75,6 +75,16 @@ class TextChunkerTest {
     }
 
     @Test
+    void repetitiveTextWithoutOverlapIsTiledNotFoundAtAnEarlierCopy() {
+        String body = "w ".repeat(40).trim();
+
+        List<TextChunker.Passage> passages = new TextChunker(16, 0, WORDS).split(body);
+
+        assertThat(passages).extracting(TextChunker.Passage::start).containsExactly(0, 30, 60);
+        assertThat(passages).extracting(TextChunker.Passage::end).containsExactly(29, 59, 79);
+    }
+
+    @Test
     void overlappingPassagesStartAfterTheOneBefore() {
         String body = "One two three four five. Six seven eight nine ten. Eleven twelve thirteen fourteen fifteen. "
                 + "Sixteen seventeen eighteen nineteen twenty. Twenty-one twenty-two twenty-three twenty-four.";
