@@ -34,7 +34,7 @@ import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 import java.util.Map;
 
 /** The HTTP surface: every route, health, and the single mapping from failures to problem+json. */
-public final class HttpApi {
+final class HttpApi {
 
     private HttpApi() {
     }

@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /** The fingerprint of a document's content: SHA-256, in lower-case hex, of title, NUL, body. */
-public final class ContentHash {
+final class ContentHash {
 
     private ContentHash() {
     }

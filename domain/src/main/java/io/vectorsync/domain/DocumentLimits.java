@@ -1,7 +1,7 @@
 package io.vectorsync.domain;
 
 /** Size limits of a document and its embeddings, enforced by the {@link Document} aggregate. */
-public final class DocumentLimits {
+final class DocumentLimits {
 
     /** A title may be empty (a missing title counts as empty) but not longer than this. */
     public static final int MAX_TITLE_LENGTH = 1_000;

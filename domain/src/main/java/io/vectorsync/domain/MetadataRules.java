@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * booleans and lists of strings — and its one normal form, so equal metadata compares equal whatever
  * types the caller used (a number is always a {@link BigDecimal} without trailing zeros).
  */
-public final class MetadataRules {
+final class MetadataRules {
 
     public static final int MAX_KEYS = 64;
     public static final int MAX_STRING_LENGTH = 1_000;

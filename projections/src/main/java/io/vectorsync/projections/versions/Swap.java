@@ -20,7 +20,7 @@ import java.util.function.Function;
  * tokens the live processor stopped at — to make the version live, and to feed the old live version from exactly
  * there. The live processor starts again in every case, writing into whatever is live then.
  */
-public final class Swap {
+final class Swap {
 
     private final TokenStore tokens;
     private final TransactionManager transactions;

@@ -7,7 +7,7 @@ import java.util.Set;
  * it came through a console session (whose changes must carry the session's CSRF token). {@link #LOCAL} is
  * everyone while the server runs without keys (loopback only).
  */
-public record Caller(String keyId, String name, Role role, Set<String> tenants, boolean viaSession) {
+record Caller(String keyId, String name, Role role, Set<String> tenants, boolean viaSession) {
 
     public static final String ALL_TENANTS = "*";
     public static final Caller LOCAL = new Caller(null, "local (no keys configured)", Role.ADMIN,

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * An admitted request runs in its workload's {@link Bulkheads bulkhead} (429 when that is full). Admin changes are
  * recorded in the audit log with their outcome.
  */
-public final class FrontDoor implements Filter {
+final class FrontDoor implements Filter {
 
     public static final HeaderName API_KEY = HeaderNames.create("X-API-Key");
     public static final HeaderName CSRF_TOKEN = HeaderNames.create("X-CSRF-Token");

@@ -34,7 +34,7 @@ import java.util.logging.Logger;
  * <p>
  * When a key was last used is noted in memory and written every few seconds, not on every request.
  */
-public final class KeyRing implements AutoCloseable {
+final class KeyRing implements AutoCloseable {
 
     public static final String BOOTSTRAP_ID = "bootstrap";
     static final String PREFIX = "vs_";

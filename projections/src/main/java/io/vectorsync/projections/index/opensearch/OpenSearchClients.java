@@ -31,7 +31,7 @@ import java.time.Duration;
  * (the project's JSON stack; the client would otherwise default to Jackson), basic auth, TLS and the
  * timeouts of {@link OpenSearchSettings}. Whoever creates a client closes it with {@link #close}.
  */
-public final class OpenSearchClients {
+final class OpenSearchClients {
 
     private OpenSearchClients() {
     }
