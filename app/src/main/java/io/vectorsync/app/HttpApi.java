@@ -3,10 +3,7 @@ package io.vectorsync.app;
 import java.util.Collection;
 import java.util.Optional;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.command.api.DocumentCommandService;
 import io.vectorsync.command.api.Problems;
@@ -18,9 +15,9 @@ import io.vectorsync.query.TextEmbedder;
 import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
-import io.vectorsync.json.Json;
 import io.vectorsync.ui.AdminConsole;
 import io.vectorsync.ui.admin.AdminStream;
+import io.vectorsync.ui.admin.CacheAdmin;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
@@ -28,12 +25,10 @@ import io.vectorsync.ui.admin.ProcessorAdmin;
 import io.vectorsync.ui.admin.StoreAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
 import io.vectorsync.ui.access.RouteRecorder;
-import jakarta.json.JsonObjectBuilder;
-import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 
 import java.util.Map;
 
-/** The HTTP surface: every route, health, and the single mapping from failures to problem+json. */
+/** The HTTP surface: every module's services under their paths, the filters, and the one problem+json mapping. */
 final class HttpApi {
 
     private HttpApi() {
@@ -50,11 +45,12 @@ final class HttpApi {
                 app.versions()::deadLetters, app.axon().eventSerializer());
         IndexAdmin indexes = new IndexAdmin(app.versions(), new DriftCheck(app.eventStore()), app.spaces(),
                 Vectorsync.MODELS);
+        CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
         AdminStream stream = new AdminStream(Map.of(
                 "processors", processors::all,
                 "indexes", indexes::describe,
                 "deadLetters", deadLetters::summary,
-                "cache", () -> cacheStats(app).build()));
+                "cache", cache::summary));
         app.whenStopping(stream::close);
         // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
         routing.addFilter(new SameOriginGuard("/v1/"))
@@ -70,83 +66,13 @@ final class HttpApi {
                                 app.indexes().all().stream().map(VectorIndex::space).toList(),
                                 app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
                                 app.readYourWrites()::awaitSearchable))
-                .register("/v1/admin", processors, deadLetters, stream,
-                        indexes, app.access().admin(),
+                .register("/v1/admin", processors, deadLetters, stream, indexes, cache, app.access().admin(),
                         new StoreAdmin(app.database()::report))
-                .get("/v1/admin/cache", (req, res) -> json(res, 200, cacheStats(app)))
-                .get("/health/live", (req, res) -> json(res, 200, Json.createObjectBuilder().add("status", "UP")))
-                .get("/health/ready", (req, res) -> ready(app, res));
+                .register("/health", new Health(app));
         Problems.register(routing.any((req, res) -> {
             throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
         }));
         return routes;
-    }
-
-    private static void ready(Vectorsync app, ServerResponse res) {
-        JsonObjectBuilder checks = Json.createObjectBuilder();
-        boolean up = true;
-        // with Axon Server the store still holds the tokens, dead letters and keys: checked as "store"
-        AxonServerSettings axonServer = app.settings().axonServer();
-        String store = axonServer.enabled() ? "store" : "eventStore";
-        try {
-            app.database().position("-", 0);
-            checks.add(store, "UP");
-        } catch (RuntimeException e) {
-            checks.add(store, "DOWN: " + e.getMessage());
-            up = false;
-        }
-        if (axonServer.enabled()) {
-            boolean connected = app.axon().getComponent(AxonServerConnectionManager.class)
-                    .isConnected(axonServer.context());
-            checks.add("eventStore", (connected ? "UP: " : "DOWN: not connected to ") + "Axon Server at "
-                    + axonServer.servers() + ", context " + axonServer.context());
-            up &= connected;
-        }
-        JsonObjectBuilder indexes = Json.createObjectBuilder();
-        for (VectorIndex index : app.indexes().all()) {
-            boolean healthy = index.healthy();
-            String detail = index.healthDetail();
-            indexes.add(index.space().name(), (healthy ? "UP: " : "DOWN: ") + detail);
-            up &= healthy;
-        }
-        checks.add("index", indexes);
-        JsonObjectBuilder processors = Json.createObjectBuilder();
-        for (Map.Entry<String, Boolean> processor : app.processors().entrySet()) {
-            processors.add(processor.getKey(), processor.getValue() ? "UP" : "DOWN");
-            up &= processor.getValue();
-        }
-        checks.add("processors", processors);
-        json(res, up ? 200 : 503, Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks));
-    }
-
-    /** The hot-vector cache's members and, per space, its size, hit ratio, evictions and failures. */
-    private static JsonObjectBuilder cacheStats(Vectorsync app) {
-        Optional<HotVectorCache> cache = app.cache();
-        JsonObjectBuilder body = Json.createObjectBuilder().add("enabled", cache.isPresent());
-        if (cache.isEmpty()) {
-            return body;
-        }
-        JsonObjectBuilder spaces = Json.createObjectBuilder();
-        for (VectorIndex index : app.indexes().all()) {
-            HotVectorCache.Stats stats = cache.get().stats(index.space().name());
-            spaces.add(index.space().name(), Json.createObjectBuilder()
-                    .add("entries", stats.entries())
-                    .add("maxEntries", stats.maxEntries())
-                    .add("memoryBytes", stats.memoryBytes())
-                    .add("maxMemoryBytes", stats.maxMemoryBytes())
-                    .add("hits", stats.hits())
-                    .add("misses", stats.misses())
-                    .add("hitRatio", stats.hitRatio())
-                    .add("written", stats.written())
-                    .add("stale", stats.stale())
-                    .add("evicted", stats.evicted())
-                    .add("refusedForMemory", stats.refusedForMemory())
-                    .add("madeSearchable", stats.madeSearchable())
-                    .add("failedWrites", stats.failedWrites()));
-        }
-        return body.add("mode", app.settings().cache().mode().name().toLowerCase(java.util.Locale.ROOT))
-                .add("members", Json.createArrayBuilder(cache.get().members()))
-                .add("spaces", spaces);
     }
 
     /** The live index of a space, and any version of it for searches that name one. */
@@ -184,9 +110,4 @@ final class HttpApi {
         };
     }
 
-    private static void json(ServerResponse res, int status, JsonObjectBuilder body) {
-        res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body.build().toString());
-    }
 }

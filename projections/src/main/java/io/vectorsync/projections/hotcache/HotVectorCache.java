@@ -218,6 +218,11 @@ public final class HotVectorCache implements AutoCloseable {
     }
 
     /** The cluster's members as {@code host:port}, the form {@link HotCacheSettings#members()} takes. */
+    /** What it was started with. */
+    public HotCacheSettings settings() {
+        return settings;
+    }
+
     public List<String> members() {
         return hazelcast.getCluster().getMembers().stream()
                 .map(member -> member.getAddress().getHost() + ":" + member.getAddress().getPort())
