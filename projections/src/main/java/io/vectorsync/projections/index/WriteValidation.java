@@ -1,6 +1,7 @@
 package io.vectorsync.projections.index;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,9 @@ import java.util.Set;
 
 /** The rules every adapter shares for what a write may hold, and what a query must. */
 final class WriteValidation {
+
+    /** The longest term Lucene indexes, in UTF-8 bytes. */
+    static final int MAX_TERM_BYTES = 32_766;
 
     private WriteValidation() {
     }
@@ -85,7 +89,23 @@ final class WriteValidation {
                 throw new IllegalArgumentException("metadata '" + key
                         + "' must be a string, number, boolean or list of strings");
             }
+            if (value instanceof String text) {
+                requireIndexableTerm(text, key);
+            } else if (value instanceof List<?> items) {
+                items.forEach(item -> requireIndexableTerm((String) item, key));
+            }
         });
+    }
+
+    /**
+     * Every string metadata value is an indexed term (a keyword) in both backends, and Lucene refuses a term longer
+     * than {@value #MAX_TERM_BYTES} UTF-8 bytes ({@code IndexWriter.MAX_TERM_LENGTH}; OpenSearch's keyword limit).
+     */
+    private static void requireIndexableTerm(String value, String key) {
+        if (value.length() * 3 > MAX_TERM_BYTES && value.getBytes(StandardCharsets.UTF_8).length > MAX_TERM_BYTES) {
+            throw new IllegalArgumentException("metadata '" + key + "' is longer than " + MAX_TERM_BYTES
+                    + " UTF-8 bytes");
+        }
     }
 
     /** What every search needs besides its vector: a tenant, and {@code k} of at least 1. */

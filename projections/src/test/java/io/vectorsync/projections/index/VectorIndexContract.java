@@ -404,6 +404,21 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void aMetadataValueLongerThanAnIndexedTermIsRefusedAndOneAtTheLimitIsIndexed() {
+        String longest = "é".repeat(16_383); // 32,766 UTF-8 bytes: Lucene's longest term, OpenSearch's longest keyword
+        apply(List.of(replace(TENANT, "doc-1", 1, Map.of("note", longest, "tags", List.of("a")), unit(DIMENSION, 1))));
+        assertThat(matching(new Equals("note", longest))).containsExactly("doc-1");
+
+        for (Map<String, Object> metadata : List.<Map<String, Object>>of(Map.of("note", longest + "x"),
+                Map.of("tags", List.of("a", longest + "x")))) {
+            assertThatThrownBy(() -> apply(List.of(replace(TENANT, "doc-2", 1, metadata, unit(DIMENSION, 2)))))
+                    .hasMessageContaining("metadata '" + metadata.keySet().iterator().next() + "' is longer than "
+                            + "32766 UTF-8 bytes");
+        }
+        assertThat(index.version(TENANT, "doc-2")).isEmpty();
+    }
+
+    @Test
     void queryVectorOfAnotherDimensionIsRejected() {
         assertThatThrownBy(() -> index.search(query(unit(DIMENSION + 1, 1), 5)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -4,8 +4,6 @@ import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexWrite;
-import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
-import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
@@ -49,23 +47,9 @@ final class Entries {
     private Entries() {
     }
 
-    /** Lucene's limit on an indexed term, for the key and every string metadata value of the write. */
+    /** Lucene's limit on an indexed term, for the key (the shared rules check the metadata values). */
     static void requireIndexable(IndexWrite write) {
         requireIndexableTerm(key(write.tenant(), write.documentId()), "tenant and documentId");
-        Map<String, Object> metadata = switch (write) {
-            case ReplaceChunks replace -> replace.metadata();
-            case ChangeMetadata change -> change.metadata();
-            case Delete ignored -> null;
-        };
-        if (metadata != null) {
-            metadata.forEach((key, value) -> {
-                if (value instanceof String text) {
-                    requireIndexableTerm(text, "metadata '" + key + "'");
-                } else if (value instanceof List<?> items) {
-                    items.forEach(item -> requireIndexableTerm((String) item, "metadata '" + key + "'"));
-                }
-            });
-        }
     }
 
     private static void requireIndexableTerm(String term, String what) {

@@ -130,7 +130,7 @@ public final class LuceneVectorIndex implements VectorIndex {
         return space;
     }
 
-    /** Adds Lucene's limit on indexed terms to the shared rules. */
+    /** Adds Lucene's limit on indexed terms to the shared rules, for the key. */
     @Override
     public void validate(IndexWrite write) {
         VectorIndex.super.validate(write);

@@ -4,8 +4,6 @@ import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexWrite;
-import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
-import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.MetadataJson;
 import io.vectorsync.projections.index.Provenance;
@@ -41,8 +39,6 @@ final class Entries {
             VERSION, CONTENT_REVISION);
     static final List<String> STATE_FIELDS = List.of(VERSION, DELETED, CHUNKS);
 
-    /** Lucene's limit on an indexed term, which keyword metadata values must respect. */
-    private static final int MAX_KEYWORD_BYTES = 32_766;
     /** OpenSearch's limit on a document id. */
     private static final int MAX_ID_BYTES = 512;
     /** The longest chunk suffix: '#' and a negative int. */
@@ -63,30 +59,9 @@ final class Entries {
         return stateId(tenant, documentId) + '#' + chunk;
     }
 
-    /** OpenSearch's limits: the id length, and Lucene's term length for every keyword metadata value. */
+    /** OpenSearch's limit on the id length (the shared rules check the keyword metadata values). */
     static void requireIndexable(IndexWrite write) {
         requireIdFits(write.tenant(), write.documentId());
-        Map<String, Object> metadata = switch (write) {
-            case ReplaceChunks replace -> replace.metadata();
-            case ChangeMetadata change -> change.metadata();
-            case Delete ignored -> null;
-        };
-        if (metadata != null) {
-            metadata.forEach((key, value) -> {
-                if (value instanceof String text) {
-                    requireIndexableKeyword(text, key);
-                } else if (value instanceof List<?> items) {
-                    items.forEach(item -> requireIndexableKeyword((String) item, key));
-                }
-            });
-        }
-    }
-
-    private static void requireIndexableKeyword(String value, String key) {
-        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEYWORD_BYTES) {
-            throw new IllegalArgumentException("metadata '" + key + "' is longer than " + MAX_KEYWORD_BYTES
-                    + " UTF-8 bytes");
-        }
     }
 
     private static void requireIdFits(String tenant, String documentId) {

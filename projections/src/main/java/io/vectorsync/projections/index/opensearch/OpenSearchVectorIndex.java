@@ -144,7 +144,7 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         return layout;
     }
 
-    /** Adds OpenSearch's limits (id length, keyword length) to the shared rules. */
+    /** Adds OpenSearch's limit on the id length to the shared rules. */
     @Override
     public void validate(IndexWrite write) {
         VectorIndex.super.validate(write);
