@@ -1,6 +1,5 @@
 package io.vectorsync.command.api;
 
-import io.vectorsync.json.ReportedProblem;
 
 /**
  * What a write waits for before it is handed to the store, once the request itself has been found acceptable (so a
@@ -15,7 +14,7 @@ public interface WriteGate {
     void await();
 
     /** The gate stayed closed: answered 429 {@code overloaded} with {@code Retry-After}, nothing written. */
-    final class Closed extends RuntimeException implements ReportedProblem {
+    final class Closed extends TooManyWrites {
         private final long retryAfterSeconds;
 
         public Closed(String message, long retryAfterSeconds) {
@@ -27,21 +26,6 @@ public interface WriteGate {
         @Override
         public long retryAfterSeconds() {
             return retryAfterSeconds;
-        }
-
-        @Override
-        public int status() {
-            return 429;
-        }
-
-        @Override
-        public String slug() {
-            return "overloaded";
-        }
-
-        @Override
-        public String title() {
-            return "Too many writes";
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.vectorsync.command.commit;
 
-import io.vectorsync.json.ReportedProblem;
+import io.vectorsync.command.api.TooManyWrites;
 import io.vectorsync.store.StoreFailures;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
@@ -78,24 +78,9 @@ public final class GroupCommitter implements CommandSubmitter {
     }
 
     /** The write queue is full: the caller should answer 429 and let the client retry. */
-    public static final class Overloaded extends RuntimeException implements ReportedProblem {
+    public static final class Overloaded extends TooManyWrites {
         Overloaded(int capacity) {
             super("the write queue is full (" + capacity + " commands); retry shortly");
-        }
-
-        @Override
-        public int status() {
-            return 429;
-        }
-
-        @Override
-        public String slug() {
-            return "overloaded";
-        }
-
-        @Override
-        public String title() {
-            return "Too many writes";
         }
     }
 
