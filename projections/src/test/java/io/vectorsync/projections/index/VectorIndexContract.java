@@ -419,6 +419,17 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void aZeroVectorHasNoCosineSimilarityAndIsRefusedInAQueryAndInAWrite() {
+        float[] zero = new float[DIMENSION];
+        assertThatThrownBy(() -> index.search(query(zero, 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the query has a zero vector");
+        assertThatThrownBy(() -> apply(List.of(replace(TENANT, "doc-1", 1, Map.of(), zero))))
+                .hasMessageContaining("zero vector");
+        assertThat(index.version(TENANT, "doc-1")).isEmpty();
+    }
+
+    @Test
     void queryVectorOfAnotherDimensionIsRejected() {
         assertThatThrownBy(() -> index.search(query(unit(DIMENSION + 1, 1), 5)))
                 .isInstanceOf(IllegalArgumentException.class)
