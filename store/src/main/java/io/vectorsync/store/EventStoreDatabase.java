@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vectorsync.store.access.AccessTables;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
-import org.axonframework.common.jdbc.JdbcException;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -21,17 +20,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.OptionalLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,7 +34,9 @@ import java.util.logging.Logger;
  * The one database: events, tracking tokens, dead letters, the index-version registry, API keys and the audit log,
  * so a handler's token and the events its commands append commit in one transaction. The embedded default is an H2
  * file under the data directory; PostgreSQL is the store several processes share ({@link StoreSettings#url()}).
- * The schema is created and migrated by numbered steps ({@link Migrations}) when the database opens.
+ * The schema is created and migrated by numbered steps ({@link Migrations}) when the database opens. The queries of
+ * the events' positions ({@link EventPositions}), the index-version registry ({@link IndexVersionRows}), the tokens
+ * ({@link TokenRows}) and the report ({@link StoreReport}) live beside it.
  */
 public final class EventStoreDatabase implements LogPositions, AutoCloseable {
 
@@ -56,6 +52,9 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     private final CommitListener listener;
     /** The embedded store's housekeeping; null on PostgreSQL. */
     private final H2Housekeeping housekeeping;
+    private final EventPositions log;
+    private final IndexVersionRows indexVersions;
+    private final TokenRows tokens;
 
     private EventStoreDatabase(DataSource dataSource, AutoCloseable pool, Dialect dialect, String description,
                                CommitListener listener, H2Housekeeping housekeeping) {
@@ -67,6 +66,9 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         this.description = description;
         this.tables = new Tables(dialect);
         this.listener = listener;
+        this.log = new EventPositions(transactionManager);
+        this.indexVersions = new IndexVersionRows(transactionManager, dialect);
+        this.tokens = new TokenRows(transactionManager);
         try {
             int version = Migrations.apply(dataSource, dialect);
             LOG.fine(() -> "Store schema at step " + version);
@@ -227,36 +229,13 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     /** The global index of an aggregate's event: the position a read-your-writes query waits for. */
     @Override
     public OptionalLong position(String aggregateId, long sequenceNumber) {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT globalIndex FROM DomainEventEntry WHERE aggregateIdentifier = ? AND sequenceNumber = ?")) {
-            statement.setString(1, aggregateId);
-            statement.setLong(2, sequenceNumber);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the position of " + aggregateId + "#" + sequenceNumber, e);
-        }
+        return log.position(aggregateId, sequenceNumber);
     }
 
     /** Every event of an aggregate: its sequence number → its position in the log (global index). */
     @Override
-    public java.util.Map<Long, Long> positions(String aggregateId) {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT sequenceNumber, globalIndex FROM DomainEventEntry WHERE aggregateIdentifier = ?")) {
-            statement.setString(1, aggregateId);
-            java.util.Map<Long, Long> positions = new java.util.HashMap<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    positions.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-            return positions;
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the positions of " + aggregateId, e);
-        }
+    public Map<Long, Long> positions(String aggregateId) {
+        return log.positions(aggregateId);
     }
 
     /**
@@ -265,172 +244,49 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
      */
     @Override
     public Map<Map.Entry<String, Long>, Long> positions(List<Map.Entry<String, Long>> events) {
-        Map<Map.Entry<String, Long>, Long> found = new java.util.HashMap<>();
-        List<String> aggregates = events.stream().map(Map.Entry::getKey).distinct().toList();
-        java.util.Set<Map.Entry<String, Long>> wanted = new java.util.HashSet<>(events);
-        for (int from = 0; from < aggregates.size(); from += 500) {
-            List<String> slice = aggregates.subList(from, Math.min(aggregates.size(), from + 500));
-            String sql = "SELECT aggregateIdentifier, sequenceNumber, globalIndex FROM DomainEventEntry "
-                    + "WHERE aggregateIdentifier IN (" + String.join(",", java.util.Collections.nCopies(slice.size(), "?"))
-                    + ")";
-            try (Connection connection = transactionManager.connectionProvider().getConnection();
-                 PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < slice.size(); i++) {
-                    statement.setString(i + 1, slice.get(i));
-                }
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        Map.Entry<String, Long> event = Map.entry(rs.getString(1), rs.getLong(2));
-                        if (wanted.contains(event)) {
-                            found.put(event, rs.getLong(3));
-                        }
-                    }
-                }
-            } catch (SQLException e) {
-                throw new JdbcException("Cannot read the positions of " + slice.size() + " documents' events", e);
-            }
-        }
-        return found;
+        return log.positions(events);
     }
 
     /** The position of the newest event in the log, or -1 when it is empty. */
     @Override
     public long headPosition() {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT MAX(globalIndex) FROM DomainEventEntry");
-             ResultSet rs = statement.executeQuery()) {
-            long head = rs.next() ? rs.getLong(1) : -1;
-            return rs.wasNull() ? -1 : head;
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the head of the event log", e);
-        }
+        return log.headPosition();
     }
 
     /** When the event at a position was stored; empty when there is none there. */
     @Override
     public Optional<Instant> timestampAt(long position) {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT timeStamp FROM DomainEventEntry WHERE globalIndex = ?")) {
-            statement.setLong(1, position);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the time of the event at " + position, e);
-        }
+        return log.timestampAt(position);
     }
 
     /** A processor's segments in the token store and the node that claims each (null: unclaimed). */
     public Map<Integer, String> segmentOwners(String processorName) {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT segment, owner FROM TokenEntry WHERE processorName = ? ORDER BY segment")) {
-            statement.setString(1, processorName);
-            Map<Integer, String> owners = new TreeMap<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    owners.put(rs.getInt(1), rs.getString(2));
-                }
-            }
-            return owners;
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the segments of " + processorName, e);
-        }
+        return tokens.segmentOwners(processorName);
     }
 
     /** Every registered index version, by space and version. */
     public List<IndexVersionRecord> indexVersions() {
-        try (Connection connection = transactionManager.connectionProvider().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT space, version, role, settings, createdAt FROM IndexVersion ORDER BY space, version");
-             ResultSet rs = statement.executeQuery()) {
-            List<IndexVersionRecord> versions = new ArrayList<>();
-            while (rs.next()) {
-                versions.add(new IndexVersionRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                        Instant.parse(rs.getString(5))));
-            }
-            return versions;
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot read the index versions", e);
-        }
+        return indexVersions.all();
     }
 
     /** Stores the versions in one transaction: a swap changes two roles at once. */
     public void saveIndexVersions(List<IndexVersionRecord> versions) {
-        transactionManager.executeInTransaction(() -> {
-            try (Connection connection = transactionManager.connectionProvider().getConnection();
-                 PreparedStatement statement = connection.prepareStatement(
-                         dialect == Dialect.H2
-                                 ? "MERGE INTO IndexVersion (space, version, role, settings, createdAt) KEY (space, version) "
-                                         + "VALUES (?, ?, ?, ?, ?)"
-                                 : "INSERT INTO IndexVersion (space, version, role, settings, createdAt) VALUES (?, ?, ?, ?, ?) "
-                                         + "ON CONFLICT (space, version) DO UPDATE SET role = EXCLUDED.role, "
-                                         + "settings = EXCLUDED.settings, createdAt = EXCLUDED.createdAt")) {
-                for (IndexVersionRecord version : versions) {
-                    statement.setString(1, version.space());
-                    statement.setInt(2, version.version());
-                    statement.setString(3, version.role());
-                    statement.setString(4, version.settings());
-                    statement.setString(5, version.createdAt().toString());
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-            } catch (SQLException e) {
-                throw new JdbcException("Cannot store index versions " + versions, e);
-            }
-        });
+        indexVersions.save(versions);
     }
 
     /** Forgets a processor's tokens: it starts afresh the next time it runs. */
     public void deleteTokens(String processorName) {
-        transactionManager.executeInTransaction(() -> {
-            try (Connection connection = transactionManager.connectionProvider().getConnection();
-                 PreparedStatement tokens = connection.prepareStatement("DELETE FROM TokenEntry WHERE processorName = ?")) {
-                tokens.setString(1, processorName);
-                tokens.executeUpdate();
-            } catch (SQLException e) {
-                throw new JdbcException("Cannot delete the tokens of " + processorName, e);
-            }
-        });
+        tokens.delete(processorName);
     }
 
     /** Forgets a dropped index version and the tokens of the processor that fed it. */
     public void deleteIndexVersion(String space, int version, String processorName) {
-        transactionManager.executeInTransaction(() -> {
-            try (Connection connection = transactionManager.connectionProvider().getConnection();
-                 PreparedStatement versions = connection.prepareStatement(
-                         "DELETE FROM IndexVersion WHERE space = ? AND version = ?");
-                 PreparedStatement tokens = connection.prepareStatement(
-                         "DELETE FROM TokenEntry WHERE processorName = ?")) {
-                versions.setString(1, space);
-                versions.setInt(2, version);
-                versions.executeUpdate();
-                tokens.setString(1, processorName);
-                tokens.executeUpdate();
-            } catch (SQLException e) {
-                throw new JdbcException("Cannot delete index version " + space + " v" + version, e);
-            }
-        });
+        indexVersions.delete(space, version, processorName);
     }
 
     /** What the store holds and takes on disk ({@link StoreReport}); reads the whole event table once. */
     public StoreReport report() {
-        try {
-            List<StoreReport.EventType> types = StoreReport.eventTypes(dataSource);
-            long events = types.stream().mapToLong(StoreReport.EventType::events).sum();
-            if (dialect == Dialect.H2) {
-                long onDisk = Files.size(Path.of(description));
-                return new StoreReport("h2", description, onDisk, housekeeping.liveBytes(), events, types, List.of());
-            }
-            List<StoreReport.Table> tables = StoreReport.tables(dataSource);
-            return new StoreReport("postgresql", description, StoreReport.databaseSize(dataSource),
-                    tables.stream().mapToLong(StoreReport.Table::bytes).sum(), events, types, tables);
-        } catch (SQLException e) {
-            throw new JdbcException("Cannot measure the store", e);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot measure the store's file " + description, e);
-        }
+        return StoreReport.measure(dataSource, dialect, description, housekeeping);
     }
 
     @Override

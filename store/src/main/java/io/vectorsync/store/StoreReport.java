@@ -1,6 +1,12 @@
 package io.vectorsync.store;
 
+import org.axonframework.common.jdbc.JdbcException;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,6 +47,28 @@ public record StoreReport(
     /** The application's tables, as {@code Migrations} creates them. */
     static final List<String> TABLES = List.of("DomainEventEntry", "SnapshotEventEntry", "TokenEntry",
             "DeadLetterEntry", "IndexVersion", "ApiKey", "AuditRecord", "SchemaVersion");
+
+    /**
+     * Measures a store, for {@link EventStoreDatabase#report()}: H2 by its file at {@code location} and the
+     * housekeeping's live data, PostgreSQL by its database and tables; reads the whole event table once.
+     */
+    static StoreReport measure(DataSource dataSource, Dialect dialect, String location, H2Housekeeping housekeeping) {
+        try {
+            List<EventType> types = eventTypes(dataSource);
+            long events = types.stream().mapToLong(EventType::events).sum();
+            if (dialect == Dialect.H2) {
+                long onDisk = Files.size(Path.of(location));
+                return new StoreReport("h2", location, onDisk, housekeeping.liveBytes(), events, types, List.of());
+            }
+            List<Table> tables = tables(dataSource);
+            return new StoreReport("postgresql", location, databaseSize(dataSource),
+                    tables.stream().mapToLong(Table::bytes).sum(), events, types, tables);
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot measure the store", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot measure the store's file " + location, e);
+        }
+    }
 
     /** Reads the events per type (a scan of the event table) and every table's size. */
     static List<EventType> eventTypes(DataSource dataSource) throws SQLException {

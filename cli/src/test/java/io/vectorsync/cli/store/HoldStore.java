@@ -5,7 +5,7 @@ import io.vectorsync.store.EventStoreDatabase;
 import java.nio.file.Path;
 
 /** Another process with the embedded store open, as a running app has it, until its standard input closes. */
-public final class HoldStore {
+final class HoldStore {
 
     public static void main(String[] args) throws Exception {
         try (EventStoreDatabase database = EventStoreDatabase.openH2(Path.of(args[0]))) {
