@@ -1,6 +1,8 @@
 package io.vectorsync.app;
 
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigNode;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
@@ -16,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +27,8 @@ import java.util.Map;
 /**
  * Everything Vectorsync reads from configuration, validated once at startup. {@code host} is null when none is
  * configured: the server then binds loopback while it has no API key, and every address once it has one.
- * {@code server} is the whole {@code server} node (TLS, timeouts, limits) for Helidon; null in tests.
+ * {@code server} is the whole {@code server} node (TLS, timeouts, limits) for Helidon. Built from configuration
+ * ({@link #from(Config)}), or from keys spelled as in it ({@link #of(Map)}): how tests and benchmarks build them.
  */
 public record Settings(
         String host,
@@ -76,25 +81,6 @@ public record Settings(
         }
     }
 
-    /** Without Axon Server: the store holds the events too. */
-    public Settings(String host, int port, Path dataDir, String nodeId, long maxRequestBytes, String defaultSpace,
-                    List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
-                    OpenSearchSettings opensearch, int segments, int batchSize, HotCacheSettings cache,
-                    Duration consistencyWait, AccessSettings access, Config server, StoreSettings store) {
-        this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                HnswSettings.DEFAULT_EF_SEARCH, opensearch, segments, batchSize, cache, consistencyWait, access, server,
-                store, AxonServerSettings.DISABLED,
-                DEFAULT_MAX_BATCH_BYTES);
-    }
-
-    /** Without the hot-vector cache, waiting {@link #DEFAULT_CONSISTENCY_WAIT} for consistent reads. */
-    public Settings(String host, int port, Path dataDir, String nodeId, long maxRequestBytes, String defaultSpace,
-                    List<EmbeddingSpace> spaces, String indexKind, int hnswM, int hnswEfConstruction,
-                    OpenSearchSettings opensearch, int segments, int batchSize) {
-        this(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM, hnswEfConstruction,
-                opensearch, segments, batchSize, null, DEFAULT_CONSISTENCY_WAIT, AccessSettings.DEFAULTS, null, StoreSettings.EMBEDDED);
-    }
-
     /** The same settings with the hot-vector cache as given ({@code null}: none). */
     public Settings withCache(HotCacheSettings cache) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
@@ -137,6 +123,16 @@ public record Settings(
                 axonServer, maxBatchBytes);
     }
 
+    /**
+     * The same settings with other OpenSearch client settings: for what configuration does not set (the client's
+     * timeouts and retries), on settings whose {@code vectorsync.index.opensearch} keys set the rest.
+     */
+    public Settings withOpenSearch(OpenSearchSettings opensearch) {
+        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer, maxBatchBytes);
+    }
+
     /** The same settings with another largest NDJSON batch body. */
     public Settings withMaxBatchBytes(long maxBatchBytes) {
         return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
@@ -146,6 +142,101 @@ public record Settings(
 
     public static Settings from(Config config) {
         return from(config, System.getenv());
+    }
+
+    /**
+     * Settings from configuration keys spelled as in {@code application.yaml} and the README
+     * ({@code "vectorsync.index.kind" -> "opensearch"}), read as {@link #from(Config)} reads the configuration, but
+     * with nothing else underneath: neither the bundled file nor the environment, so an unset key takes
+     * {@code from}'s default. An element of a list is spelled with its index ({@code vectorsync.spaces.0.name},
+     * {@code vectorsync.spaces.1.name}, ...); a list's indexes run 0, 1, 2, ... and give its order. Tests and
+     * benchmarks start the app with these.
+     *
+     * @throws IllegalArgumentException when a key is not a configuration key, a key has both a value and keys below
+     *                                  it, or a list's indexes leave a gap; and as {@code from} does for bad values
+     */
+    public static Settings of(Map<String, String> keys) {
+        return from(Config.just(ConfigSources.create(object(tree(keys), ""))), Map.of());
+    }
+
+    /** The keys as nested maps: a value is a {@code String}, a node with keys below it a {@code Map}. */
+    private static Map<String, Object> tree(Map<String, String> keys) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        keys.forEach((key, value) -> {
+            if (value == null) {
+                throw new IllegalArgumentException(key + ": no value");
+            }
+            String[] names = key.split("\\.", -1);
+            Map<String, Object> node = root;
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].isBlank()) {
+                    throw new IllegalArgumentException("'" + key + "' is not a configuration key");
+                }
+                String path = String.join(".", Arrays.asList(names).subList(0, i + 1));
+                if (i == names.length - 1) {
+                    if (node.putIfAbsent(names[i], value) != null) {
+                        throw new IllegalArgumentException(path + " has a value and keys below it");
+                    }
+                } else if (node.computeIfAbsent(names[i], name -> new LinkedHashMap<String, Object>())
+                        instanceof Map<?, ?> below) {
+                    node = members(below);
+                } else {
+                    throw new IllegalArgumentException(path + " has a value and keys below it");
+                }
+            }
+        });
+        return root;
+    }
+
+    private static ConfigNode.ObjectNode object(Map<String, Object> members, String path) {
+        ConfigNode.ObjectNode.Builder object = ConfigNode.ObjectNode.builder();
+        members.forEach((name, member) -> {
+            String key = path.isEmpty() ? name : path + "." + name;
+            if (member instanceof Map<?, ?> below) {
+                if (isList(members(below))) {
+                    object.addList(name, list(members(below), key));
+                } else {
+                    object.addObject(name, object(members(below), key));
+                }
+            } else {
+                object.addValue(name, (String) member);
+            }
+        });
+        return object.build();
+    }
+
+    /** Keys 0, 1, 2, ...: a list in that order; helidon-config reads a flat map's indexes as an object's names. */
+    private static ConfigNode.ListNode list(Map<String, Object> elements, String path) {
+        ConfigNode.ListNode.Builder list = ConfigNode.ListNode.builder();
+        for (int i = 0; i < elements.size(); i++) {
+            Object element = elements.get(Integer.toString(i));
+            if (element == null) {
+                throw new IllegalArgumentException(path + ": the indexes of a list run 0, 1, 2, ... without a gap; got "
+                        + elements.keySet().stream()
+                                .sorted(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()))
+                                .toList());
+            }
+            if (element instanceof Map<?, ?> below) {
+                if (isList(members(below))) {
+                    list.addList(list(members(below), path + "." + i));
+                } else {
+                    list.addObject(object(members(below), path + "." + i));
+                }
+            } else {
+                list.addValue((String) element);
+            }
+        }
+        return list.build();
+    }
+
+    private static boolean isList(Map<String, Object> members) {
+        return !members.isEmpty()
+                && members.keySet().stream().allMatch(name -> name.chars().allMatch(c -> c >= '0' && c <= '9'));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> members(Map<?, ?> node) {
+        return (Map<String, Object>) node;
     }
 
     static Settings from(Config config, Map<String, String> env) {

@@ -2,11 +2,9 @@ package io.vectorsync.app;
 
 import io.vectorsync.store.WakingEventSource;
 
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.projections.versions.SpaceModels;
 import io.vectorsync.command.encoder.Encoder;
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndexes;
@@ -59,8 +57,8 @@ class AxonServerWiringTest {
     @Test
     void withAxonServerTheEventsAndCommandsGoThereWhileTokensAndDeadLettersStayInTheStore() throws IOException {
         try (ServerSocket axonServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Built built = Built.of(settings(dir).withAxonServer(
-                     AxonServerSettings.at("127.0.0.1:" + axonServer.getLocalPort(), "vectors", "s3cret")))) {
+             Built built = Built.of(keys(dir)
+                     .axonServer("127.0.0.1:" + axonServer.getLocalPort(), "vectors", "s3cret").settings())) {
             Configuration axon = built.axon;
 
             assertThat(axon.eventStore()).isInstanceOf(AxonServerEventStore.class);
@@ -94,8 +92,8 @@ class AxonServerWiringTest {
     @Test
     void theConnectionGoesToTheConfiguredServerWhenOneIsAskedFor() throws IOException, InterruptedException {
         try (ServerSocket axonServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             Built built = Built.of(settings(dir).withAxonServer(
-                     AxonServerSettings.at("127.0.0.1:" + axonServer.getLocalPort(), "vectors", null)))) {
+             Built built = Built.of(keys(dir)
+                     .axonServer("127.0.0.1:" + axonServer.getLocalPort(), "vectors", null).settings())) {
             AxonServerConnectionManager connections = built.axon.getComponent(AxonServerConnectionManager.class);
             // what starting does first; it waits for the handshake this socket never answers
             Thread connecting = Thread.ofVirtual().start(() -> connections.getConnection("vectors"));
@@ -113,7 +111,7 @@ class AxonServerWiringTest {
 
     @Test
     void withoutAxonServerNothingOfTheConnectorIsUsed() {
-        Settings settings = settings(dir);
+        Settings settings = keys(dir).settings();
         assertThat(settings.axonServer()).isEqualTo(AxonServerSettings.DISABLED);
         try (Built built = Built.of(settings)) {
             Configuration axon = built.axon;
@@ -134,14 +132,14 @@ class AxonServerWiringTest {
 
     @Test
     void aStoreThatHoldsEventsIsRefusedBeforeAnythingConnects() throws IOException {
-        Settings settings = settings(dir);
+        Settings settings = keys(dir).settings();
         try (EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir())) {
             database.storageEngine(JsonbSerializer.create(), Upcasters.chain()).appendEvents(
                     new GenericDomainEventMessage<>("Document", "acme/x", 0, new DocumentDeleted("acme", "x", null)));
         }
         try (ServerSocket axonServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Settings withAxonServer = settings.withAxonServer(
-                    AxonServerSettings.at("127.0.0.1:" + axonServer.getLocalPort(), "default", null));
+            Settings withAxonServer = keys(dir)
+                    .axonServer("127.0.0.1:" + axonServer.getLocalPort(), "default", null).settings();
             assertThatThrownBy(() -> Vectorsync.start(withAxonServer)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("holds events of its own").hasMessageContaining("use a new store");
             axonServer.setSoTimeout(200);
@@ -166,10 +164,11 @@ class AxonServerWiringTest {
     }
 
     /** A client-vector space only: no embedding model to load. */
-    private static Settings settings(Path dir) {
-        return new Settings("localhost", 0, dir, "wiring-node", 256 * 1024, "tiny",
-                List.of(new EmbeddingSpace("tiny", EmbeddingSpace.CLIENT_MODEL, 4, "cosine", ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, 100);
+    private static SettingsKeys keys(Path dir) {
+        return TestApp.base(dir)
+                .put("vectorsync.node-id", "wiring-node")
+                .put("vectorsync.default-space", "tiny")
+                .clientSpace("tiny", 4);
     }
 
     /** What {@link Vectorsync#start} opens before it builds the configuration, and the configuration, not started. */

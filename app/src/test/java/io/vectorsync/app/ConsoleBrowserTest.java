@@ -184,7 +184,7 @@ class ConsoleBrowserTest {
 
         // the fix: the node gets the space (a restart, on a new port); the letters survived it
         app.close();
-        app = TestApp.start(DeadLetterAdminTest.withExtraSpace(TestApp.settings(dataDir)));
+        app = TestApp.start(DeadLetterAdminTest.withExtraSpace(dataDir));
         browser.open(app.baseUrl() + "/admin#/dead-letters");
         browser.awaitCount(sequence + " article[data-letter]", "two letters", n -> n == 2);
         browser.screenshot("after-the-fix");

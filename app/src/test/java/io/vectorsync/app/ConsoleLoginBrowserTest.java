@@ -1,6 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.ui.access.AccessSettings;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -333,7 +332,7 @@ class ConsoleLoginBrowserTest {
     // ---- helpers
 
     private TestApp start() {
-        return TestApp.start(TestApp.settings(dataDir).withAccess(AccessSettings.DEFAULTS.withAdminKey(ADMIN_KEY)));
+        return TestApp.start(TestApp.keys(dataDir).adminKey(ADMIN_KEY).settings());
     }
 
     private static void logIn(Browser browser, String key) {

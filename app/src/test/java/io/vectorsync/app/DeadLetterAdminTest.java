@@ -1,6 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +66,7 @@ class DeadLetterAdminTest {
                     .getJsonObject(0).getInt("attempts")).isEqualTo(2);
         }
         // the fix: the node now has the space; dead letters survived the restart
-        try (TestApp app = TestApp.start(withExtraSpace(TestApp.settings(dataDir)))) {
+        try (TestApp app = TestApp.start(withExtraSpace(dataDir))) {
             assertThat(letters(app).getInt("letters")).isEqualTo(2);
 
             JsonObject retried = app.post("/v1/admin/dead-letters/vector-index/retry?sequence=acme/poison",
@@ -119,12 +117,8 @@ class DeadLetterAdminTest {
         return app.get("/v1/admin/dead-letters/vector-index").json();
     }
 
-    static Settings withExtraSpace(Settings settings) {
-        List<EmbeddingSpace> spaces = new ArrayList<>(settings.spaces());
-        spaces.add(new EmbeddingSpace("extra", EmbeddingSpace.CLIENT_MODEL, 4, "cosine", ChunkerSettings.CLIENT));
-        return new Settings(settings.host(), settings.port(), settings.dataDir(), settings.nodeId(),
-                settings.maxRequestBytes(), settings.defaultSpace(), spaces, settings.indexKind(), settings.hnswM(),
-                settings.hnswEfConstruction(), settings.opensearch(), settings.segments(), settings.batchSize(),
-                settings.cache(), settings.consistencyWait(), settings.access(), settings.server(), settings.store());
+    /** {@link TestApp#keys} with a third space, {@code extra}, for client vectors of 4 dimensions. */
+    static Settings withExtraSpace(Path dataDir) {
+        return TestApp.keys(dataDir).clientSpace("extra", 4).settings();
     }
 }

@@ -1,10 +1,8 @@
 package io.vectorsync.app;
 
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
-import io.vectorsync.domain.ChunkerSettings;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +44,10 @@ class EmbeddingModelsTest {
 
     @Test
     void aSpaceCanUseTheQuantizedModel() {
-        Settings settings = new Settings("localhost", 0, dataDir, "test-node", 256 * 1024, "small",
-                List.of(new EmbeddingSpace("small", MiniLmQuantizedEmbeddingModel.ID, 384, "cosine",
-                        new ChunkerSettings("recursive", 64, 8))),
-                "lucene", 16, 100, null, 2, 100);
+        Settings settings = TestApp.base(dataDir)
+                .put("vectorsync.default-space", "small")
+                .space("small", MiniLmQuantizedEmbeddingModel.ID, 384, "cosine", 64, 8)
+                .settings();
         try (TestApp app = TestApp.start(settings)) {
             app.put("/v1/tenants/acme/documents/pw", "{\"title\": \"Password\", \"body\": \"" + TEXTS.get(0) + "\"}");
             TestApp.await("embedded", Duration.ofSeconds(60), () -> "embedded".equals(

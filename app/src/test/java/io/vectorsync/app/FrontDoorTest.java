@@ -2,7 +2,6 @@ package io.vectorsync.app;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.vectorsync.json.Json;
-import io.vectorsync.ui.access.AccessSettings;
 import io.vectorsync.ui.access.RouteRecorder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -53,7 +52,7 @@ class FrontDoorTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(withAdminKey(TestApp.settings(dataDir)));
+        app = TestApp.start(TestApp.keys(dataDir).adminKey(ADMIN_KEY).settings());
         writerAcme = createKey("writer-acme", "writer", "[\"acme\"]", "").getString("key");
         readerAcme = createKey("reader-acme", "reader", "[\"acme\"]", "").getString("key");
     }
@@ -63,10 +62,6 @@ class FrontDoorTest {
         if (app != null) {
             app.close();
         }
-    }
-
-    static Settings withAdminKey(Settings settings) {
-        return settings.withAccess(AccessSettings.DEFAULTS.withAdminKey(ADMIN_KEY));
     }
 
     @Test
@@ -397,7 +392,7 @@ class FrontDoorTest {
 
     @Test
     void keysSurviveARestartAndNoFileUnderTheDataDirectoryHoldsASecret(@TempDir Path dir) throws Exception {
-        TestApp first = TestApp.start(withAdminKey(TestApp.settings(dir)));
+        TestApp first = TestApp.start(TestApp.keys(dir).adminKey(ADMIN_KEY).settings());
         String secret;
         try {
             JsonObject created = post(first, "/v1/admin/keys",
@@ -441,14 +436,11 @@ class FrontDoorTest {
         assertThat(Main.bindAddress(null, true)).isEqualTo("0.0.0.0");
         assertThat(Main.bindAddress("localhost", false)).isEqualTo("localhost");
         assertThat(Main.bindAddress("0.0.0.0", true)).isEqualTo("0.0.0.0");
-        Settings open = TestApp.settings(dir);
-        Settings everywhere = new Settings("0.0.0.0", 0, dir, open.nodeId(), open.maxRequestBytes(),
-                open.defaultSpace(), open.spaces(), open.indexKind(), open.hnswM(), open.hnswEfConstruction(),
-                open.opensearch(), open.segments(), open.batchSize());
+        Settings everywhere = TestApp.keys(dir).put("server.host", "0.0.0.0").settings();
         assertThatThrownBy(() -> Main.start(everywhere)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Refusing to listen on 0.0.0.0 without an API key")
                 .hasMessageContaining("VECTORSYNC_SECURITY_ADMIN_KEY");
-        assertThatThrownBy(() -> Main.start(open.withAccess(AccessSettings.DEFAULTS.withAdminKey("short"))))
+        assertThatThrownBy(() -> Main.start(TestApp.keys(dir).adminKey("short").settings()))
                 .hasMessageContaining("too short");
     }
 

@@ -1,6 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void everyChangeOfADocumentReachesTheCache() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             HotVectorCache cache = app.app().cache().orElseThrow();
             pauseIndexing(app); // so no entry leaves because the index has it
 
@@ -49,7 +48,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void aMetadataChangeOfADocumentNoLongerCachedTakesItsVectorsFromTheEventStore() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             HotVectorCache cache = app.app().cache().orElseThrow();
             pauseIndexing(app);
             app.put("/v1/tenants/acme/documents/doc-2", body("en", "[0, 1, 0, 0]"));
@@ -66,7 +65,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void searchesSeeWritesTheIndexHasNotTakenYet() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             app.put("/v1/tenants/acme/documents/indexed", body("en", "[1, 0.2, 0, 0]"));
             awaitSearch(app, "{\"space\": \"tiny\", \"vector\": [1, 0, 0, 0], \"k\": 5}", "indexed");
             // from now on only the cache can explain what searches find; it has each write before its
@@ -92,7 +91,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void anEntryLeavesOnceTheIndexShowsItsVersion() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             HotVectorCache cache = app.app().cache().orElseThrow();
             app.put("/v1/tenants/acme/documents/doc-3", body("en", "[0, 0, 0, 1]"));
             app.delete("/v1/tenants/acme/documents/doc-4"); // never existed: nothing to cache
@@ -112,7 +111,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void aSearchConsistentWithAWritesPositionFindsItsTextOnTheFirstAsk() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             pauseIndexing(app); // only the encoder and the cache stand between the write and the search
             TestApp.Response written = app.put("/v1/tenants/acme/documents/refunds", """
                     {"title": "Refund policy", "body": "Customers can return items within 30 days for a full refund."}""");
@@ -138,8 +137,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void aDocumentReadConsistentWithAWriteShowsItsEmbeddingsOrAnswers503() throws Exception {
-        Settings settings = TestApp.settings(dataDir).withCache(HotCacheSettings.embedded())
-                .withConsistencyWait(Duration.ofMillis(1200));
+        Settings settings = TestApp.keys(dataDir).cache(true).put("vectorsync.consistency-wait-ms", 1200).settings();
         try (TestApp app = TestApp.start(settings)) {
             app.put("/v1/tenants/acme/documents/warm-up", "{\"title\": \"Warm-up\", \"body\": \"The model's first run is slow.\"}");
             TestApp.await("the model warmed up", Duration.ofSeconds(60), () -> "embedded".equals(
@@ -171,7 +169,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void theCacheReportsItsSizeHitsAndMembersOverHttp() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             pauseIndexing(app);
             app.put("/v1/tenants/acme/documents/a", body("en", "[1, 0, 0, 0]"));
             app.put("/v1/tenants/acme/documents/b", body("en", "[0, 1, 0, 0]"));
@@ -197,7 +195,7 @@ class HotVectorCacheProjectionTest {
 
     @Test
     void similarDocumentsTakeTheVectorFromTheIndexOrTheCache() throws Exception {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             HotVectorCache cache = app.app().cache().orElseThrow();
             app.put("/v1/tenants/acme/documents/a", body("en", "[1, 0, 0, 0]"));
             app.put("/v1/tenants/acme/documents/b", body("en", "[0.9, 0.2, 0, 0]"));

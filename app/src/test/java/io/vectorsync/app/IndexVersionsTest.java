@@ -5,7 +5,6 @@ import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.domain.EmbeddingProvenance;
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -226,8 +225,7 @@ class IndexVersionsTest {
         String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
         assertThat(url).as("VECTORSYNC_TEST_OPENSEARCH_URL; run the tests with bin/test").isNotBlank();
         String prefix = "bg-" + UUID.randomUUID().toString().substring(0, 8);
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url))).withIndexPrefix(prefix).withShards(1, 0);
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir, opensearch))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).opensearch(url, prefix, 1, 0).settings())) {
             batch(app, 0, 100);
             // a replay in place first: the live index moves to v2 behind the aliases, so a rebuild must take v3
             assertThat(app.post("/v1/admin/processors/vector-index/replay", "application/json", "").status()).isEqualTo(202);

@@ -35,9 +35,10 @@ class LargeBatchTest {
     @BeforeAll
     static void start() {
         // these batches are about sizes, sent back to back: the index's pacing of writes (IndexPressure) is off here
-        app = TestApp.start(TestApp.settings(dataDir).withMaxBatchBytes(LIMIT).withAccess(
-                io.vectorsync.ui.access.AccessSettings.DEFAULTS.withLimits(
-                        io.vectorsync.ui.access.LoadLimits.DEFAULTS.withMaxIndexLag(0))));
+        app = TestApp.start(TestApp.keys(dataDir)
+                .put("vectorsync.max-batch-bytes", LIMIT)
+                .put("vectorsync.limits.write.max-index-lag", 0)
+                .settings());
     }
 
     @AfterAll

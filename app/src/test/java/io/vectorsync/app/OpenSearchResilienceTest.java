@@ -59,7 +59,7 @@ class OpenSearchResilienceTest {
 
     @Test
     void anOutageMidIngestLosesNothingAndQueriesFailFast() {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir, settings("resilience")))) {
+        try (TestApp app = TestApp.start(settings("resilience"))) {
             VectorIndex index = app.app().indexes().forSpace("tiny");
             assertThat(app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(0, 300))
                     .body().lines().filter(line -> line.contains("\"status\":201")).count()).isEqualTo(300);
@@ -92,7 +92,7 @@ class OpenSearchResilienceTest {
 
     @Test
     void aDocumentTheIndexRefusesIsDeadLetteredWhileTheRestOfItsBatchFlows() {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir, settings("refusal")))) {
+        try (TestApp app = TestApp.start(settings("refusal"))) {
             // more metadata fields than an OpenSearch index takes (1,000): the aggregate would never
             // allow 1,100 keys, so the event is appended directly, as a bug or an old rule could have
             Map<String, Object> wide = IntStream.range(0, 1100).boxed()
@@ -120,13 +120,13 @@ class OpenSearchResilienceTest {
 
     @Test
     void aSwapThatFailsHalfWayLeavesLiveAsItWasAndTheVersionStillFed() throws Exception {
-        OpenSearchSettings opensearch = settings("swap");
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir, opensearch))) {
+        Settings settings = settings("swap");
+        try (TestApp app = TestApp.start(settings)) {
             app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(0, 30));
             assertThat(app.post("/v1/admin/indexes/tiny/versions", "application/json", "{}").status()).isEqualTo(202);
             TestApp.await("version 2 caught up", PATIENCE, () -> caughtUp(app, 2));
             // the version's index vanishes under it (an operator, a cleanup job): promoting it fails half-way
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + opensearch.indexPrefix()
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/" + settings.opensearch().indexPrefix()
                     + "-tiny-v2")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
 
             TestApp.Response swap = app.post("/v1/admin/indexes/tiny/versions/2/swap", "application/json", "");
@@ -163,12 +163,13 @@ class OpenSearchResilienceTest {
                 .filter(s -> s.getString("space").equals("tiny")).findFirst().orElseThrow();
     }
 
-    private static OpenSearchSettings settings(String name) {
-        return OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix(name + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withShards(1, 0)
+    /** Short client timeouts and few retries, which configuration does not set: the outage is noticed quickly. */
+    private Settings settings(String name) {
+        Settings settings = TestApp.keys(dataDir)
+                .opensearch(url, name + "-" + UUID.randomUUID().toString().substring(0, 8), 1, 0).settings();
+        return settings.withOpenSearch(settings.opensearch()
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(3))
-                .withRetry(new OpenSearchSettings.Retry(3, Duration.ofMillis(100), Duration.ofMillis(500)));
+                .withRetry(new OpenSearchSettings.Retry(3, Duration.ofMillis(100), Duration.ofMillis(500))));
     }
 
     private static String documents(int from, int to) {

@@ -1,7 +1,6 @@
 package io.vectorsync.app;
 
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -44,10 +43,8 @@ class OpenSearchSearchTest {
                 .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
                         + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
                 .isNotBlank();
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix("search-" + UUID.randomUUID().toString().substring(0, 8))
-                .withShards(1, 0);
-        app = TestApp.start(TestApp.settings(dataDir, opensearch));
+        app = TestApp.start(TestApp.keys(dataDir)
+                .opensearch(url, "search-" + UUID.randomUUID().toString().substring(0, 8), 1, 0).settings());
         app.app().indexes().all()
                 .forEach(index -> physicalIndexes.add(((OpenSearchVectorIndex) index).physicalIndex()));
 

@@ -1,8 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.ui.access.AccessPolicy.Workload;
-import io.vectorsync.ui.access.AccessSettings;
-import io.vectorsync.ui.access.LoadLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +28,11 @@ class OverloadTest {
 
     @Test
     void searchesThatSaturateTheServerDoNotHoldUpWritesAndOverloadIsA429() throws Exception {
-        LoadLimits limits = LoadLimits.DEFAULTS.with(Workload.SEARCH, new LoadLimits.Limit(1, 2, Duration.ofMillis(300)));
-        Settings settings = TestApp.settings(dataDir).withAccess(AccessSettings.DEFAULTS.withLimits(limits));
+        Settings settings = TestApp.keys(dataDir)
+                .put("vectorsync.limits.search.threads", 1)
+                .put("vectorsync.limits.search.queue", 2)
+                .put("vectorsync.limits.search.deadline-ms", 300)
+                .settings();
         try (TestApp app = TestApp.start(settings)) {
             HttpClient http = HttpClient.newHttpClient();
             URI search = URI.create(app.baseUrl() + "/v1/tenants/acme/search");

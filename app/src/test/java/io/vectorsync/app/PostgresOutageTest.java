@@ -1,6 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.store.StoreSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,8 @@ class PostgresOutageTest {
     void withThePostgresStoppedWritesAnswer503QuicklyAndEverythingResumesAfterwards(@TempDir Path dataDir)
             throws Exception {
         String url = postgres("start", INSTANCE).trim();
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withStore(new StoreSettings(url, null, null, 8)))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir)
+                .put("vectorsync.store.url", url).put("vectorsync.store.pool-size", 8).settings())) {
             List<String> acknowledged = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 assertThat(write(app, "before-" + i, i).status()).isEqualTo(201);

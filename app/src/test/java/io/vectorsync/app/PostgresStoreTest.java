@@ -26,7 +26,7 @@ class PostgresStoreTest {
 
     @Test
     void theAppRunsOnPostgresAndARestartLosesAndRepeatsNothing(@TempDir Path dataDir) {
-        Settings settings = TestApp.settings(dataDir).withStore(TestPostgres.freshDatabase());
+        Settings settings = TestApp.keys(dataDir).store(TestPostgres.freshDatabase()).settings();
         try (TestApp app = TestApp.start(settings)) {
             assertThat(app.put("/v1/tenants/acme/documents/pw", "{\"title\":\"Resetting your password\","
                     + "\"body\":\"Open Account settings and choose Reset password.\"}").status()).isEqualTo(201);
@@ -55,7 +55,7 @@ class PostgresStoreTest {
 
     @Test
     void concurrentWritersOfOneDocumentGetAnAnswerAndNeverA5xx(@TempDir Path dataDir) throws Exception {
-        Settings settings = TestApp.settings(dataDir).withStore(TestPostgres.freshDatabase());
+        Settings settings = TestApp.keys(dataDir).store(TestPostgres.freshDatabase()).settings();
         try (TestApp app = TestApp.start(settings)) {
             ExecutorService writers = Executors.newFixedThreadPool(8);
             List<Future<List<Integer>>> results = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.Provenance;
@@ -26,7 +25,7 @@ class ProcessorAdminTest {
 
     @Test
     void listsEveryProcessingGroupWithItsSegments() {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             put(app, "a", "[1, 0, 0, 0]");
             TestApp.await("indexed", PATIENCE, () -> vectorIndex(app).getJsonArray("segments").getValuesAs(JsonObject.class)
                     .stream().allMatch(s -> s.getBoolean("caughtUp", false) && s.getInt("lagEvents", -1) == 0));
@@ -103,7 +102,7 @@ class ProcessorAdminTest {
 
     @Test
     void unknownGroupsAndGroupsWithoutAPositionAreProblems() {
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withCache(HotCacheSettings.embedded()))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).cache(true).settings())) {
             TestApp.Response unknown = app.post("/v1/admin/processors/nope/pause", "application/json", "");
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.contentType()).startsWith("application/problem+json");

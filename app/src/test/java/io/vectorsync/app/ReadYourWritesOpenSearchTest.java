@@ -1,13 +1,11 @@
 package io.vectorsync.app;
 
-import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.hotcache.HotDocument;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.VectorQuery;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +51,7 @@ class ReadYourWritesOpenSearchTest {
 
     @Test
     void searchesRightAfterTheAckSeeCreatesDeletesAndRevisionsTheIndexDoesNotShowYet() throws Exception {
-        app = TestApp.start(settingsWithHourlyRefresh().withCache(HotCacheSettings.embedded()));
+        app = TestApp.start(hourlyRefresh().cache(true).settings());
         HotVectorCache cache = app.app().cache().orElseThrow();
         OpenSearchVectorIndex index = tinyIndex();
 
@@ -89,7 +87,7 @@ class ReadYourWritesOpenSearchTest {
 
     @Test
     void hybridSearchesRightAfterTheAckFindTheWordsOfAFreshDocumentAndNotADeletedOne() throws Exception {
-        app = TestApp.start(settingsWithHourlyRefresh().withCache(HotCacheSettings.embedded()));
+        app = TestApp.start(hourlyRefresh().cache(true).settings());
         HotVectorCache cache = app.app().cache().orElseThrow();
         OpenSearchVectorIndex index = tinyIndex();
         put("gasket", "Gaskets", "Replacement gaskets for every pump model.", "[0, 1, 0, 0]");
@@ -110,7 +108,7 @@ class ReadYourWritesOpenSearchTest {
 
     @Test
     void theCacheNeverServesAnEntryOlderThanTheIndexs() throws Exception {
-        app = TestApp.start(settingsWithHourlyRefresh().withCache(HotCacheSettings.embedded()));
+        app = TestApp.start(hourlyRefresh().cache(true).settings());
         HotVectorCache cache = app.app().cache().orElseThrow();
         OpenSearchVectorIndex index = tinyIndex();
         for (int i = 1; i <= 3; i++) { // closer to the first place than the second is, so they fill the index's answer
@@ -143,7 +141,7 @@ class ReadYourWritesOpenSearchTest {
 
     @Test
     void withoutTheCacheAConsistentSearchRefreshesTheIndexAndAPlainOneWaitsForTheRefresh() {
-        app = TestApp.start(settingsWithHourlyRefresh());
+        app = TestApp.start(hourlyRefresh().settings());
         long position = put("fresh", "New notice", "Parking is free this week.", "[1, 0, 0, 0]");
 
         assertThat(ids(search(NEAR_X))).as("not searchable before a refresh").isEmpty();
@@ -152,15 +150,16 @@ class ReadYourWritesOpenSearchTest {
         assertThat(ids(search(NEAR_X))).containsExactly("fresh");
     }
 
-    private Settings settingsWithHourlyRefresh() {
+    /** OpenSearch under a prefix of this test's own, refreshed hourly: a write is searchable once refreshed. */
+    private SettingsKeys hourlyRefresh() {
         String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
         assertThat(url)
                 .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
                         + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
                 .isNotBlank();
         prefix = "ryw-" + UUID.randomUUID().toString().substring(0, 8);
-        return TestApp.settings(dataDir, OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix(prefix).withShards(1, 0).withRefreshInterval(Duration.ofHours(1)));
+        return TestApp.keys(dataDir).opensearch(url, prefix, 1, 0)
+                .put("vectorsync.index.opensearch.refresh-interval-ms", Duration.ofHours(1).toMillis());
     }
 
     /** Until the vector-index processor has passed every event stored so far (applied, not refreshed). */

@@ -1,7 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.TestVectors;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -37,10 +35,13 @@ class ScaleRunTest {
     @Test
     void twentyThousandDocumentsAreFoundAndTheStoreStaysNearItsLiveData() throws Exception {
         float[][] vectors = TestVectors.clustered(new Random(43), DOCUMENTS + 100, DIMENSION);
-        Settings settings = new Settings("localhost", 0, dataDir, "scale", 64L * 1024 * 1024, "client",
-                List.of(new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
-                        ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, 200);
+        Settings settings = TestApp.base(dataDir)
+                .put("vectorsync.node-id", "scale")
+                .put("vectorsync.max-request-bytes", 64L * 1024 * 1024)
+                .put("vectorsync.default-space", "client")
+                .clientSpace("client", DIMENSION)
+                .put("vectorsync.processors.batch-size", 200)
+                .settings();
         Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
         long largest = 0;
         try (TestApp app = TestApp.start(settings)) {

@@ -2,11 +2,21 @@ package io.vectorsync.app;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.vectorsync.command.encoder.EmbeddingSpace;
+import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.hotcache.HotCacheSettings;
+import io.vectorsync.projections.index.lucene.HnswSettings;
+import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
+import io.vectorsync.store.StoreSettings;
+import io.vectorsync.ui.access.AccessSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,6 +168,97 @@ class SettingsTest {
         assertThat(limits.of(write).threads()).isEqualTo(defaults.of(write).threads());
         assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.limits.read.threads", "0")), Map.of()))
                 .hasMessageContaining("vectorsync.limits.read");
+    }
+
+    @Test
+    void keysSpelledAsInTheFileGiveWhatTheFileGives() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        bundled().traverse().filter(Config::isLeaf).forEach(node -> keys.put(node.key().toString(), node.asString().get()));
+        assertThat(keys).containsEntry("vectorsync.spaces.0.name", "default").containsEntry("server.port", "8080");
+
+        assertThat(Settings.of(keys).withServer(null)).isEqualTo(Settings.from(bundled(), Map.of()).withServer(null));
+        assertThat(Settings.of(keys).server().get("port").asInt().get()).isEqualTo(8080);
+    }
+
+    @Test
+    void aListIsSpelledWithItsIndexesWhichGiveItsOrder() {
+        SettingsKeys keys = new SettingsKeys().put("vectorsync.spaces.1.name", "second")
+                .put("vectorsync.spaces.1.dimension", 8)
+                .put("vectorsync.spaces.0.name", "first")
+                .put("vectorsync.spaces.0.dimension", 4);
+        for (int i = 2; i < 12; i++) {
+            keys.clientSpace("space-" + i, i);
+        }
+        Settings settings = keys.settings();
+        assertThat(settings.spaces()).extracting(EmbeddingSpace::name).containsExactly("first", "second", "space-2",
+                "space-3", "space-4", "space-5", "space-6", "space-7", "space-8", "space-9", "space-10", "space-11");
+        assertThat(settings.spaces()).extracting(EmbeddingSpace::dimension).startsWith(4, 8, 2).endsWith(11);
+        assertThat(settings.defaultSpace()).isEqualTo("first");
+
+        assertThatThrownBy(() -> Settings.of(Map.of("vectorsync.spaces.0.name", "a", "vectorsync.spaces.0.dimension", "4",
+                "vectorsync.spaces.2.name", "b", "vectorsync.spaces.2.dimension", "4")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vectorsync.spaces").hasMessageContaining("without a gap").hasMessageContaining("[0, 2]");
+        assertThatThrownBy(() -> Settings.of(Map.of("vectorsync.spaces.0.name", "a", "vectorsync.spaces.0.dimension", "4",
+                "vectorsync.index", "lucene", "vectorsync.index.kind", "lucene")))
+                .hasMessageContaining("vectorsync.index has a value and keys below it");
+        assertThatThrownBy(() -> Settings.of(Map.of("vectorsync..kind", "lucene")))
+                .hasMessageContaining("'vectorsync..kind' is not a configuration key");
+    }
+
+    @Test
+    void keysTakeTheDefaultsOfTheConfigurationNotOfTheFileNorTheEnvironment() {
+        Settings settings = Settings.of(Map.of("vectorsync.spaces.0.name", "only", "vectorsync.spaces.0.dimension", "4"));
+        assertThat(settings.spaces()).singleElement().isEqualTo(new EmbeddingSpace("only", EmbeddingSpace.CLIENT_MODEL, 4,
+                "cosine", new ChunkerSettings("recursive", 200, 20)));
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(settings.cache()).as("on unless vectorsync.cache.enabled is false").isEqualTo(HotCacheSettings.embedded());
+        assertThat(settings.batchSize()).isEqualTo(200);
+        assertThat(settings.store()).isEqualTo(StoreSettings.EMBEDDED);
+        assertThat(settings.axonServer()).isEqualTo(AxonServerSettings.DISABLED);
+        assertThatThrownBy(() -> Settings.of(Map.of())).hasMessageContaining("vectorsync.spaces");
+    }
+
+    /** What the tests ran with when they built settings positionally, now from {@link TestApp#keys}. */
+    @Test
+    void theTestKeysGiveWhatTheTestsAlwaysRanWith(@TempDir Path dir) {
+        Settings settings = TestApp.settings(dir);
+        assertThat(settings.host()).isEqualTo("localhost");
+        assertThat(settings.port()).isZero();
+        assertThat(settings.dataDir()).isEqualTo(dir);
+        assertThat(settings.nodeId()).isEqualTo("test-node");
+        assertThat(settings.maxRequestBytes()).isEqualTo(256 * 1024);
+        assertThat(settings.defaultSpace()).isEqualTo("default");
+        assertThat(settings.spaces()).containsExactly(
+                new EmbeddingSpace("default", "all-minilm-l6-v2", 384, "cosine", new ChunkerSettings("recursive", 64, 8)),
+                new EmbeddingSpace("tiny", EmbeddingSpace.CLIENT_MODEL, TestApp.TINY_DIMENSION, "cosine",
+                        new ChunkerSettings("recursive", 64, 8)));
+        assertThat(settings.indexKind()).isEqualTo("lucene");
+        assertThat(settings.hnswM()).isEqualTo(16);
+        assertThat(settings.hnswEfConstruction()).isEqualTo(100);
+        assertThat(settings.hnswEfSearch()).isEqualTo(HnswSettings.DEFAULT_EF_SEARCH);
+        assertThat(settings.opensearch()).isNull();
+        assertThat(settings.segments()).isEqualTo(2);
+        assertThat(settings.batchSize()).isEqualTo(100);
+        assertThat(settings.cache()).isNull();
+        assertThat(settings.consistencyWait()).isEqualTo(Settings.DEFAULT_CONSISTENCY_WAIT);
+        assertThat(settings.access()).isEqualTo(AccessSettings.DEFAULTS);
+        assertThat(settings.store()).isEqualTo(StoreSettings.EMBEDDED);
+        assertThat(settings.axonServer()).isEqualTo(AxonServerSettings.DISABLED);
+        assertThat(settings.maxBatchBytes()).isEqualTo(Settings.DEFAULT_MAX_BATCH_BYTES);
+
+        assertThat(TestApp.keys(dir).cache(true).settings().cache()).isEqualTo(HotCacheSettings.embedded());
+        assertThat(TestApp.keys(dir).adminKey("k".repeat(32)).settings().access())
+                .isEqualTo(AccessSettings.DEFAULTS.withAdminKey("k".repeat(32)));
+        StoreSettings postgres = new StoreSettings("jdbc:postgresql://localhost:5432/db", "u", "p", 8);
+        assertThat(TestApp.keys(dir).store(postgres).settings().store()).isEqualTo(postgres);
+        assertThat(TestApp.keys(dir).axonServer("axon:8124", "vectors", null).settings().axonServer())
+                .isEqualTo(AxonServerSettings.at("axon:8124", "vectors", null));
+        Settings opensearch = TestApp.keys(dir).opensearch("http://127.0.0.1:9200", "test-p", 1, 0).settings();
+        assertThat(opensearch.indexKind()).isEqualTo("opensearch");
+        assertThat(opensearch.opensearch()).isEqualTo(OpenSearchSettings.defaults(List.of(URI.create("http://127.0.0.1:9200")))
+                .withIndexPrefix("test-p").withShards(1, 0));
     }
 
     private static Config overridden(Map<String, String> values) {

@@ -110,7 +110,7 @@ class StoreMigrationTest {
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString()).contains("Verified");
 
-        try (TestApp app = TestApp.start(TestApp.settings(dataDir).withStore(postgres))) {
+        try (TestApp app = TestApp.start(TestApp.keys(dataDir).store(postgres).settings())) {
             assertThat(app.app().database().description()).startsWith("jdbc:postgresql:");
             assertThat(app.app().database().headPosition()).isEqualTo(head);
             TestApp.await("every segment claimed", PATIENCE, () -> positions(app).keySet().equals(segments.keySet()));

@@ -1,8 +1,5 @@
 package io.vectorsync.app;
 
-import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.domain.ChunkerSettings;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonObject;
 
@@ -13,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** Starts the real app on a free port over a data directory, and talks HTTP to it. */
@@ -30,18 +26,38 @@ final class TestApp implements AutoCloseable {
         this.base = "http://localhost:" + running.port();
     }
 
-    static Settings settings(Path dataDir) {
-        return settings(dataDir, null);
+    /**
+     * The keys tests start the app with: loopback on a free port, node {@code test-node}, 256 KiB requests, the spaces
+     * {@code default} (MiniLM, 384, cosine, chunks of 64 tokens overlapping by 8) and {@code tiny} (client vectors,
+     * {@link #TINY_DIMENSION}), Lucene (HNSW m 16, ef_construction 100), two segments, batches of 100 events, and no
+     * hot-vector cache. A test adds or changes keys before it builds the settings.
+     */
+    static SettingsKeys keys(Path dataDir) {
+        return base(dataDir)
+                .space("default", "all-minilm-l6-v2", 384, "cosine", 64, 8)
+                .space("tiny", "client", TINY_DIMENSION, "cosine", 64, 8);
     }
 
-    /** Lucene under the data directory, or OpenSearch when settings for it are given. */
-    static Settings settings(Path dataDir, OpenSearchSettings opensearch) {
-        return new Settings("localhost", 0, dataDir, "test-node", 256 * 1024, "default",
-                List.of(new EmbeddingSpace("default", "all-minilm-l6-v2", 384, "cosine",
-                                new ChunkerSettings("recursive", 64, 8)),
-                        new EmbeddingSpace("tiny", EmbeddingSpace.CLIENT_MODEL, TINY_DIMENSION, "cosine",
-                                new ChunkerSettings("recursive", 64, 8))),
-                opensearch == null ? "lucene" : "opensearch", 16, 100, opensearch, 2, 100);
+    /** {@link #keys} without the spaces, for a test that names its own. */
+    static SettingsKeys base(Path dataDir) {
+        return new SettingsKeys()
+                .put("server.host", "localhost")
+                .put("server.port", 0)
+                .dataDir(dataDir)
+                .put("vectorsync.node-id", "test-node")
+                .put("vectorsync.max-request-bytes", 256 * 1024)
+                .put("vectorsync.default-space", "default")
+                .lucene()
+                .put("vectorsync.index.hnsw-m", 16)
+                .put("vectorsync.index.hnsw-ef-construction", 100)
+                .put("vectorsync.processors.segments", 2)
+                .put("vectorsync.processors.batch-size", 100)
+                .cache(false);
+    }
+
+    /** {@link #keys} as they are. */
+    static Settings settings(Path dataDir) {
+        return keys(dataDir).settings();
     }
 
     static TestApp start(Path dataDir) {

@@ -1,8 +1,5 @@
 package io.vectorsync.app;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.vectorsync.ui.access.AccessSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,13 +35,13 @@ class TlsTest {
         String output = new String(keytool.getInputStream().readAllBytes());
         assertThat(keytool.waitFor()).as(output).isZero();
 
-        Config server = Config.just(ConfigSources.create(Map.of(
-                "server.tls.private-key.keystore.passphrase", "changeit",
-                "server.tls.private-key.keystore.key.alias", "server",
-                "server.tls.private-key.keystore.resource.path", keystore.toString()))).get("server");
         String adminKey = FrontDoorTest.ADMIN_KEY;
-        Settings settings = TestApp.settings(dir.resolve("data")).withServer(server)
-                .withAccess(AccessSettings.DEFAULTS.withAdminKey(adminKey));
+        Settings settings = TestApp.keys(dir.resolve("data"))
+                .put("server.tls.private-key.keystore.passphrase", "changeit")
+                .put("server.tls.private-key.keystore.key.alias", "server")
+                .put("server.tls.private-key.keystore.resource.path", keystore)
+                .adminKey(adminKey)
+                .settings();
         Main.Running running = Main.start(settings);
         try {
             assertThat(running.server().hasTls()).isTrue();

@@ -2,9 +2,6 @@ package io.vectorsync.bench;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
-import io.vectorsync.command.encoder.EmbeddingSpace;
-import io.vectorsync.domain.ChunkerSettings;
-import io.vectorsync.ui.access.AccessSettings;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.median;
@@ -46,8 +45,10 @@ public final class AccessBenchmark {
         HttpClient http = HttpClient.newHttpClient();
         Path openDir = Files.createTempDirectory("vectorsync-bench-open");
         Path keyedDir = Files.createTempDirectory("vectorsync-bench-keyed");
-        Main.Running open = Main.start(settings(openDir));
-        Main.Running keyed = Main.start(settings(keyedDir).withAccess(AccessSettings.DEFAULTS.withAdminKey(ADMIN_KEY)));
+        Main.Running open = Main.start(Settings.of(keys(openDir)));
+        Map<String, String> withKey = keys(keyedDir);
+        withKey.put("vectorsync.security.admin.key", ADMIN_KEY);
+        Main.Running keyed = Main.start(Settings.of(withKey));
         try {
             String reader = createReaderKey(http, keyed.port());
             ingest(http, open.port(), null, vectors);
@@ -84,10 +85,25 @@ public final class AccessBenchmark {
         }
     }
 
-    private static Settings settings(Path dataDir) {
-        return new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "default",
-                List.of(new EmbeddingSpace("default", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine", ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, 200);
+    private static Map<String, String> keys(Path dataDir) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", "default");
+        keys.put("vectorsync.spaces.0.name", "default");
+        keys.put("vectorsync.spaces.0.model", "client");
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.0.metric", "cosine");
+        keys.put("vectorsync.index.kind", "lucene");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", "200");
+        keys.put("vectorsync.cache.enabled", "false");
+        return keys;
     }
 
     /** One query after another; answers their p50 in milliseconds. */

@@ -6,14 +6,12 @@ import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.json.Json;
-import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
 import io.vectorsync.projections.index.opensearch.IndexLayout;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonObject;
 
@@ -26,11 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-
-import io.vectorsync.store.StoreSettings;
 
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.json;
@@ -122,14 +120,40 @@ public final class FreshnessBenchmark {
                                   int wave, int pollMs, boolean text) throws Exception {
         Path dataDir = Files.createTempDirectory("vectorsync-bench-fresh");
         String prefix = "fresh-" + Long.toString(System.nanoTime(), 36);
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix(prefix).withShards(1, 0);
-        Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, space.name(),
-                List.of(space), embedded ? "lucene" : "opensearch", 16, 100, embedded ? null : opensearch, 2, 200)
-                .withCache(cache ? HotCacheSettings.embedded() : null);
-        if (storeUrl != null) {
-            settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, "fresh"), null, null, 16));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", space.name());
+        keys.put("vectorsync.spaces.0.name", space.name());
+        keys.put("vectorsync.spaces.0.model", space.model());
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(space.dimension()));
+        keys.put("vectorsync.spaces.0.metric", space.metric());
+        if (space.embedsInProcess()) {
+            keys.put("vectorsync.spaces.0.chunk-max-tokens", Integer.toString(space.chunker().maxTokens()));
+            keys.put("vectorsync.spaces.0.chunk-overlap-tokens", Integer.toString(space.chunker().overlapTokens()));
         }
+        if (embedded) {
+            keys.put("vectorsync.index.kind", "lucene");
+        } else {
+            keys.put("vectorsync.index.kind", "opensearch");
+            keys.put("vectorsync.index.opensearch.endpoints", url);
+            keys.put("vectorsync.index.opensearch.index-prefix", prefix);
+            keys.put("vectorsync.index.opensearch.shards", "1");
+            keys.put("vectorsync.index.opensearch.replicas", "0");
+        }
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", "200");
+        keys.put("vectorsync.cache.enabled", Boolean.toString(cache));
+        if (storeUrl != null) {
+            keys.put("vectorsync.store.url", BenchSupport.freshDatabase(storeUrl, "fresh"));
+            keys.put("vectorsync.store.pool-size", "16");
+        }
+        Settings settings = Settings.of(keys);
         Main.Running running = Main.start(settings);
         try {
             preload(running, space, preload, text);

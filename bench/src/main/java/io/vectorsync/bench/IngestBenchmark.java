@@ -2,12 +2,9 @@ package io.vectorsync.bench;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.TextChunker;
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.store.StoreSettings;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -28,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -132,15 +131,34 @@ public final class IngestBenchmark {
     /** Starts a fresh app, sends one NDJSON batch, and times until every document is searchable. */
     private static double throughThe(String tenant, int documents, String ndjson, String space) throws Exception {
         Path dataDir = Files.createTempDirectory("vectorsync-bench");
-        Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "default",
-                List.of(new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
-                                new ChunkerSettings("recursive", 200, 20)),
-                        new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
-                                ChunkerSettings.CLIENT)),
-                "lucene", 16, 100, null, 2, Integer.getInteger("bench.processorBatch", BATCH));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", "default");
+        keys.put("vectorsync.spaces.0.name", "default");
+        keys.put("vectorsync.spaces.0.model", MiniLmEmbeddingModel.ID);
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.0.metric", "cosine");
+        keys.put("vectorsync.spaces.0.chunk-max-tokens", "200");
+        keys.put("vectorsync.spaces.0.chunk-overlap-tokens", "20");
+        keys.put("vectorsync.spaces.1.name", "client");
+        keys.put("vectorsync.spaces.1.model", "client");
+        keys.put("vectorsync.spaces.1.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.1.metric", "cosine");
+        keys.put("vectorsync.index.kind", "lucene");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", Integer.toString(Integer.getInteger("bench.processorBatch", BATCH)));
+        keys.put("vectorsync.cache.enabled", "false");
         if (storeUrl != null) {
-            settings = settings.withStore(new StoreSettings(BenchSupport.freshDatabase(storeUrl, tenant), null, null, 16));
+            keys.put("vectorsync.store.url", BenchSupport.freshDatabase(storeUrl, tenant));
+            keys.put("vectorsync.store.pool-size", "16");
         }
+        Settings settings = Settings.of(keys);
         Main.Running running = Main.start(settings);
         boolean stopped = false;
         try {

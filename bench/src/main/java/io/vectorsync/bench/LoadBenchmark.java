@@ -3,12 +3,8 @@ package io.vectorsync.bench;
 import io.vectorsync.app.Main;
 import io.vectorsync.bench.LoadRuns.Result;
 import io.vectorsync.app.Settings;
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
-import io.vectorsync.domain.ChunkerSettings;
-import io.vectorsync.projections.hotcache.HotCacheSettings;
 import io.vectorsync.ui.access.AccessPolicy;
-import io.vectorsync.ui.access.AccessSettings;
 import io.vectorsync.ui.access.LoadLimits;
 
 import java.net.URI;
@@ -18,8 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,18 +48,37 @@ public final class LoadBenchmark {
         List<Integer> clients = java.util.Arrays.stream(stringArg(args, "--clients", "1,4,16").split(","))
                 .map(Integer::parseInt).toList();
         Path dataDir = Files.createTempDirectory("vectorsync-load");
-        Settings settings = new Settings("localhost", 0, dataDir, "load", 64L * 1024 * 1024, "client",
-                List.of(new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine",
-                                ChunkerSettings.CLIENT),
-                        new EmbeddingSpace("default", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
-                                new ChunkerSettings("recursive", 200, 20))),
-                "lucene", 16, 100, null, 2, 200).withCache(HotCacheSettings.embedded());
         LoadLimits.Limit search = LoadLimits.DEFAULTS.of(AccessPolicy.Workload.SEARCH);
         int searchThreads = intArg(args, "--search-threads", search.threads());
         long searchDeadline = intArg(args, "--search-deadline-ms", (int) search.deadline().toMillis());
         long maxIndexLag = intArg(args, "--max-index-lag", (int) LoadLimits.DEFAULTS.maxIndexLag());
-        settings = settings.withAccess(AccessSettings.DEFAULTS.withLimits(LoadLimits.DEFAULTS.with(AccessPolicy.Workload.SEARCH,
-                new LoadLimits.Limit(searchThreads, search.queue(), Duration.ofMillis(searchDeadline))).withMaxIndexLag(maxIndexLag)));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "load");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", "client");
+        keys.put("vectorsync.spaces.0.name", "client");
+        keys.put("vectorsync.spaces.0.model", "client");
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.0.metric", "cosine");
+        keys.put("vectorsync.spaces.1.name", "default");
+        keys.put("vectorsync.spaces.1.model", MiniLmEmbeddingModel.ID);
+        keys.put("vectorsync.spaces.1.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.1.metric", "cosine");
+        keys.put("vectorsync.spaces.1.chunk-max-tokens", "200");
+        keys.put("vectorsync.spaces.1.chunk-overlap-tokens", "20");
+        keys.put("vectorsync.index.kind", "lucene");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", "200");
+        keys.put("vectorsync.cache.enabled", "true");
+        keys.put("vectorsync.limits.search.threads", Integer.toString(searchThreads));
+        keys.put("vectorsync.limits.search.deadline-ms", Long.toString(searchDeadline));
+        keys.put("vectorsync.limits.write.max-index-lag", Long.toString(maxIndexLag));
+        Settings settings = Settings.of(keys);
         System.out.printf(Locale.ROOT, "search pool: %d threads, deadline %d ms; writes wait while the index is more than %d "
                 + "events behind%n", searchThreads, searchDeadline, maxIndexLag);
         Main.Running running = Main.start(settings);

@@ -2,9 +2,7 @@ package io.vectorsync.bench;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.store.EventStoreDatabase;
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
@@ -27,8 +25,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -69,9 +69,8 @@ public final class OpenSearchBenchmark {
 
         Path dataDir = Files.createTempDirectory("vectorsync-bench-os");
         String prefix = "bench-" + Long.toString(System.nanoTime(), 36);
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix(prefix).withShards(1, 0);
-        Settings settings = settings(dataDir, opensearch, batch);
+        Settings settings = settings(dataDir, url, prefix, batch);
+        OpenSearchSettings opensearch = settings.opensearch();
 
         // the log: every document through the command API once
         Main.Running running = Main.start(settings);
@@ -277,11 +276,31 @@ public final class OpenSearchBenchmark {
         }
     }
 
-    static Settings settings(Path dataDir, OpenSearchSettings opensearch, int batch) {
+    /** The app on the node at {@code url}, its indexes under {@code indexPrefix}, one shard and no replica. */
+    static Settings settings(Path dataDir, String url, String indexPrefix, int batch) {
         // client vectors only: no model to load, so an app start is quick and the replay is timed fairly
-        return new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, SPACE,
-                List.of(new EmbeddingSpace(SPACE, EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine", ChunkerSettings.CLIENT)),
-                "opensearch", 16, 100, opensearch, 2, batch);
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", SPACE);
+        keys.put("vectorsync.spaces.0.name", SPACE);
+        keys.put("vectorsync.spaces.0.model", "client");
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.0.metric", "cosine");
+        keys.put("vectorsync.index.kind", "opensearch");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.index.opensearch.endpoints", url);
+        keys.put("vectorsync.index.opensearch.index-prefix", indexPrefix);
+        keys.put("vectorsync.index.opensearch.shards", "1");
+        keys.put("vectorsync.index.opensearch.replicas", "0");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", Integer.toString(batch));
+        keys.put("vectorsync.cache.enabled", "false");
+        return Settings.of(keys);
     }
 
     static String ndjson(float[][] vectors, int from, int to) {

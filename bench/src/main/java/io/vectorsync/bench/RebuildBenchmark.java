@@ -75,9 +75,8 @@ public final class RebuildBenchmark {
 
         Path dataDir = Files.createTempDirectory("vectorsync-bench-rebuild");
         String prefix = "bench-" + Long.toString(System.nanoTime(), 36);
-        OpenSearchSettings opensearch = OpenSearchSettings.defaults(List.of(URI.create(url)))
-                .withIndexPrefix(prefix).withShards(1, 0);
-        Settings settings = OpenSearchBenchmark.settings(dataDir, opensearch, batch);
+        Settings settings = OpenSearchBenchmark.settings(dataDir, url, prefix, batch);
+        OpenSearchSettings opensearch = settings.opensearch();
         System.out.printf(Locale.ROOT, "%d clustered unit vectors of %d dimensions, node %s, %d segments, "
                         + "batch %d (rebuild batch %d), rebuild body %s%n",
                 docs, DIMENSION, url, settings.segments(), batch, rebuildBatch, rebuildBody);

@@ -2,9 +2,7 @@ package io.vectorsync.bench;
 
 import io.vectorsync.app.Main;
 import io.vectorsync.app.Settings;
-import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
-import io.vectorsync.domain.ChunkerSettings;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.VectorIndex;
 import jakarta.json.JsonObject;
@@ -18,8 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,11 +61,30 @@ public final class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "%,d client-vector documents in batches of %,d by %d writers, then %,d texts; "
                 + "heap limit %d MB; data in %s%n", documents, batch, writers, texts,
                 Runtime.getRuntime().maxMemory() >> 20, dataDir);
-        Settings settings = new Settings("localhost", 0, dataDir, "bench", 64L * 1024 * 1024, "client",
-                List.of(new EmbeddingSpace("client", EmbeddingSpace.CLIENT_MODEL, DIMENSION, "cosine", ChunkerSettings.CLIENT),
-                        new EmbeddingSpace("text", MiniLmEmbeddingModel.ID, DIMENSION, "cosine",
-                                new ChunkerSettings("recursive", 200, 20))),
-                "lucene", 16, 100, null, 2, 200);
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.default-space", "client");
+        keys.put("vectorsync.spaces.0.name", "client");
+        keys.put("vectorsync.spaces.0.model", "client");
+        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.0.metric", "cosine");
+        keys.put("vectorsync.spaces.1.name", "text");
+        keys.put("vectorsync.spaces.1.model", MiniLmEmbeddingModel.ID);
+        keys.put("vectorsync.spaces.1.dimension", Integer.toString(DIMENSION));
+        keys.put("vectorsync.spaces.1.metric", "cosine");
+        keys.put("vectorsync.spaces.1.chunk-max-tokens", "200");
+        keys.put("vectorsync.spaces.1.chunk-overlap-tokens", "20");
+        keys.put("vectorsync.index.kind", "lucene");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", "200");
+        keys.put("vectorsync.cache.enabled", "false");
+        Settings settings = Settings.of(keys);
         Main.Running running = Main.start(settings);
         try {
             System.out.println();

@@ -1,10 +1,10 @@
 package io.vectorsync.app.frozen;
 
 import io.vectorsync.app.Main;
+import io.vectorsync.app.Settings;
 import io.vectorsync.app.Vectorsync;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -80,7 +80,7 @@ class FrozenRevision1StoreTest {
     @Test
     void replayedIntoLuceneItAnswersAsFrozen(@TempDir Path dataDir) throws Exception {
         FrozenStore.load(dataDir, rows);
-        Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, null));
+        Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces));
         try {
             FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             ApiClient api = new ApiClient(running.port());
@@ -93,9 +93,9 @@ class FrozenRevision1StoreTest {
 
     @Test
     void replayedIntoOpenSearchItAnswersAsFrozen(@TempDir Path dataDir) throws Exception {
-        OpenSearchSettings opensearch = FrozenStore.opensearch("frozen");
+        Settings settings = FrozenStore.openSearchSettings(dataDir, spaces, "frozen");
         FrozenStore.load(dataDir, rows);
-        Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, opensearch));
+        Main.Running running = Main.start(settings);
         try {
             FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             // applied is durable; searchable after a refresh, which the test asks for instead of waiting a second
@@ -103,7 +103,7 @@ class FrozenRevision1StoreTest {
             assertThat(searchDifferences(new ApiClient(running.port()))).isEmpty();
         } finally {
             running.stop();
-            FrozenStore.dropIndexes(opensearch);
+            FrozenStore.dropIndexes(settings.opensearch());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vectorsync.app.frozen;
 
 import io.vectorsync.app.Settings;
+import io.vectorsync.app.SettingsKeys;
 import io.vectorsync.app.Vectorsync;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.Encoder;
@@ -93,10 +94,49 @@ final class FrozenStore {
     private FrozenStore() {
     }
 
-    /** The app over {@code dataDir} with the frozen spaces, no hot-vector cache: searches read the index alone. */
-    static Settings settings(Path dataDir, List<EmbeddingSpace> spaces, OpenSearchSettings opensearch) {
-        return new Settings("localhost", 0, dataDir, "frozen-node", 8L * 1024 * 1024, DEFAULT_SPACE, spaces,
-                opensearch == null ? "lucene" : "opensearch", HNSW_M, HNSW_EF_CONSTRUCTION, opensearch, 2, 200);
+    /**
+     * The app over {@code dataDir} with the frozen spaces on the embedded index, no hot-vector cache: searches read
+     * the index alone.
+     */
+    static Settings settings(Path dataDir, List<EmbeddingSpace> spaces) {
+        return keys(dataDir, spaces).settings();
+    }
+
+    /**
+     * The same on the OpenSearch node shared by the test run, under an index prefix of this test's own that starts
+     * with {@code prefix}.
+     */
+    static Settings openSearchSettings(Path dataDir, List<EmbeddingSpace> spaces, String prefix) {
+        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
+        assertThat(url)
+                .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
+                        + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
+                .isNotBlank();
+        return keys(dataDir, spaces)
+                .opensearch(url, prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8), 1, 0)
+                .settings();
+    }
+
+    private static SettingsKeys keys(Path dataDir, List<EmbeddingSpace> spaces) {
+        SettingsKeys keys = new SettingsKeys()
+                .put("server.host", "localhost")
+                .put("server.port", 0)
+                .dataDir(dataDir)
+                .put("vectorsync.node-id", "frozen-node")
+                .put("vectorsync.max-request-bytes", 8L * 1024 * 1024)
+                .put("vectorsync.default-space", DEFAULT_SPACE)
+                .lucene()
+                .put("vectorsync.index.hnsw-m", HNSW_M)
+                .put("vectorsync.index.hnsw-ef-construction", HNSW_EF_CONSTRUCTION)
+                .put("vectorsync.processors.segments", 2)
+                .put("vectorsync.processors.batch-size", 200)
+                .cache(false);
+        for (EmbeddingSpace space : spaces) {
+            assertThat(space.chunker().name()).as("the chunker configuration names").isEqualTo("recursive");
+            keys.space(space.name(), space.model(), space.dimension(), space.metric(), space.chunker().maxTokens(),
+                    space.chunker().overlapTokens());
+        }
+        return keys;
     }
 
     static JsonObject spaceJson(EmbeddingSpace space) {
@@ -265,18 +305,6 @@ final class FrozenStore {
             }
             sleep(50);
         }
-    }
-
-    /** Settings of a node shared by the test run, under an index prefix of this test's own. */
-    static OpenSearchSettings opensearch(String prefix) {
-        String url = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
-        assertThat(url)
-                .as("VECTORSYNC_TEST_OPENSEARCH_URL must be the URL of an OpenSearch node with the k-NN plugin; "
-                        + "run the tests with bin/test, or export VECTORSYNC_TEST_OPENSEARCH_URL=$(bin/opensearch start)")
-                .isNotBlank();
-        return OpenSearchSettings.defaults(List.of(java.net.URI.create(url)))
-                .withIndexPrefix(prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8))
-                .withShards(1, 0);
     }
 
     /** Drops every index of the settings' prefix: the node is shared by the test run. */

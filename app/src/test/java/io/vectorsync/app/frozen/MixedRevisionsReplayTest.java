@@ -9,7 +9,6 @@ import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.json.Float32Base64;
 import io.vectorsync.json.Json;
 import io.vectorsync.projections.index.VectorIndex;
-import io.vectorsync.projections.index.opensearch.OpenSearchSettings;
 import io.vectorsync.projections.index.opensearch.OpenSearchVectorIndex;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -128,7 +127,7 @@ class MixedRevisionsReplayTest {
     void revision2EventsAppendedToTheFrozenStoreReplayWithItIntoLuceneAndOpenSearch(@TempDir Path dataDir)
             throws Exception {
         FrozenStore.load(dataDir, rows);
-        Settings lucene = FrozenStore.settings(dataDir, spaces, null);
+        Settings lucene = FrozenStore.settings(dataDir, spaces);
 
         long head;
         Main.Running running = Main.start(lucene);
@@ -337,9 +336,9 @@ class MixedRevisionsReplayTest {
     }
 
     private static void replayIntoOpenSearch(Path dataDir, long head) throws Exception {
-        OpenSearchSettings opensearch = FrozenStore.opensearch("mixed");
+        Settings settings = FrozenStore.openSearchSettings(dataDir, spaces, "mixed");
         forgetTheIndex(dataDir);
-        Main.Running running = Main.start(FrozenStore.settings(dataDir, spaces, opensearch));
+        Main.Running running = Main.start(settings);
         try {
             FrozenStore.awaitReplay(running.app(), head, PATIENCE);
             running.app().indexes().all().forEach(VectorIndex::makeSearchable);
@@ -348,7 +347,7 @@ class MixedRevisionsReplayTest {
             assertTheNewAndChangedDocumentsAreFound(api);
         } finally {
             running.stop();
-            FrozenStore.dropIndexes(opensearch);
+            FrozenStore.dropIndexes(settings.opensearch());
         }
     }
 

@@ -122,7 +122,7 @@ public final class Revision1StoreGenerator {
     private void run(Path out) throws Exception {
         Files.createDirectories(out);
         Path dataDir = Files.createTempDirectory("vectorsync-frozen-");
-        Main.Running running = Main.start(FrozenStore.settings(dataDir, FrozenStore.SPACES, null));
+        Main.Running running = Main.start(FrozenStore.settings(dataDir, FrozenStore.SPACES));
         JsonObject expectedSearch;
         int documents;
         long head;
