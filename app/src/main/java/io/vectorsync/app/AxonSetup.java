@@ -64,7 +64,7 @@ final class AxonSetup {
                 .configureMessageSerializer(c -> serializer)
                 .configureTransactionManager(c -> database.transactionManager())
                 // in the store in either mode, so a handler's token commits with what it writes there
-                .registerComponent(TokenStore.class, c -> database.tokenStore(serializer, settings.nodeId()))
+                .registerComponent(TokenStore.class, c -> database.tokenStore(serializer, settings.nodeId(), settings.node().claimTimeout()))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Document.class)
                         // a document's next command need not re-read its history from the store
                         .configureCache(c -> new WeakReferenceCache()))
@@ -77,7 +77,28 @@ final class AxonSetup {
                     return source;
                 });
         configurer.eventProcessing()
-                .registerTokenStore(c -> c.getComponent(TokenStore.class))
+                .registerTokenStore(c -> c.getComponent(TokenStore.class));
+        NodeRoles roles = settings.node().roles();
+        if (roles.has(NodeRoles.Role.PROJECTOR)) {
+            projectors(configurer, settings, serializer, database, indexes, spaces, models);
+        }
+        // in the unit of work that stores each event, so on every node that appends: the command API's and the
+        // projectors' (the encoder records embeddings)
+        if (cache != null && (roles.has(NodeRoles.Role.COMMAND) || roles.has(NodeRoles.Role.PROJECTOR))) {
+            List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
+            configurer.eventProcessing()
+                    // the cache has a change before its write is acknowledged
+                    .registerSubscribingEventProcessor(HotVectorCacheModule.PROCESSING_GROUP)
+                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()));
+        }
+        return configurer;
+    }
+
+    /** The encoder and the live index's processor, with their dead-letter queues: a projector's work. */
+    private static void projectors(Configurer configurer, Settings settings, Serializer serializer,
+                                   EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
+                                   SpaceModels models) {
+        configurer.eventProcessing()
                 .usingPooledStreamingEventProcessors((c, builder) -> builder
                         // woken by each commit instead of looking every 500 ms
                         .messageSource(c.getComponent(WakingEventSource.class))
@@ -102,13 +123,5 @@ final class AxonSetup {
                         (c, builder) -> builder.enableSequenceIdentifierCache())
                 .registerDeadLetteringEventHandlerInvokerConfiguration(VECTOR_INDEX_GROUP,
                         (c, builder) -> builder.enableSequenceIdentifierCache());
-        if (cache != null) {
-            List<String> spaceNames = settings.spaces().stream().map(EmbeddingSpace::name).toList();
-            configurer.eventProcessing()
-                    // in the unit of work that stores each event: the cache has a change before its ack
-                    .registerSubscribingEventProcessor(HotVectorCacheModule.PROCESSING_GROUP)
-                    .registerEventHandler(c -> HotVectorCacheModule.projection(cache, spaceNames, c.eventStore()));
-        }
-        return configurer;
     }
 }

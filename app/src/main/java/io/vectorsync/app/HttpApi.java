@@ -16,6 +16,8 @@ import io.vectorsync.query.search.HotLookup;
 import io.vectorsync.query.search.IndexLookup;
 import io.vectorsync.query.search.SearchService;
 import io.vectorsync.ui.AdminConsole;
+import io.helidon.webserver.http.HttpService;
+import io.vectorsync.projections.versions.IndexVersions;
 import io.vectorsync.ui.admin.AdminStream;
 import io.vectorsync.ui.admin.CacheAdmin;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
@@ -26,7 +28,12 @@ import io.vectorsync.ui.admin.StoreAdmin;
 import io.vectorsync.ui.admin.SameOriginGuard;
 import io.vectorsync.ui.access.RouteRecorder;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import jakarta.json.JsonObject;
 
 /** The HTTP surface: every module's services under their paths, the filters, and the one problem+json mapping. */
 final class HttpApi {
@@ -39,40 +46,61 @@ final class HttpApi {
      * the server is built (the services lay out their routes only then).
      */
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
-        ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
-                app.versions()::processors, app.database(), app.log(), app.settings().nodeId());
-        DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
-                app.versions()::deadLetters, app.axon().eventSerializer());
-        IndexAdmin indexes = new IndexAdmin(app.versions(), new DriftCheck(app.eventStore()), app.spaces(),
-                Vectorsync.MODELS);
-        CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
-        AdminStream stream = new AdminStream(Map.of(
-                "processors", processors::all,
-                "indexes", indexes::describe,
-                "deadLetters", deadLetters::summary,
-                "cache", cache::summary));
-        app.whenStopping(stream::close);
+        NodeRoles roles = app.settings().node().roles();
         // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
         routing.addFilter(new SameOriginGuard("/v1/"))
                 .addFilter(app.access().frontDoor());
         RouteRecorder routes = new RouteRecorder(routing);
-        routes.register("/admin", new AdminConsole())
-                .register("/v1/tenants",
-                        new DocumentCommandService(app.committer(), app.log(), app.spaces(),
-                                app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate()),
-                        new DocumentService(app.eventStore(), app.readYourWrites()::awaitEncoded, app.log()::positions),
-                        new SearchService(indexLookup(app), app.spaces()::embedQuery,
-                                app.spaces().defaultSpace(),
-                                app.indexes().all().stream().map(VectorIndex::space).toList(),
-                                app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
-                                app.readYourWrites()::awaitSearchable))
-                .register("/v1/admin", processors, deadLetters, stream, indexes, cache, app.access().admin(),
-                        new StoreAdmin(app.database()::report))
-                .register("/health", new Health(app));
+        List<HttpService> tenants = new ArrayList<>();
+        if (roles.has(NodeRoles.Role.COMMAND)) {
+            tenants.add(new DocumentCommandService(app.committer(), app.log(), app.spaces(),
+                    app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate()));
+        }
+        if (roles.has(NodeRoles.Role.QUERY)) {
+            tenants.add(new DocumentService(app.eventStore(), app.readYourWrites()::awaitEncoded, app.log()::positions));
+            tenants.add(new SearchService(indexLookup(app), app.spaces()::embedQuery, app.spaces().defaultSpace(),
+                    app.indexes().all().stream().map(VectorIndex::space).toList(),
+                    app.cache().<HotLookup>map(HttpApi::lookup).orElse(HotLookup.NONE),
+                    app.readYourWrites()::awaitSearchable));
+        }
+        if (!tenants.isEmpty()) {
+            routes.register("/v1/tenants", tenants.toArray(HttpService[]::new));
+        }
+        if (roles.has(NodeRoles.Role.ADMIN)) {
+            routes.register("/admin", new AdminConsole())
+                    .register("/v1/admin", admin(app).toArray(HttpService[]::new));
+        }
+        routes.register("/health", new Health(app));
         Problems.register(routing.any((req, res) -> {
             throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
         }));
         return routes;
+    }
+
+    /**
+     * The admin API: processors, dead letters, the live stream, the cache, keys and the store; the index versions
+     * where this node runs them (the projector role).
+     */
+    private static List<HttpService> admin(Vectorsync app) {
+        ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
+                () -> app.versions().map(IndexVersions::processors).orElse(Map.of()), app.database(), app.log(),
+                app.settings().nodeId());
+        DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
+                () -> app.versions().map(IndexVersions::deadLetters).orElse(Map.of()), app.axon().eventSerializer());
+        Optional<IndexAdmin> indexes = app.versions().map(versions -> new IndexAdmin(versions,
+                new DriftCheck(app.eventStore()), app.spaces(), Vectorsync.MODELS));
+        CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
+        Map<String, Supplier<JsonObject>> snapshots = new HashMap<>(Map.of(
+                "processors", processors::all,
+                "deadLetters", deadLetters::summary,
+                "cache", cache::summary));
+        indexes.ifPresent(admin -> snapshots.put("indexes", admin::describe));
+        AdminStream stream = new AdminStream(Map.copyOf(snapshots));
+        app.whenStopping(stream::close);
+        List<HttpService> services = new ArrayList<>(List.of(processors, deadLetters, stream, cache,
+                app.access().admin(), new StoreAdmin(app.database()::report)));
+        indexes.ifPresent(services::add);
+        return services;
     }
 
     /** The live index of a space, and any version of it for searches that name one. */
@@ -85,12 +113,13 @@ final class HttpApi {
 
             @Override
             public VectorIndex forVersion(String space, int version) {
-                return app.versions().index(space, version);
+                return app.versions().map(versions -> versions.index(space, version))
+                        .orElseGet(() -> app.liveIndex(space, version));
             }
 
             @Override
             public TextEmbedder embedderFor(String space, int version, TextEmbedder live) {
-                String model = app.versions().queryModel(space, version);
+                String model = app.versions().map(versions -> versions.queryModel(space, version)).orElse(null);
                 return (s, text) -> app.spaces().embedQuery(s, model, text);
             }
         };

@@ -71,7 +71,7 @@ public final class Main {
                     .routing(routing -> routes.set(HttpApi.routing(routing, app)))
                     .build();
             // built: every service has laid out its routes, and each must have exactly one access rule
-            routes.get().check(app.access().policy());
+            routes.get().check(app.access().policy(), settings.node().roles().all());
             server.start();
             LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
                     + server.port()

@@ -34,7 +34,7 @@ public record Settings(
         String host,
         int port,
         Path dataDir,
-        String nodeId,
+        NodeSettings node,
         long maxRequestBytes,
         String defaultSpace,
         List<EmbeddingSpace> spaces,
@@ -75,50 +75,33 @@ public record Settings(
         if (maxBatchBytes <= 0) {
             maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         }
+        if (!node.roles().all()) {
+            // a process with some of the roles works with the others through what they share
+            if (store.url() == null && !axonServer.enabled()) {
+                throw new IllegalArgumentException("vectorsync.node.roles: " + node.roles() + " needs a store the other "
+                        + "nodes share (vectorsync.store.url, PostgreSQL, or Axon Server); the embedded store is this "
+                        + "process's own");
+            }
+            if (!indexKind.equals("opensearch")) {
+                throw new IllegalArgumentException("vectorsync.node.roles: " + node.roles() + " needs an index the "
+                        + "other nodes share (vectorsync.index.kind: opensearch); the embedded Lucene index is this "
+                        + "process's own");
+            }
+        }
         if (maxBatchBytes < maxRequestBytes) {
             throw new IllegalArgumentException("vectorsync.max-batch-bytes (" + maxBatchBytes + ") must be at least "
                     + "vectorsync.max-request-bytes (" + maxRequestBytes + "), the longest line of a batch");
         }
     }
 
-    /** The same settings with the hot-vector cache as given ({@code null}: none). */
-    public Settings withCache(HotCacheSettings cache) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
-    }
-
-    /** The same settings with another longest wait of a read for its {@code consistentWith} position. */
-    public Settings withConsistencyWait(Duration consistencyWait) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
-    }
-
-    /** The same settings with other front-door settings (a bootstrap admin key, session lengths). */
-    public Settings withAccess(AccessSettings access) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
+    /** This node's id in the token store and the cluster. */
+    public String nodeId() {
+        return node.id();
     }
 
     /** The same settings with Helidon's {@code server} configuration node (TLS and the rest). */
     public Settings withServer(Config server) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
-    }
-
-    /** The same settings on another store (PostgreSQL: its JDBC URL, user, password, pool size). */
-    public Settings withStore(StoreSettings store) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
-    }
-
-    /** The same settings with Axon Server as the event store and command router ({@link AxonServerSettings#DISABLED}: none). */
-    public Settings withAxonServer(AxonServerSettings axonServer) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+        return new Settings(host, port, dataDir, node, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
@@ -128,14 +111,7 @@ public record Settings(
      * timeouts and retries), on settings whose {@code vectorsync.index.opensearch} keys set the rest.
      */
     public Settings withOpenSearch(OpenSearchSettings opensearch) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
-                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
-    }
-
-    /** The same settings with another largest NDJSON batch body. */
-    public Settings withMaxBatchBytes(long maxBatchBytes) {
-        return new Settings(host, port, dataDir, nodeId, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+        return new Settings(host, port, dataDir, node, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
                 axonServer, maxBatchBytes);
     }
@@ -277,7 +253,7 @@ public record Settings(
                 config.get("server.host").asString().filter(h -> !h.isBlank()).orElse(null),
                 port,
                 Path.of(dataDir).toAbsolutePath().normalize(),
-                vs.get("node-id").asString().orElseGet(Settings::hostName),
+                node(vs),
                 vs.get("max-request-bytes").asLong().orElse(8L * 1024 * 1024),
                 vs.get("default-space").asString().orElse(spaces.getFirst().name()),
                 List.copyOf(spaces),
@@ -295,6 +271,18 @@ public record Settings(
                 store(vs.get("store"), env),
                 axonServer(vs.get("axonserver")),
                 vs.get("max-batch-bytes").asLong().orElse(DEFAULT_MAX_BATCH_BYTES));
+    }
+
+    /** {@code vectorsync.node.*}, and the claim timeout of {@code vectorsync.processors}. */
+    private static NodeSettings node(Config vs) {
+        if (vs.get("node-id").exists()) {
+            throw new IllegalArgumentException("vectorsync.node-id is now vectorsync.node.id (VECTORSYNC_NODE_ID): "
+                    + "rename it");
+        }
+        return new NodeSettings(vs.get("node.id").asString().filter(id -> !id.isBlank()).orElseGet(NodeSettings::defaultId),
+                NodeRoles.parse(vs.get("node.roles").asString().orElse("all")),
+                Duration.ofMillis(vs.get("processors.claim-timeout-ms").asLong()
+                        .orElse(NodeSettings.DEFAULT_CLAIM_TIMEOUT.toMillis())));
     }
 
     private static AxonServerSettings axonServer(Config axonServer) {
@@ -405,13 +393,5 @@ public record Settings(
         }
         String username = os.get("username").asString().filter(u -> !u.isBlank()).orElse(null);
         return username == null ? settings : settings.withCredentials(username, os.get("password").asString().orElse(""));
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "vectorsync";
-        }
     }
 }

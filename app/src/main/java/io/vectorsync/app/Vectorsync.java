@@ -21,6 +21,7 @@ import io.vectorsync.query.ReadYourWrites;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.projections.versions.IndexVersions;
+import io.vectorsync.projections.versions.NoSuchVersionException;
 import io.vectorsync.projections.versions.SpaceModels;
 import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
@@ -63,6 +64,7 @@ public final class Vectorsync implements AutoCloseable {
     private final HotVectorCache cache;
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
+    private final Versioning versioning;
     private final Access access;
     private final WriteGate writeGate;
     private final CommandSubmitter committer;
@@ -85,7 +87,10 @@ public final class Vectorsync implements AutoCloseable {
                         GroupCommitter.Settings.DEFAULTS);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
-        this.versions = new IndexVersions(versioning.registry(), versioning.backend(), indexes,
+        this.versioning = versioning;
+        // the processors feeding index versions run where the projectors do
+        this.versions = !settings.node().roles().has(NodeRoles.Role.PROJECTOR) ? null
+                : new IndexVersions(versioning.registry(), versioning.backend(), indexes,
                 new VersionFeeds(axon, axon.getComponent(WakingEventSource.class), database, settings.segments(),
                         settings.batchSize()),
                 axon, log, versioning.models(), (space, model, tenant, documentId, revision, title, body) ->
@@ -127,7 +132,8 @@ public final class Vectorsync implements AutoCloseable {
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
             Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
             axon.start();
-            LOG.info(() -> "Event store: " + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
+            LOG.info(() -> "Node " + settings.nodeId() + ", roles " + settings.node().roles() + "; event store: "
+                    + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
             return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access);
         } catch (RuntimeException e) {
@@ -259,8 +265,15 @@ public final class Vectorsync implements AutoCloseable {
         return readYourWrites;
     }
 
-    /** How far a streaming processor has got: the lowest position of its segments, -1 before it starts. */
+    /**
+     * How far a streaming processor has got: the lowest position of its segments, -1 before it starts. On a node with
+     * every role, its own processor's; on a node of a cluster, the tokens the processor's segments stored, wherever
+     * they run (a projector holds only some of the segments, and a query node none).
+     */
     long position(String group) {
+        if (!settings.node().roles().all()) {
+            return database.processedPosition(group, axon.eventSerializer());
+        }
         return axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow()
                 instanceof StreamingEventProcessor streaming ? ProcessorProgress.lowestPosition(streaming) : -1;
     }
@@ -270,9 +283,9 @@ public final class Vectorsync implements AutoCloseable {
      * replaying, or holds no segment here.
      */
     OptionalLong streamingPosition(String group) {
-        return axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow()
+        return axon.eventProcessingConfiguration().eventProcessor(group).orElse(null)
                 instanceof StreamingEventProcessor streaming ? ProcessorProgress.streamingPosition(streaming)
-                : OptionalLong.empty();
+                : OptionalLong.empty(); // not run on this node: the gate opens (a later step reads the cluster's)
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */
@@ -281,9 +294,23 @@ public final class Vectorsync implements AutoCloseable {
                 instanceof StreamingEventProcessor streaming) || ProcessorProgress.caughtUp(streaming);
     }
 
-    /** Blue/green versions of the indexes: rebuild, swap, roll back, drop. */
-    public IndexVersions versions() {
-        return versions;
+    /**
+     * The live index of a space, for a search that names its version on a node that does not feed the other versions
+     * (no projector role); another version is not found here.
+     */
+    VectorIndex liveIndex(String space, int version) {
+        VectorIndex live = indexes.forSpace(space);
+        if (versioning.backend().liveVersion(live) != version) {
+            throw new NoSuchVersionException("space '" + space + "' has no index version " + version + " that this "
+                    + "node searches: the versions that are not live are searched on the nodes with the projector "
+                    + "role");
+        }
+        return live;
+    }
+
+    /** Blue/green versions of the indexes: rebuild, swap, roll back, drop; on a node with the projector role. */
+    public java.util.Optional<IndexVersions> versions() {
+        return java.util.Optional.ofNullable(versions);
     }
 
     /**
@@ -306,7 +333,9 @@ public final class Vectorsync implements AutoCloseable {
         stopping();
         try {
             committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
-            versions.close();
+            if (versions != null) {
+                versions.close();
+            }
             axon.shutdown();
         } finally {
             try {

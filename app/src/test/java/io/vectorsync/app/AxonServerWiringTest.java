@@ -166,7 +166,7 @@ class AxonServerWiringTest {
     /** A client-vector space only: no embedding model to load. */
     private static SettingsKeys keys(Path dir) {
         return TestApp.base(dir)
-                .put("vectorsync.node-id", "wiring-node")
+                .put("vectorsync.node.id", "wiring-node")
                 .put("vectorsync.default-space", "tiny")
                 .clientSpace("tiny", 4);
     }

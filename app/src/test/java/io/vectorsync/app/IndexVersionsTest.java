@@ -130,7 +130,7 @@ class IndexVersionsTest {
             awaitCaughtUp(app, 3);
 
             for (int version : new int[]{2, 3}) {
-                VectorIndex then = app.app().versions().index("tiny", version);
+                VectorIndex then = app.app().versions().orElseThrow().index("tiny", version);
                 for (int i = 0; i < 10; i++) {
                     assertThat(then.version("acme", "d" + i)).as("d%d in version %d", i, version).hasValue(2);
                 }

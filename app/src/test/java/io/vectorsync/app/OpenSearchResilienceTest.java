@@ -136,7 +136,7 @@ class OpenSearchResilienceTest {
             assertThat(space(app).getInt("liveVersion")).isEqualTo(1);
             assertThat(version(app, 2).getString("role")).isEqualTo("building");
             assertThat(version(app, 2).containsKey("progress")).as("version 2 is still fed: " + version(app, 2)).isTrue();
-            assertThat(app.app().versions().processors()).containsKey("index-tiny-v2");
+            assertThat(app.app().versions().orElseThrow().processors()).containsKey("index-tiny-v2");
             // the live version still takes writes and serves them
             app.post("/v1/tenants/acme/documents:batch", "application/x-ndjson", documents(30, 40));
             VectorIndex live = app.app().indexes().forSpace("tiny");

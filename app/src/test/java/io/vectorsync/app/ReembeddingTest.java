@@ -58,7 +58,7 @@ class ReembeddingTest {
             assertThat(own.getString("documentId")).isEqualTo("doc-0");
             assertThat(own.getJsonNumber("score").doubleValue()).isGreaterThan(0.9999);
 
-            VectorIndex quantized = app.app().versions().index("default", 2);
+            VectorIndex quantized = app.app().versions().orElseThrow().index("default", 2);
             VectorIndex full = app.app().indexes().forSpace("default");
             for (String id : List.of("doc-0", "doc-1", "doc-2", "doc-3", "fresh")) {
                 TestApp.await(id + " in both versions", PATIENCE, () -> quantized.content("acme", id).isPresent()

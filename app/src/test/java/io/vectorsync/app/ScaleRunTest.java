@@ -36,7 +36,7 @@ class ScaleRunTest {
     void twentyThousandDocumentsAreFoundAndTheStoreStaysNearItsLiveData() throws Exception {
         float[][] vectors = TestVectors.clustered(new Random(43), DOCUMENTS + 100, DIMENSION);
         Settings settings = TestApp.base(dataDir)
-                .put("vectorsync.node-id", "scale")
+                .put("vectorsync.node.id", "scale")
                 .put("vectorsync.max-request-bytes", 64L * 1024 * 1024)
                 .put("vectorsync.default-space", "client")
                 .clientSpace("client", DIMENSION)

@@ -93,9 +93,6 @@ class SettingsTest {
 
         assertThat(settings.axonServer())
                 .isEqualTo(new AxonServerSettings(true, "axon-1:8124,axon-2:8124", "vectors", "t0ken"));
-        assertThat(settings.withAxonServer(AxonServerSettings.DISABLED).axonServer().enabled()).isFalse();
-        assertThat(settings.withCache(null).axonServer()).as("kept by the other with… methods")
-                .isEqualTo(settings.axonServer());
         assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.axonserver.enabled", "true",
                 "vectorsync.axonserver.servers", "")), Map.of()))
                 .hasMessageContaining("vectorsync.axonserver.servers");

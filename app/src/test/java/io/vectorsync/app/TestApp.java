@@ -44,7 +44,7 @@ final class TestApp implements AutoCloseable {
                 .put("server.host", "localhost")
                 .put("server.port", 0)
                 .dataDir(dataDir)
-                .put("vectorsync.node-id", "test-node")
+                .put("vectorsync.node.id", "test-node")
                 .put("vectorsync.max-request-bytes", 256 * 1024)
                 .put("vectorsync.default-space", "default")
                 .lucene()

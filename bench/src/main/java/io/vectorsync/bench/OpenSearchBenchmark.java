@@ -283,7 +283,7 @@ public final class OpenSearchBenchmark {
         keys.put("server.host", "localhost");
         keys.put("server.port", "0");
         keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node-id", "bench");
+        keys.put("vectorsync.node.id", "bench");
         keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
         keys.put("vectorsync.default-space", SPACE);
         keys.put("vectorsync.spaces.0.name", SPACE);

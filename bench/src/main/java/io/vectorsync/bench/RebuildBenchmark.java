@@ -257,7 +257,7 @@ public final class RebuildBenchmark {
         };
         long started = System.nanoTime();
         // the one factory of the processors feeding index versions, with a handler that does nothing
-        VersionFeeds.Feed feed = running.app().versions().feeds().start(group, noOp, null, null);
+        VersionFeeds.Feed feed = running.app().versions().orElseThrow().feeds().start(group, noOp, null, null);
         var processor = feed.processor();
         try {
             while (!io.vectorsync.store.ProcessorProgress.reached(processor, head)) {

@@ -206,11 +206,19 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     }
 
     public TokenStore tokenStore(Serializer serializer, String nodeId) {
+        return tokenStore(serializer, nodeId, Duration.ofSeconds(10));
+    }
+
+    /**
+     * The token store, claiming segments as {@code nodeId}: a claim not extended for {@code claimTimeout} may be
+     * taken over by another node.
+     */
+    public TokenStore tokenStore(Serializer serializer, String nodeId, Duration claimTimeout) {
         return JdbcTokenStore.builder()
                 .connectionProvider(transactionManager.connectionProvider())
                 .serializer(serializer)
                 .contentType(byte[].class)
-                .claimTimeout(Duration.ofSeconds(10))
+                .claimTimeout(claimTimeout)
                 .nodeId(nodeId)
                 .build();
     }
@@ -262,6 +270,14 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     /** A processor's segments in the token store and the node that claims each (null: unclaimed). */
     public Map<Integer, String> segmentOwners(String processorName) {
         return tokens.segmentOwners(processorName);
+    }
+
+    /**
+     * How far a processor has got on whichever nodes run it: the lowest position its segments' stored tokens have
+     * reached, -1 before it has tokens. What a node that does not run the processor waits on.
+     */
+    public long processedPosition(String processorName, Serializer serializer) {
+        return tokens.lowestPosition(processorName, serializer);
     }
 
     /** Every registered index version, by space and version. */

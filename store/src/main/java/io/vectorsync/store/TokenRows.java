@@ -1,6 +1,9 @@
 package io.vectorsync.store;
 
 import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,6 +39,34 @@ final class TokenRows {
             return owners;
         } catch (SQLException e) {
             throw new JdbcException("Cannot read the segments of " + processorName, e);
+        }
+    }
+
+    /**
+     * How far a processor has got on whichever nodes run it, from the tokens its segments last stored: the lowest
+     * position of them (a replay's where it is now, not where it will end), -1 when it has none or one has not
+     * started.
+     */
+    long lowestPosition(String processorName, Serializer serializer) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT token, tokenType FROM TokenEntry WHERE processorName = ?")) {
+            statement.setString(1, processorName);
+            long lowest = Long.MAX_VALUE;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    byte[] bytes = rs.getBytes(1);
+                    if (bytes == null) {
+                        return -1;
+                    }
+                    TrackingToken token = serializer.deserialize(
+                            new SimpleSerializedObject<>(bytes, byte[].class, rs.getString(2), null));
+                    lowest = Math.min(lowest, token == null ? -1 : token.position().orElse(-1));
+                }
+            }
+            return lowest == Long.MAX_VALUE ? -1 : lowest;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the tokens of " + processorName, e);
         }
     }
 

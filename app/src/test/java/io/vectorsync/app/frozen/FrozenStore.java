@@ -122,7 +122,7 @@ final class FrozenStore {
                 .put("server.host", "localhost")
                 .put("server.port", 0)
                 .dataDir(dataDir)
-                .put("vectorsync.node-id", "frozen-node")
+                .put("vectorsync.node.id", "frozen-node")
                 .put("vectorsync.max-request-bytes", 8L * 1024 * 1024)
                 .put("vectorsync.default-space", DEFAULT_SPACE)
                 .lucene()
