@@ -50,6 +50,8 @@ final class AppProcess {
             builder.environment().put("VECTORSYNC_STORE_URL", storeUrl);
         }
         builder.environment().put("VECTORSYNC_CACHE_ENABLED", "false");
+        // one node, restarted in place: a stable id takes its segments back at once after a kill, as the README advises
+        builder.environment().put("VECTORSYNC_NODE_ID", "app-process");
         builder.environment().put("VECTORSYNC_SECURITY_ADMIN_KEY", "");
         return builder.start();
     }
