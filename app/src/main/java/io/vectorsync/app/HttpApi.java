@@ -20,6 +20,7 @@ import io.helidon.webserver.http.HttpService;
 import io.vectorsync.projections.versions.IndexVersions;
 import io.vectorsync.ui.admin.AdminStream;
 import io.vectorsync.ui.admin.CacheAdmin;
+import io.vectorsync.ui.admin.ClusterAdmin;
 import io.vectorsync.ui.admin.DeadLetterAdmin;
 import io.vectorsync.ui.admin.DriftCheck;
 import io.vectorsync.ui.admin.IndexAdmin;
@@ -98,7 +99,8 @@ final class HttpApi {
         AdminStream stream = new AdminStream(Map.copyOf(snapshots));
         app.whenStopping(stream::close);
         List<HttpService> services = new ArrayList<>(List.of(processors, deadLetters, stream, cache,
-                app.access().admin(), new StoreAdmin(app.database()::report)));
+                app.access().admin(), new StoreAdmin(app.database()::report),
+                new ClusterAdmin(app.database(), java.time.Clock.systemUTC())));
         indexes.ifPresent(services::add);
         return services;
     }

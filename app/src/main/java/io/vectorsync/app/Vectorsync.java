@@ -10,6 +10,7 @@ import io.vectorsync.command.encoder.Encoder;
 import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
+import io.vectorsync.store.ClusterMembership;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.store.ProcessorProgress;
@@ -65,6 +66,8 @@ public final class Vectorsync implements AutoCloseable {
     private final HotCacheSweeper sweeper;
     private final IndexVersions versions;
     private final Versioning versioning;
+    /** Set once the HTTP server listens (its address is known then). */
+    private volatile ClusterMembership membership;
     private final Access access;
     private final WriteGate writeGate;
     private final CommandSubmitter committer;
@@ -295,6 +298,33 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     /**
+     * Records this node in the store's cluster table and beats from now on; as a projector it also keeps its share of
+     * the segments ({@link ClusterMembership}).
+     */
+    void joinCluster(String address) {
+        membership = new ClusterMembership(database, settings.nodeId(), settings.node().roles().toString(), address,
+                this::streamingProcessors, Clock.systemUTC());
+    }
+
+    /** The streaming processors this node runs, by name: Axon's and those feeding index versions. */
+    private Map<String, StreamingEventProcessor> streamingProcessors() {
+        Map<String, StreamingEventProcessor> streaming = new java.util.TreeMap<>();
+        axon.eventProcessingConfiguration().eventProcessors().forEach((name, processor) -> {
+            if (processor instanceof StreamingEventProcessor s) {
+                streaming.put(name, s);
+            }
+        });
+        if (versions != null) {
+            versions.processors().forEach((name, processor) -> {
+                if (processor instanceof StreamingEventProcessor s) {
+                    streaming.put(name, s);
+                }
+            });
+        }
+        return streaming;
+    }
+
+    /**
      * The live index of a space, for a search that names its version on a node that does not feed the other versions
      * (no projector role); another version is not found here.
      */
@@ -331,6 +361,9 @@ public final class Vectorsync implements AutoCloseable {
     @Override
     public void close() {
         stopping();
+        if (membership != null) {
+            membership.close(); // leaves the cluster table: the others count one projector fewer at once
+        }
         try {
             committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
             if (versions != null) {

@@ -340,7 +340,7 @@ class FrontDoorTest {
                 "POST /v1/admin/indexes/{space}/drift/repair",
                 "GET /v1/admin/indexes/{space}/documents/{tenant}/{documentId}", "GET /v1/admin/cache",
                 "GET /v1/admin/keys", "POST /v1/admin/keys", "DELETE /v1/admin/keys/{id}", "GET /v1/admin/audit",
-                "GET /v1/admin/store")) {
+                "GET /v1/admin/store", "GET /v1/admin/cluster")) {
             expected.put(admin, "X");
         }
         HttpRouting.Builder routing = HttpRouting.builder();

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +66,54 @@ class NodeRolesTest {
             assertThat(a.get("/health/ready").status()).isEqualTo(200);
             assertThat(b.get("/health/ready").status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void twoProjectorsShareTheSegmentsAndTheClusterListsEveryNode(@TempDir Path dirA, @TempDir Path dirB,
+                                                                  @TempDir Path dirC) {
+        StoreSettings store = TestPostgres.freshDatabase();
+        String prefix = "share-" + UUID.randomUUID().toString().substring(0, 8);
+        String opensearch = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
+        assertThat(opensearch).as("VECTORSYNC_TEST_OPENSEARCH_URL: run the tests with bin/test").isNotBlank();
+        SettingsKeys admin = TestApp.keys(dirA).store(store).opensearch(opensearch, prefix, 1, 0)
+                .put("vectorsync.node.id", "admin-1").put("vectorsync.node.roles", "command,admin");
+        try (TestApp a = TestApp.start(admin.settings());
+             TestApp b = TestApp.start(projector(dirB, store, opensearch, prefix, "projector-1"))) {
+            TestApp.await("projector-1 claims both segments", Duration.ofSeconds(30),
+                    () -> owners(a).equals(Map.of(0, Optional.of("projector-1"), 1, Optional.of("projector-1"))));
+            try (TestApp c = TestApp.start(projector(dirC, store, opensearch, prefix, "projector-2"))) {
+                TestApp.await("each projector holds one segment of vector-index", Duration.ofSeconds(60),
+                        () -> Set.copyOf(owners(a).values()).equals(Set.of(Optional.of("projector-1"),
+                                Optional.of("projector-2"))));
+                JsonObject cluster = a.get("/v1/admin/cluster").json();
+                Map<String, String> roles = new java.util.TreeMap<>();
+                cluster.getJsonArray("nodes").getValuesAs(JsonObject.class).forEach(node -> {
+                    assertThat(node.getBoolean("live")).as(node.getString("id") + " is live").isTrue();
+                    roles.put(node.getString("id"), node.getString("roles"));
+                });
+                assertThat(roles).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("admin-1", "command,admin",
+                        "projector-1", "projector", "projector-2", "projector")));
+                assertThat(cluster.getJsonArray("nodes").getValuesAs(JsonObject.class).stream()
+                        .filter(node -> node.getString("id").equals("projector-2")).findFirst().orElseThrow()
+                        .getJsonObject("segments").getJsonArray("vector-index")).hasSize(1);
+            }
+            JsonObject after = a.get("/v1/admin/cluster").json();
+            assertThat(after.getJsonArray("nodes").getValuesAs(JsonObject.class)).as("a node that stops leaves")
+                    .extracting(node -> node.getString("id")).containsExactly("admin-1", "projector-1");
+        }
+    }
+
+    private static Settings projector(Path dir, StoreSettings store, String opensearch, String prefix, String id) {
+        return TestApp.keys(dir).store(store).opensearch(opensearch, prefix, 1, 0).put("vectorsync.node.id", id)
+                .put("vectorsync.node.roles", "projector").settings();
+    }
+
+    /** Who claims each segment of {@code vector-index} (empty: nobody). */
+    private static Map<Integer, Optional<String>> owners(TestApp app) {
+        Map<Integer, Optional<String>> owners = new java.util.HashMap<>();
+        app.app().database().segmentOwners("vector-index").forEach((segment, owner) ->
+                owners.put(segment, Optional.ofNullable(owner)));
+        return owners;
     }
 
     @Test

@@ -280,6 +280,16 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         return tokens.lowestPosition(processorName, serializer);
     }
 
+    /** Which node claims each segment of every processor that has tokens: processor → segment → owner (null: none). */
+    public Map<String, Map<Integer, String>> segmentOwners() {
+        return tokens.allSegmentOwners();
+    }
+
+    /** The nodes working on this store, with their heartbeats. */
+    public ClusterNodes clusterNodes() {
+        return new ClusterNodes(transactionManager, dialect);
+    }
+
     /** Every registered index version, by space and version. */
     public List<IndexVersionRecord> indexVersions() {
         return indexVersions.all();

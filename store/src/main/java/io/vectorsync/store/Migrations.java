@@ -78,6 +78,13 @@ final class Migrations {
                             s.execute("ALTER TABLE DomainEventEntry ALTER COLUMN globalIndex SET CACHE 256");
                         }
                     }
+                }),
+                new Step(4, "the cluster's nodes: id, roles, address and last heartbeat", c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS ClusterNode (nodeId VARCHAR(255) NOT NULL PRIMARY KEY, "
+                                + "roles VARCHAR(64) NOT NULL, address VARCHAR(255), startedAt BIGINT NOT NULL, "
+                                + "heartbeatAt BIGINT NOT NULL)");
+                    }
                 }));
     }
 

@@ -70,6 +70,22 @@ final class TokenRows {
         }
     }
 
+    /** Every processor's segments and the node that claims each (null: unclaimed). */
+    Map<String, Map<Integer, String>> allSegmentOwners() {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT processorName, segment, owner FROM TokenEntry ORDER BY processorName, segment");
+             ResultSet rs = statement.executeQuery()) {
+            Map<String, Map<Integer, String>> owners = new TreeMap<>();
+            while (rs.next()) {
+                owners.computeIfAbsent(rs.getString(1), p -> new TreeMap<>()).put(rs.getInt(2), rs.getString(3));
+            }
+            return owners;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the token store's segments", e);
+        }
+    }
+
     /** Forgets a processor's tokens, in one transaction. */
     void delete(String processorName) {
         transactionManager.executeInTransaction(() -> {

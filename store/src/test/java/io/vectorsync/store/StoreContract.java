@@ -65,10 +65,10 @@ abstract class StoreContract {
 
     @Test
     void theSchemaIsMigratedStepByStepOnceAndAReopenChangesNothing() throws Exception {
-        assertThat(schemaVersions()).containsExactly(1, 2, 3);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4);
         database.close();
         database = reopen();
-        assertThat(schemaVersions()).containsExactly(1, 2, 3);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4);
     }
 
     @Test
@@ -120,6 +120,23 @@ abstract class StoreContract {
         // the first event of a document is its creation: Axon names that conflict apart
         assertThatThrownBy(() -> append(engine, event("acme/c", 0))).isInstanceOf(AggregateStreamCreationException.class);
         assertThat(engine.readEvents("acme/c").asStream().count()).isEqualTo(2);
+    }
+
+    @Test
+    void nodesRecordThemselvesBeatAndLeave() {
+        ClusterNodes nodes = database.clusterNodes();
+        java.time.Instant start = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        nodes.beat(new ClusterNodes.Node("node-1", "projector", "10.0.0.1:8080", start, start));
+        nodes.beat(new ClusterNodes.Node("node-2", "query", null, start, start));
+        nodes.beat(new ClusterNodes.Node("node-1", "projector", "10.0.0.1:8080", start, start.plusSeconds(2)));
+
+        assertThat(nodes.all()).containsExactly(
+                new ClusterNodes.Node("node-1", "projector", "10.0.0.1:8080", start, start.plusSeconds(2)),
+                new ClusterNodes.Node("node-2", "query", null, start, start));
+        assertThat(ClusterMembership.live(nodes.all(), start.plusSeconds(11))).as("beaten within 10 s")
+                .extracting(ClusterNodes.Node::id).containsExactly("node-1");
+        nodes.leave("node-2");
+        assertThat(nodes.all()).extracting(ClusterNodes.Node::id).containsExactly("node-1");
     }
 
     @Test

@@ -84,7 +84,7 @@ public final class AccessPolicy {
         String admin = "/v1/admin";
         for (String read : List.of("/processors", "/processors/{name}", "/dead-letters", "/dead-letters/{group}",
                 "/stream", "/indexes", "/indexes/{space}/drift", "/indexes/{space}/documents/{tenant}/{documentId}",
-                "/cache", "/keys", "/audit", "/store")) {
+                "/cache", "/keys", "/audit", "/store", "/cluster")) {
             b.rule(Method.GET, admin + read, Need.ADMIN);
         }
         b.action(Method.POST, admin + "/processors/{name}/pause", "pause")
