@@ -275,7 +275,8 @@ public record Settings(
 
     /** {@code vectorsync.node.*}, and the claim timeout of {@code vectorsync.processors}. */
     private static NodeSettings node(Config vs) {
-        if (vs.get("node-id").exists()) {
+        // (Helidon's environment aliases give VECTORSYNC_NODE_ID a node-id key too: only the old key alone is refused)
+        if (vs.get("node-id").exists() && vs.get("node.id").asString().filter(id -> !id.isBlank()).isEmpty()) {
             throw new IllegalArgumentException("vectorsync.node-id is now vectorsync.node.id (VECTORSYNC_NODE_ID): "
                     + "rename it");
         }

@@ -286,9 +286,26 @@ public final class Vectorsync implements AutoCloseable {
      * replaying, or holds no segment here.
      */
     OptionalLong streamingPosition(String group) {
+        if (!settings.node().roles().all()) {
+            return clusterPosition(group);
+        }
         return axon.eventProcessingConfiguration().eventProcessor(group).orElse(null)
                 instanceof StreamingEventProcessor streaming ? ProcessorProgress.streamingPosition(streaming)
-                : OptionalLong.empty(); // not run on this node: the gate opens (a later step reads the cluster's)
+                : OptionalLong.empty();
+    }
+
+    /**
+     * How far a processor has got across the cluster, from the tokens in the store, while a live node claims one of
+     * its segments; empty when none does (every projector stopped or crashed: the log takes writes regardless).
+     */
+    private OptionalLong clusterPosition(String group) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        ClusterMembership.live(database.clusterNodes().all(), java.time.Instant.now()).forEach(node -> live.add(node.id()));
+        if (database.segmentOwners(group).values().stream().noneMatch(live::contains)) {
+            return OptionalLong.empty();
+        }
+        long position = database.processedPosition(group, axon.eventSerializer());
+        return position < 0 ? OptionalLong.empty() : OptionalLong.of(position);
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */

@@ -10,10 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The app in a JVM of its own, as {@code bin/run} starts it, configured by environment; and requests to it. */
 final class AppProcess {
 
+    /** Each started process's log, by port: shown when it does not come up. */
+    private static final Map<Integer, Path> LOGS = new ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private AppProcess() {
@@ -33,6 +37,12 @@ final class AppProcess {
 
     /** Starts the app on {@code port} with {@code dataDir}; on the store at {@code storeUrl}, or the embedded one. */
     static Process start(String storeUrl, Path dataDir, int port, Path log) throws IOException {
+        return start(storeUrl, dataDir, port, log, Map.of());
+    }
+
+    /** As {@link #start(String, Path, int, Path)}, with more environment (settings) that take precedence. */
+    static Process start(String storeUrl, Path dataDir, int port, Path log, Map<String, String> environment)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
                 "--add-modules", "java.se,jdk.incubator.vector",
@@ -53,10 +63,29 @@ final class AppProcess {
         // one node, restarted in place: a stable id takes its segments back at once after a kill, as the README advises
         builder.environment().put("VECTORSYNC_NODE_ID", "app-process");
         builder.environment().put("VECTORSYNC_SECURITY_ADMIN_KEY", "");
+        builder.environment().putAll(environment);
+        LOGS.put(port, log);
         return builder.start();
     }
 
     static void awaitUp(int port) {
+        try {
+            awaitLive(port);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the end of its log:\n" + logTail(LOGS.get(port)), e);
+        }
+    }
+
+    private static String logTail(Path log) {
+        try {
+            List<String> lines = log == null ? List.of("(no log)") : Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void awaitLive(int port) {
         TestApp.await("the app answers on " + port, Duration.ofSeconds(90), () -> {
             try {
                 return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live")).build(),

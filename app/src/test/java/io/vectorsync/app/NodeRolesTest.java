@@ -35,7 +35,17 @@ class NodeRolesTest {
         Settings projectorNode = TestApp.keys(dirB).store(store).opensearch(opensearch, prefix, 1, 0)
                 .put("vectorsync.node.id", "node-b").put("vectorsync.node.roles", "projector, query").settings();
 
-        try (TestApp a = TestApp.start(commandNode); TestApp b = TestApp.start(projectorNode)) {
+        try (TestApp a = TestApp.start(commandNode)) {
+            try (TestApp b = TestApp.start(projectorNode)) {
+                writtenOnOneFoundOnTheOther(a, b);
+            }
+            assertThat(a.app().streamingPosition("vector-index")).as("no projector left: the write gate opens")
+                    .isEmpty();
+        }
+    }
+
+    private static void writtenOnOneFoundOnTheOther(TestApp a, TestApp b) {
+        {
             assertThat(a.app().processors()).as("node A runs no processor").isEmpty();
             assertThat(b.app().processors()).containsKeys("encoder", "vector-index");
 
@@ -55,6 +65,8 @@ class NodeRolesTest {
 
             assertThat(a.app().position("vector-index")).as("A, which runs no processor, reads B's progress from the "
                     + "token store").isGreaterThanOrEqualTo(position);
+            assertThat(a.app().streamingPosition("vector-index").orElse(-1)).as("A's write gate sees B's progress")
+                    .isGreaterThanOrEqualTo(position);
 
             assertThat(b.put("/v1/tenants/acme/documents/x", "{\"body\":\"b\"}").status())
                     .as("B has no command API").isEqualTo(404);
@@ -128,7 +140,7 @@ class NodeRolesTest {
         assertThatThrownBy(() -> TestApp.keys(dir).store(new StoreSettings("jdbc:postgresql://localhost/x", null, null,
                 4)).put("vectorsync.node.roles", "query").settings())
                 .hasMessageContaining("needs an index the other nodes share");
-        assertThatThrownBy(() -> TestApp.keys(dir).put("vectorsync.node-id", "old").settings())
+        assertThatThrownBy(() -> TestApp.keys(dir).remove("vectorsync.node.id").put("vectorsync.node-id", "old").settings())
                 .hasMessageContaining("vectorsync.node-id is now vectorsync.node.id");
         assertThatThrownBy(() -> TestApp.keys(dir).put("vectorsync.processors.claim-timeout-ms", "10").settings())
                 .hasMessageContaining("at least 1000");
