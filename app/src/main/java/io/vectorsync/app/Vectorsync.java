@@ -26,6 +26,7 @@ import io.vectorsync.projections.versions.NoSuchVersionException;
 import io.vectorsync.projections.versions.SpaceModels;
 import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
+import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.access.AccessPolicy;
@@ -72,6 +73,7 @@ public final class Vectorsync implements AutoCloseable {
     private final WriteGate writeGate;
     private final CommandSubmitter committer;
     private final ReadYourWrites readYourWrites;
+    private final ProcessorPositions positions;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -100,6 +102,7 @@ public final class Vectorsync implements AutoCloseable {
                         Encoder.embed(spaces, axon.commandGateway(), space,
                                 spaces.modelById(model, spaces.require(space, "space")), tenant, documentId, revision,
                                 title, body));
+        this.positions = new ProcessorPositions(settings.node().roles(), axon, database, log);
         this.readYourWrites = new ReadYourWrites(this::position, log::headPosition, settings.consistencyWait(),
                 Encoder.PROCESSING_GROUP, VECTOR_INDEX_GROUP, cache != null,
                 () -> indexes.all().forEach(VectorIndex::makeSearchable),
@@ -108,7 +111,7 @@ public final class Vectorsync implements AutoCloseable {
         var limits = settings.access().limits();
         this.writeGate = limits.maxIndexLag() == 0 ? WriteGate.OPEN : new IndexPressure(limits.maxIndexLag(),
                 limits.of(AccessPolicy.Workload.WRITE).deadline(), log::headPosition,
-                () -> streamingPosition(VECTOR_INDEX_GROUP));
+                () -> streamingPosition(VECTOR_INDEX_GROUP), Bulkheads::whileWaiting);
     }
 
     /** What every write passes before it reaches the store: the live index's pressure ({@link IndexPressure}). */
@@ -268,50 +271,19 @@ public final class Vectorsync implements AutoCloseable {
         return readYourWrites;
     }
 
-    /**
-     * How far a streaming processor has got: the lowest position of its segments, -1 before it starts. On a node with
-     * every role, its own processor's; on a node of a cluster, the tokens the processor's segments stored, wherever
-     * they run (a projector holds only some of the segments, and a query node none).
-     */
+    /** How far a streaming processor has got (see {@link ProcessorPositions#position}). */
     long position(String group) {
-        if (!settings.node().roles().all()) {
-            return database.processedPosition(group, axon.eventSerializer());
-        }
-        return axon.eventProcessingConfiguration().eventProcessor(group).orElseThrow()
-                instanceof StreamingEventProcessor streaming ? ProcessorProgress.lowestPosition(streaming) : -1;
+        return positions.position(group);
     }
 
-    /**
-     * How far a streaming processor has got, while it streams normally on this node: empty when it is stopped, failed,
-     * replaying, or holds no segment here.
-     */
+    /** How far a processor has got while it streams normally (see {@link ProcessorPositions#streaming}). */
     OptionalLong streamingPosition(String group) {
-        if (!settings.node().roles().all()) {
-            return clusterPosition(group);
-        }
-        return axon.eventProcessingConfiguration().eventProcessor(group).orElse(null)
-                instanceof StreamingEventProcessor streaming ? ProcessorProgress.streamingPosition(streaming)
-                : OptionalLong.empty();
-    }
-
-    /**
-     * How far a processor has got across the cluster, from the tokens in the store, while a live node claims one of
-     * its segments; empty when none does (every projector stopped or crashed: the log takes writes regardless).
-     */
-    private OptionalLong clusterPosition(String group) {
-        java.util.Set<String> live = new java.util.HashSet<>();
-        ClusterMembership.live(database.clusterNodes().all(), java.time.Instant.now()).forEach(node -> live.add(node.id()));
-        if (database.segmentOwners(group).values().stream().noneMatch(live::contains)) {
-            return OptionalLong.empty();
-        }
-        long position = database.processedPosition(group, axon.eventSerializer());
-        return position < 0 ? OptionalLong.empty() : OptionalLong.of(position);
+        return positions.streaming(group);
     }
 
     /** Whether the processor has caught up with the head of the log (used by tests and readiness). */
     public boolean caughtUp(String processingGroup) {
-        return !(axon.eventProcessingConfiguration().eventProcessor(processingGroup).orElseThrow()
-                instanceof StreamingEventProcessor streaming) || ProcessorProgress.caughtUp(streaming);
+        return positions.caughtUp(processingGroup);
     }
 
     /**

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,23 +85,9 @@ public final class AccessBenchmark {
     }
 
     private static Map<String, String> keys(Path dataDir) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("server.host", "localhost");
-        keys.put("server.port", "0");
-        keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node.id", "bench");
-        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        Map<String, String> keys = BenchSupport.baseKeys(dataDir, "bench");
+        BenchSupport.space(keys, "default", "client", DIMENSION);
         keys.put("vectorsync.default-space", "default");
-        keys.put("vectorsync.spaces.0.name", "default");
-        keys.put("vectorsync.spaces.0.model", "client");
-        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.0.metric", "cosine");
-        keys.put("vectorsync.index.kind", "lucene");
-        keys.put("vectorsync.index.hnsw-m", "16");
-        keys.put("vectorsync.index.hnsw-ef-construction", "100");
-        keys.put("vectorsync.processors.segments", "2");
-        keys.put("vectorsync.processors.batch-size", "200");
-        keys.put("vectorsync.cache.enabled", "false");
         return keys;
     }
 

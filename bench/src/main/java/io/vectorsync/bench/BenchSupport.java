@@ -81,4 +81,39 @@ final class BenchSupport {
         return base.substring(0, base.lastIndexOf('/') + 1) + database + (query < 0 ? "" : serverUrl.substring(query));
     }
 
+
+    /**
+     * The settings every benchmark starts from, as configuration keys: loopback on a free port, the data directory,
+     * a node id, 64 MiB requests, the embedded index (HNSW m 16, ef-construction 100), 2 segments, batches of 200, no
+     * hot cache. Add spaces ({@link #space}) and what the benchmark varies.
+     */
+    static java.util.Map<String, String> baseKeys(java.nio.file.Path dataDir, String nodeId) {
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("server.host", "localhost");
+        keys.put("server.port", "0");
+        keys.put("vectorsync.data-dir", dataDir.toString());
+        keys.put("vectorsync.node.id", nodeId);
+        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        keys.put("vectorsync.index.kind", "lucene");
+        keys.put("vectorsync.index.hnsw-m", "16");
+        keys.put("vectorsync.index.hnsw-ef-construction", "100");
+        keys.put("vectorsync.processors.segments", "2");
+        keys.put("vectorsync.processors.batch-size", "200");
+        keys.put("vectorsync.cache.enabled", "false");
+        return keys;
+    }
+
+    /** Adds the next space: cosine, and for an in-process model the default chunks (200 tokens, 20 overlapping). */
+    static void space(java.util.Map<String, String> keys, String name, String model, int dimension) {
+        int index = (int) keys.keySet().stream().filter(key -> key.matches("vectorsync\\.spaces\\.\\d+\\.name")).count();
+        String prefix = "vectorsync.spaces." + index + ".";
+        keys.put(prefix + "name", name);
+        keys.put(prefix + "model", model);
+        keys.put(prefix + "dimension", Integer.toString(dimension));
+        keys.put(prefix + "metric", "cosine");
+        if (!model.equals("client")) {
+            keys.put(prefix + "chunk-max-tokens", "200");
+            keys.put(prefix + "chunk-overlap-tokens", "20");
+        }
+    }
 }

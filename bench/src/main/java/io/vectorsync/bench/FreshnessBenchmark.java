@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,17 +119,10 @@ public final class FreshnessBenchmark {
                                   int wave, int pollMs, boolean text) throws Exception {
         Path dataDir = Files.createTempDirectory("vectorsync-bench-fresh");
         String prefix = "fresh-" + Long.toString(System.nanoTime(), 36);
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("server.host", "localhost");
-        keys.put("server.port", "0");
-        keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node.id", "bench");
-        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
-        keys.put("vectorsync.default-space", space.name());
-        keys.put("vectorsync.spaces.0.name", space.name());
-        keys.put("vectorsync.spaces.0.model", space.model());
-        keys.put("vectorsync.spaces.0.dimension", Integer.toString(space.dimension()));
+        Map<String, String> keys = BenchSupport.baseKeys(dataDir, "bench");
+        BenchSupport.space(keys, space.name(), space.model(), space.dimension());
         keys.put("vectorsync.spaces.0.metric", space.metric());
+        keys.put("vectorsync.default-space", space.name());
         if (space.embedsInProcess()) {
             keys.put("vectorsync.spaces.0.chunk-max-tokens", Integer.toString(space.chunker().maxTokens()));
             keys.put("vectorsync.spaces.0.chunk-overlap-tokens", Integer.toString(space.chunker().overlapTokens()));

@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,29 +130,11 @@ public final class IngestBenchmark {
     /** Starts a fresh app, sends one NDJSON batch, and times until every document is searchable. */
     private static double throughThe(String tenant, int documents, String ndjson, String space) throws Exception {
         Path dataDir = Files.createTempDirectory("vectorsync-bench");
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("server.host", "localhost");
-        keys.put("server.port", "0");
-        keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node.id", "bench");
-        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        Map<String, String> keys = BenchSupport.baseKeys(dataDir, "bench");
+        BenchSupport.space(keys, "default", MiniLmEmbeddingModel.ID, DIMENSION);
+        BenchSupport.space(keys, "client", "client", DIMENSION);
         keys.put("vectorsync.default-space", "default");
-        keys.put("vectorsync.spaces.0.name", "default");
-        keys.put("vectorsync.spaces.0.model", MiniLmEmbeddingModel.ID);
-        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.0.metric", "cosine");
-        keys.put("vectorsync.spaces.0.chunk-max-tokens", "200");
-        keys.put("vectorsync.spaces.0.chunk-overlap-tokens", "20");
-        keys.put("vectorsync.spaces.1.name", "client");
-        keys.put("vectorsync.spaces.1.model", "client");
-        keys.put("vectorsync.spaces.1.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.1.metric", "cosine");
-        keys.put("vectorsync.index.kind", "lucene");
-        keys.put("vectorsync.index.hnsw-m", "16");
-        keys.put("vectorsync.index.hnsw-ef-construction", "100");
-        keys.put("vectorsync.processors.segments", "2");
         keys.put("vectorsync.processors.batch-size", Integer.toString(Integer.getInteger("bench.processorBatch", BATCH)));
-        keys.put("vectorsync.cache.enabled", "false");
         if (storeUrl != null) {
             keys.put("vectorsync.store.url", BenchSupport.freshDatabase(storeUrl, tenant));
             keys.put("vectorsync.store.pool-size", "16");

@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -279,27 +278,15 @@ public final class OpenSearchBenchmark {
     /** The app on the node at {@code url}, its indexes under {@code indexPrefix}, one shard and no replica. */
     static Settings settings(Path dataDir, String url, String indexPrefix, int batch) {
         // client vectors only: no model to load, so an app start is quick and the replay is timed fairly
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("server.host", "localhost");
-        keys.put("server.port", "0");
-        keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node.id", "bench");
-        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        Map<String, String> keys = BenchSupport.baseKeys(dataDir, "bench");
+        BenchSupport.space(keys, SPACE, "client", DIMENSION);
         keys.put("vectorsync.default-space", SPACE);
-        keys.put("vectorsync.spaces.0.name", SPACE);
-        keys.put("vectorsync.spaces.0.model", "client");
-        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.0.metric", "cosine");
         keys.put("vectorsync.index.kind", "opensearch");
-        keys.put("vectorsync.index.hnsw-m", "16");
-        keys.put("vectorsync.index.hnsw-ef-construction", "100");
         keys.put("vectorsync.index.opensearch.endpoints", url);
         keys.put("vectorsync.index.opensearch.index-prefix", indexPrefix);
         keys.put("vectorsync.index.opensearch.shards", "1");
         keys.put("vectorsync.index.opensearch.replicas", "0");
-        keys.put("vectorsync.processors.segments", "2");
         keys.put("vectorsync.processors.batch-size", Integer.toString(batch));
-        keys.put("vectorsync.cache.enabled", "false");
         return Settings.of(keys);
     }
 

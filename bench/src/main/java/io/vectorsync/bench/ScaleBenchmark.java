@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,29 +60,10 @@ public final class ScaleBenchmark {
         System.out.printf(Locale.ROOT, "%,d client-vector documents in batches of %,d by %d writers, then %,d texts; "
                 + "heap limit %d MB; data in %s%n", documents, batch, writers, texts,
                 Runtime.getRuntime().maxMemory() >> 20, dataDir);
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("server.host", "localhost");
-        keys.put("server.port", "0");
-        keys.put("vectorsync.data-dir", dataDir.toString());
-        keys.put("vectorsync.node.id", "bench");
-        keys.put("vectorsync.max-request-bytes", Long.toString(64L * 1024 * 1024));
+        Map<String, String> keys = BenchSupport.baseKeys(dataDir, "bench");
+        BenchSupport.space(keys, "client", "client", DIMENSION);
+        BenchSupport.space(keys, "text", MiniLmEmbeddingModel.ID, DIMENSION);
         keys.put("vectorsync.default-space", "client");
-        keys.put("vectorsync.spaces.0.name", "client");
-        keys.put("vectorsync.spaces.0.model", "client");
-        keys.put("vectorsync.spaces.0.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.0.metric", "cosine");
-        keys.put("vectorsync.spaces.1.name", "text");
-        keys.put("vectorsync.spaces.1.model", MiniLmEmbeddingModel.ID);
-        keys.put("vectorsync.spaces.1.dimension", Integer.toString(DIMENSION));
-        keys.put("vectorsync.spaces.1.metric", "cosine");
-        keys.put("vectorsync.spaces.1.chunk-max-tokens", "200");
-        keys.put("vectorsync.spaces.1.chunk-overlap-tokens", "20");
-        keys.put("vectorsync.index.kind", "lucene");
-        keys.put("vectorsync.index.hnsw-m", "16");
-        keys.put("vectorsync.index.hnsw-ef-construction", "100");
-        keys.put("vectorsync.processors.segments", "2");
-        keys.put("vectorsync.processors.batch-size", "200");
-        keys.put("vectorsync.cache.enabled", "false");
         Settings settings = Settings.of(keys);
         Main.Running running = Main.start(settings);
         try {

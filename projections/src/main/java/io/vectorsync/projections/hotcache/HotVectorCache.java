@@ -217,12 +217,12 @@ public final class HotVectorCache implements AutoCloseable {
                         long madeSearchable, long failedWrites) {
     }
 
-    /** The cluster's members as {@code host:port}, the form {@link HotCacheSettings#members()} takes. */
     /** What it was started with. */
     public HotCacheSettings settings() {
         return settings;
     }
 
+    /** The cluster's members as {@code host:port}, the form {@link HotCacheSettings#members()} takes. */
     public List<String> members() {
         return hazelcast.getCluster().getMembers().stream()
                 .map(member -> member.getAddress().getHost() + ":" + member.getAddress().getPort())

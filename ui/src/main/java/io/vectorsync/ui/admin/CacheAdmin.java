@@ -3,13 +3,14 @@ package io.vectorsync.ui.admin;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-import io.vectorsync.json.Json;
+import io.vectorsync.json.Responses;
 import io.vectorsync.projections.hotcache.HotVectorCache;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,10 @@ import java.util.Optional;
  * hit ratio, evictions and failures — what the console's cache panel shows (also through the live stream).
  */
 public final class CacheAdmin implements HttpService {
+
+    /** The response; {@code mode}, {@code members} and {@code spaces} only when the cache is on. */
+    public record Cache(boolean enabled, String mode, List<String> members, Map<String, HotVectorCache.Stats> spaces) {
+    }
 
     private final Optional<HotVectorCache> cache;
     private final List<String> spaces;
@@ -31,36 +36,22 @@ public final class CacheAdmin implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/cache", (req, res) -> {
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
-            res.send(summary().toString());
+            res.send(Responses.json(state()));
         });
     }
 
-    public JsonObject summary() {
-        JsonObjectBuilder body = Json.createObjectBuilder().add("enabled", cache.isPresent());
+    public Cache state() {
         if (cache.isEmpty()) {
-            return body.build();
+            return new Cache(false, null, null, null);
         }
-        JsonObjectBuilder perSpace = Json.createObjectBuilder();
-        for (String space : spaces) {
-            HotVectorCache.Stats stats = cache.get().stats(space);
-            perSpace.add(space, Json.createObjectBuilder()
-                    .add("entries", stats.entries())
-                    .add("maxEntries", stats.maxEntries())
-                    .add("memoryBytes", stats.memoryBytes())
-                    .add("maxMemoryBytes", stats.maxMemoryBytes())
-                    .add("hits", stats.hits())
-                    .add("misses", stats.misses())
-                    .add("hitRatio", stats.hitRatio())
-                    .add("written", stats.written())
-                    .add("stale", stats.stale())
-                    .add("evicted", stats.evicted())
-                    .add("refusedForMemory", stats.refusedForMemory())
-                    .add("madeSearchable", stats.madeSearchable())
-                    .add("failedWrites", stats.failedWrites()));
-        }
-        return body.add("mode", cache.get().settings().mode().name().toLowerCase(Locale.ROOT))
-                .add("members", Json.createArrayBuilder(cache.get().members()))
-                .add("spaces", perSpace)
-                .build();
+        Map<String, HotVectorCache.Stats> perSpace = new LinkedHashMap<>();
+        spaces.forEach(space -> perSpace.put(space, cache.get().stats(space)));
+        return new Cache(true, cache.get().settings().mode().name().toLowerCase(Locale.ROOT), cache.get().members(),
+                perSpace);
+    }
+
+    /** The same, for the console's live stream. */
+    public JsonObject summary() {
+        return Responses.object(state());
     }
 }

@@ -3,25 +3,33 @@ package io.vectorsync.ui.admin;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-import io.vectorsync.json.Json;
+import io.vectorsync.json.Responses;
 import io.vectorsync.store.ClusterMembership;
 import io.vectorsync.store.ClusterNodes;
 import io.vectorsync.store.EventStoreDatabase;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * {@code GET /v1/admin/cluster}: the nodes working on this store — id, roles, address, when they started and last
  * beat, whether they are live — and the segments each claims per processor, from the token store.
  */
 public final class ClusterAdmin implements HttpService {
+
+    /** The response. */
+    public record Cluster(List<Node> nodes, Map<String, List<Integer>> unclaimed) {
+    }
+
+    /** One node, with the segments it claims per processor. */
+    public record Node(String id, String roles, String address, String startedAt, String heartbeatAt, boolean live,
+                       Map<String, List<Integer>> segments) {
+    }
 
     private final EventStoreDatabase database;
     private final Clock clock;
@@ -35,39 +43,29 @@ public final class ClusterAdmin implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/cluster", (req, res) -> {
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
-            res.send(summary().toString());
+            res.send(Responses.json(cluster()));
         });
     }
 
-    public JsonObject summary() {
+    public Cluster cluster() {
         Instant now = clock.instant();
-        List<ClusterNodes.Node> nodes = database.clusterNodes().all();
-        List<ClusterNodes.Node> live = ClusterMembership.live(nodes, now);
+        List<ClusterNodes.Node> recorded = database.clusterNodes().all();
+        List<ClusterNodes.Node> live = ClusterMembership.live(recorded, now);
         Map<String, Map<Integer, String>> owners = database.segmentOwners();
-        JsonArrayBuilder rows = Json.createArrayBuilder();
-        for (ClusterNodes.Node node : nodes) {
-            JsonObjectBuilder segments = Json.createObjectBuilder();
-            owners.forEach((processor, claims) -> {
-                JsonArrayBuilder mine = Json.createArrayBuilder();
-                claims.forEach((segment, owner) -> {
-                    if (Objects.equals(owner, node.id())) {
-                        mine.add(segment);
-                    }
-                });
-                segments.add(processor, mine);
-            });
-            rows.add(Json.createObjectBuilder()
-                    .add("id", node.id())
-                    .add("roles", node.roles())
-                    .add("address", node.address() == null ? "" : node.address())
-                    .add("startedAt", node.startedAt().toString())
-                    .add("heartbeatAt", node.heartbeatAt().toString())
-                    .add("live", live.contains(node))
-                    .add("segments", segments));
+        List<Node> nodes = new ArrayList<>();
+        for (ClusterNodes.Node node : recorded) {
+            nodes.add(new Node(node.id(), node.roles(), node.address() == null ? "" : node.address(),
+                    node.startedAt().toString(), node.heartbeatAt().toString(), live.contains(node),
+                    claimedBy(owners, node.id())));
         }
-        JsonObjectBuilder unclaimed = Json.createObjectBuilder();
-        owners.forEach((processor, claims) -> unclaimed.add(processor, Json.createArrayBuilder(
-                claims.entrySet().stream().filter(claim -> claim.getValue() == null).map(Map.Entry::getKey).toList())));
-        return Json.createObjectBuilder().add("nodes", rows).add("unclaimed", unclaimed).build();
+        return new Cluster(nodes, claimedBy(owners, null));
+    }
+
+    /** Per processor, the segments {@code owner} claims (null: the unclaimed ones). */
+    private static Map<String, List<Integer>> claimedBy(Map<String, Map<Integer, String>> owners, String owner) {
+        Map<String, List<Integer>> claimed = new TreeMap<>();
+        owners.forEach((processor, claims) -> claimed.put(processor, claims.entrySet().stream()
+                .filter(claim -> Objects.equals(claim.getValue(), owner)).map(Map.Entry::getKey).toList()));
+        return claimed;
     }
 }

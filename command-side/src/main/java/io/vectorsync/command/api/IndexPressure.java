@@ -1,11 +1,10 @@
-package io.vectorsync.app;
+package io.vectorsync.command.api;
 
-import io.vectorsync.command.api.WriteGate;
-import io.vectorsync.ui.access.Bulkheads;
 
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -20,7 +19,7 @@ import java.util.function.Supplier;
  * streaming normally holds writes back: one stopped, failed or replaying (an operator's reset) does not, since the log
  * takes writes regardless.
  */
-final class IndexPressure implements WriteGate {
+public final class IndexPressure implements WriteGate {
 
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -30,6 +29,7 @@ final class IndexPressure implements WriteGate {
     private final long maxWaitNanos;
     private final LongSupplier head;
     private final Supplier<OptionalLong> indexPosition;
+    private final Consumer<Runnable> whileWaiting;
     private long checkedAt;
     private long lag;
     private String answer;
@@ -45,7 +45,17 @@ final class IndexPressure implements WriteGate {
      * @param head          the head position of the log
      * @param indexPosition how far the live index's processor has got, empty while it is not streaming normally
      */
-    IndexPressure(long maxLag, Duration maxWait, LongSupplier head, Supplier<OptionalLong> indexPosition) {
+    public IndexPressure(long maxLag, Duration maxWait, LongSupplier head, Supplier<OptionalLong> indexPosition) {
+        this(maxLag, maxWait, head, indexPosition, Runnable::run);
+    }
+
+    /**
+     * @param indexPosition how far the live index's processor has got while it streams normally; empty otherwise
+     * @param whileWaiting  runs a wait: the front door lets another request compute meanwhile
+     */
+    public IndexPressure(long maxLag, Duration maxWait, LongSupplier head, Supplier<OptionalLong> indexPosition,
+                         Consumer<Runnable> whileWaiting) {
+        this.whileWaiting = whileWaiting;
         this.maxLag = maxLag;
         this.maxWaitNanos = maxWait.toNanos();
         this.head = head;
@@ -65,7 +75,7 @@ final class IndexPressure implements WriteGate {
         }
         refuseIfHopeless();
         long deadline = System.nanoTime() + maxWaitNanos;
-        Bulkheads.whileWaiting(() -> {
+        whileWaiting.accept(() -> {
             while (closedBecause() != null && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(5);

@@ -1,4 +1,4 @@
-package io.vectorsync.app;
+package io.vectorsync.command.api;
 
 import org.junit.jupiter.api.Test;
 
