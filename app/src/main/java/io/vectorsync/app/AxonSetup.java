@@ -18,6 +18,7 @@ import io.vectorsync.upcasters.Upcasters;
 import org.axonframework.axonserver.connector.AxonServerConfiguration;
 import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 import org.axonframework.axonserver.connector.ServerConnectorConfigurerModule;
+import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configurer;
@@ -26,6 +27,8 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.serialization.Serializer;
 
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** Axon's part of the wiring: the event store, serializers, tokens, the aggregate and the processors. */
 final class AxonSetup {
@@ -94,6 +97,12 @@ final class AxonSetup {
         return configurer;
     }
 
+    /** How long a work package may go without extending its claim: a third of the claim timeout, 5 s at most. */
+    static java.time.Duration claimExtension(Settings settings) {
+        java.time.Duration third = settings.node().claimTimeout().dividedBy(3);
+        return third.compareTo(java.time.Duration.ofSeconds(5)) < 0 ? third : java.time.Duration.ofSeconds(5);
+    }
+
     /** The encoder and the live index's processor, with their dead-letter queues: a projector's work. */
     private static void projectors(Configurer configurer, Settings settings, Serializer serializer,
                                    EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -104,7 +113,18 @@ final class AxonSetup {
                         .messageSource(c.getComponent(WakingEventSource.class))
                         .initialSegmentCount(settings.segments())
                         .batchSize(settings.batchSize())
-                        .maxClaimedSegments(settings.segments()))
+                        .maxClaimedSegments(settings.segments())
+                        // against stolen claims (Axon #5050): a worker thread for every segment it may claim, and the
+                        // coordinator extends the claims of busy work packages well within the claim timeout
+                        .workerExecutor(name -> {
+                            // as Axon's default (4 threads, shut down with the configuration), never fewer than segments
+                            ScheduledExecutorService workers = Executors.newScheduledThreadPool(
+                                    Math.max(4, settings.segments()), new AxonThreadFactory("WorkPackage[" + name + "]"));
+                            c.onShutdown(workers::shutdown);
+                            return workers;
+                        })
+                        .enableCoordinatorClaimExtension()
+                        .claimExtensionThreshold(claimExtension(settings).toMillis()))
                 // ONNX already uses every core for one inference; a second concurrent one only competes
                 .registerPooledStreamingEventProcessorConfiguration(Encoder.PROCESSING_GROUP, (c, builder) -> builder
                         .initialSegmentCount(1)

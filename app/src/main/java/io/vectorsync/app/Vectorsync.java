@@ -97,7 +97,7 @@ public final class Vectorsync implements AutoCloseable {
         this.versions = !settings.node().roles().has(NodeRoles.Role.PROJECTOR) ? null
                 : new IndexVersions(versioning.registry(), versioning.backend(), indexes,
                 new VersionFeeds(axon, axon.getComponent(WakingEventSource.class), database, settings.segments(),
-                        settings.batchSize()),
+                        settings.batchSize(), AxonSetup.claimExtension(settings)),
                 axon, log, versioning.models(), (space, model, tenant, documentId, revision, title, body) ->
                         Encoder.embed(spaces, axon.commandGateway(), space,
                                 spaces.modelById(model, spaces.require(space, "space")), tenant, documentId, revision,

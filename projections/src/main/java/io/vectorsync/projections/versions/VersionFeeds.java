@@ -40,13 +40,16 @@ public final class VersionFeeds {
     private final EventStoreDatabase database;
     private final int segments;
     private final int batchSize;
+    private final java.time.Duration claimExtension;
 
     /**
-     * @param segments  segments per processor (as the live {@code vector-index})
-     * @param batchSize the live processor's batch size; a feed takes at least {@value #MIN_BATCH}
+     * @param segments       segments per processor (as the live {@code vector-index})
+     * @param batchSize      the live processor's batch size; a feed takes at least {@value #MIN_BATCH}
+     * @param claimExtension how long a work package may go without extending its claim (within the claim timeout)
      */
     public VersionFeeds(Configuration axon, StreamableMessageSource<TrackedEventMessage<?>> source,
-                        EventStoreDatabase database, int segments, int batchSize) {
+                        EventStoreDatabase database, int segments, int batchSize, java.time.Duration claimExtension) {
+        this.claimExtension = claimExtension;
         this.axon = axon;
         this.source = source;
         this.database = database;
@@ -104,7 +107,7 @@ public final class VersionFeeds {
         }
         ScheduledExecutorService coordinator = Executors.newScheduledThreadPool(1,
                 new AxonThreadFactory("Coordinator[" + group + "]"));
-        ScheduledExecutorService workers = Executors.newScheduledThreadPool(2,
+        ScheduledExecutorService workers = Executors.newScheduledThreadPool(Math.max(2, segments),
                 new AxonThreadFactory("WorkPackage[" + group + "]"));
         SequencedDeadLetterQueue<EventMessage<?>> queue = database.deadLetterQueue(group, axon.eventSerializer());
         DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
@@ -127,6 +130,8 @@ public final class VersionFeeds {
                 .initialSegmentCount(segments)
                 .maxClaimedSegments(segments)
                 .batchSize(Math.max(batchSize, MIN_BATCH))
+                .enableCoordinatorClaimExtension()
+                .claimExtensionThreshold(claimExtension.toMillis())
                 .initialToken(StreamableMessageSource::createTailToken)
                 .build();
         if (until != null) {
