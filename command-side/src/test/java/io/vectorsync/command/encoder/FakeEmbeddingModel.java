@@ -24,12 +24,12 @@ public final class FakeEmbeddingModel implements TextEmbeddingModel {
 
         @Override
         public int estimateTokenCountInMessage(ChatMessage message) {
-            throw new UnsupportedOperationException("texts only");
+            throw new AssertionError("the encoder counts tokens of texts only, never of chat messages");
         }
 
         @Override
         public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
-            throw new UnsupportedOperationException("texts only");
+            throw new AssertionError("the encoder counts tokens of texts only, never of chat messages");
         }
     };
 
