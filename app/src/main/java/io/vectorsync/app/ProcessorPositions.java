@@ -9,8 +9,11 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How far each processor has got, as read-your-writes and the write gate ask it. On a node with every role, its own
@@ -19,10 +22,14 @@ import java.util.Set;
  */
 final class ProcessorPositions {
 
+    private static final long TOKENS_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final NodeRoles roles;
     private final Configuration axon;
     private final EventStoreDatabase database;
     private final LogPositions log;
+    /** Per group, when its tokens were last read and the position they gave. */
+    private final Map<String, long[]> tokens = new ConcurrentHashMap<>();
 
     ProcessorPositions(NodeRoles roles, Configuration axon, EventStoreDatabase database, LogPositions log) {
         this.roles = roles;
@@ -34,7 +41,7 @@ final class ProcessorPositions {
     /** The lowest position of the processor's segments, -1 before it starts. */
     long position(String group) {
         if (!roles.all()) {
-            return database.processedPosition(group, axon.eventSerializer());
+            return fromTokens(group);
         }
         return local(group) instanceof StreamingEventProcessor streaming ? ProcessorProgress.lowestPosition(streaming)
                 : -1;
@@ -55,7 +62,7 @@ final class ProcessorPositions {
         if (database.segmentOwners(group).values().stream().noneMatch(live::contains)) {
             return OptionalLong.empty();
         }
-        long position = database.processedPosition(group, axon.eventSerializer());
+        long position = fromTokens(group);
         return position < 0 ? OptionalLong.empty() : OptionalLong.of(position);
     }
 
@@ -65,6 +72,21 @@ final class ProcessorPositions {
             return position(group) >= log.headPosition();
         }
         return !(local(group) instanceof StreamingEventProcessor streaming) || ProcessorProgress.caughtUp(streaming);
+    }
+
+    /**
+     * The processor's position from the tokens in the store, read at most every {@link #TOKENS_FRESH_NANOS} and
+     * shared by every caller: read-your-writes polls every few milliseconds per waiting request.
+     */
+    private long fromTokens(String group) {
+        long now = System.nanoTime();
+        long[] read = tokens.get(group);
+        if (read != null && now - read[0] < TOKENS_FRESH_NANOS) {
+            return read[1];
+        }
+        long position = database.processedPosition(group, axon.eventSerializer());
+        tokens.put(group, new long[]{now, position});
+        return position;
     }
 
     private Object local(String group) {
