@@ -11,19 +11,25 @@ import io.vectorsync.store.EventStoreDatabase;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * {@code GET /v1/admin/cluster}: the nodes working on this store — id, roles, address, when they started and last
- * beat, whether they are live — and the segments each claims per processor, from the token store.
+ * beat, whether they are live — and the segments each claims per processor, from the token store. Segments no node
+ * claims are {@code unclaimed}; those claimed by an owner the node table does not list are {@code unlisted}, so every
+ * segment shows up somewhere. {@code now} is the server's time, against which the console tells how old a heartbeat
+ * is whatever the browser's clock says; a node is live when it beat within {@code liveWithinSeconds}.
  */
 public final class ClusterAdmin implements HttpService {
 
     /** The response. */
-    public record Cluster(List<Node> nodes, Map<String, List<Integer>> unclaimed) {
+    public record Cluster(List<Node> nodes, Map<String, List<Integer>> unclaimed, String now, long liveWithinSeconds,
+                          Map<String, Map<String, List<Integer>>> unlisted) {
     }
 
     /** One node, with the segments it claims per processor. */
@@ -58,7 +64,21 @@ public final class ClusterAdmin implements HttpService {
                     node.startedAt().toString(), node.heartbeatAt().toString(), live.contains(node),
                     claimedBy(owners, node.id())));
         }
-        return new Cluster(nodes, claimedBy(owners, null));
+        Set<String> listed = new HashSet<>();
+        recorded.forEach(node -> listed.add(node.id()));
+        Map<String, Map<String, List<Integer>>> unlisted = new TreeMap<>();
+        owners.values().forEach(claims -> claims.values().stream()
+                .filter(owner -> owner != null && !listed.contains(owner))
+                .forEach(owner -> unlisted.computeIfAbsent(owner, o -> withClaims(claimedBy(owners, o)))));
+        return new Cluster(nodes, claimedBy(owners, null), now.toString(),
+                ClusterMembership.LIVE_WITHIN.toSeconds(), unlisted);
+    }
+
+    /** Only the processors with segments in {@code claimed}. */
+    private static Map<String, List<Integer>> withClaims(Map<String, List<Integer>> claimed) {
+        Map<String, List<Integer>> some = new TreeMap<>(claimed);
+        some.values().removeIf(List::isEmpty);
+        return some;
     }
 
     /** Per processor, the segments {@code owner} claims (null: the unclaimed ones). */

@@ -353,6 +353,135 @@ onState(kind => {
   if (kind === 'cache') renderCache();
 });
 
+// ---------------------------------------------------------------- cluster
+
+// GET /v1/admin/cluster, asked every CLUSTER_EVERY_MS while the view is shown and the tab visible (the nodes beat
+// every 2 s, so a snapshot in the stream would change with every beat; only this view needs it)
+const CLUSTER_EVERY_MS = 2000;
+let clusterRequest = 0;
+let clusterTimer = null;
+
+const clusterShown = () => mode === 'console' && current === 'cluster' && document.visibilityState === 'visible';
+
+/** A span of time, roughly: "4 s", "3 min", "2 h", "5 d". */
+function duration(ms) {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
+}
+
+/** Per processor, its segments: those claimed by a node, by an owner not listed, and unclaimed. */
+function segmentTotals(cluster) {
+  const totals = {};
+  const add = claims => Object.entries(claims || {}).forEach(([processor, segments]) => {
+    totals[processor] = (totals[processor] || 0) + segments.length;
+  });
+  cluster.nodes.forEach(node => add(node.segments));
+  add(cluster.unclaimed);
+  Object.values(cluster.unlisted || {}).forEach(add);
+  return totals;
+}
+
+/** One line per processor with segments in claims: its name and the segments; "none" without any. */
+function claimsCell(claims, totals) {
+  const held = Object.entries(claims || {}).filter(([, segments]) => segments.length);
+  if (!held.length) return h('span', {class: 'sub'}, 'none');
+  return held.map(([processor, segments]) => h('span', {class: 'claims', dataset: {processor},
+    title: `${segments.length} of the ${totals[processor]} segments of ${processor}`},
+  h('span', {class: 'mono'}, processor), ' ',
+  segments.map(segment => [h('span', {class: 'segment', dataset: {segment: String(segment)}}, `#${segment}`), ' ']),
+  h('span', {class: 'of'}, `(${segments.length} of ${totals[processor]})`)));
+}
+
+function nodeRow(node, now, cluster, totals) {
+  const roles = node.roles.split(',').map(role => role.trim()).filter(Boolean);
+  const heartbeatAge = now - Date.parse(node.heartbeatAt);
+  const claiming = Object.values(node.segments || {}).some(segments => segments.length);
+  return h('tr', {class: node.live ? null : 'not-live', dataset: {node: node.id, live: String(node.live)}},
+    h('td', {}, h('strong', {class: 'mono', dataset: {field: 'id'}}, node.id)),
+    h('td', {dataset: {field: 'roles'}}, roles.map((role, i) => [i ? ' ' : null, pill(role, 'node-role')])),
+    h('td', {class: 'mono', dataset: {field: 'address'}}, node.address || '—'),
+    h('td', {}, node.live
+      ? h('span', {class: 'pill live', dataset: {field: 'state'}}, 'live')
+      : [h('span', {class: 'pill bad', dataset: {field: 'state'}}, 'not live'),
+        h('span', {class: 'sub'}, `no heartbeat within ${cluster.liveWithinSeconds} s`)]),
+    h('td', {dataset: {field: 'heartbeat'}, title: `${when(node.heartbeatAt)} (${node.heartbeatAt})`},
+      `${duration(heartbeatAge)} ago`),
+    h('td', {dataset: {field: 'started'}, title: node.startedAt}, when(node.startedAt),
+      node.live ? h('span', {class: 'sub'}, `up ${duration(now - Date.parse(node.startedAt))}`) : null),
+    h('td', {dataset: {field: 'segments'}}, claimsCell(node.segments, totals),
+      !node.live && claiming ? h('span', {class: 'sub'}, 'held until the claims time out; then the live projectors take them') : null));
+}
+
+/** A table of processor (or owner) → segments, for the unclaimed ones and those of owners not listed. */
+function claimsTable(test, key, head, rows, totals) {
+  return h('div', {class: 'table-wrap'}, h('table', {dataset: {test}},
+    h('thead', {}, h('tr', {}, h('th', {}, head), h('th', {}, 'Segments'))),
+    h('tbody', {}, rows.map(([name, claims]) => h('tr', {dataset: {[key]: name}},
+      h('td', {class: 'mono'}, name), h('td', {}, claimsCell(claims, totals)))))));
+}
+
+function renderCluster(cluster) {
+  const now = Date.parse(cluster.now); // the server's clock: a heartbeat's age does not depend on the browser's
+  const totals = segmentTotals(cluster);
+  const live = cluster.nodes.filter(node => node.live).length;
+  const unclaimed = Object.entries(cluster.unclaimed || {}).filter(([, segments]) => segments.length);
+  const unlisted = Object.entries(cluster.unlisted || {});
+  $('#cluster-body').replaceChildren(
+    h('div', {dataset: {field: 'cluster-problem'}}),
+    h('p', {class: 'result-meta', dataset: {field: 'summary'}},
+      `${cluster.nodes.length} node${cluster.nodes.length === 1 ? '' : 's'} · ${live} live · `,
+      `live means a heartbeat within ${cluster.liveWithinSeconds} s · as of `,
+      h('time', {datetime: cluster.now}, when(cluster.now))),
+    cluster.nodes.length
+      ? h('div', {class: 'table-wrap'}, h('table', {dataset: {test: 'cluster'}},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Node'), h('th', {}, 'Roles'), h('th', {}, 'Address'), h('th', {}, 'State'),
+          h('th', {}, 'Last heartbeat'), h('th', {}, 'Started'), h('th', {}, 'Segments claimed'))),
+        h('tbody', {}, cluster.nodes.map(node => nodeRow(node, now, cluster, totals)))))
+      : h('p', {class: 'empty', dataset: {empty: ''}}, 'No node has recorded itself in this store.'),
+    unclaimed.length ? [h('h2', {}, 'Unclaimed segments'),
+      h('p', {class: 'hint'}, 'No node claims these now: their processor is paused or stopped everywhere, or a claim '
+        + 'was just released. A live projector running the processor claims them within its claim interval.'),
+      claimsTable('unclaimed', 'processor', 'Processor', unclaimed.map(([processor, segments]) =>
+        [processor, {[processor]: segments}]), totals)] : null,
+    unlisted.length ? [h('h2', {}, 'Claimed by nodes not listed'),
+      h('p', {class: 'hint'}, 'Owners of claims in the token store that are not in the node table (a node that left '
+        + 'without releasing them, or one that never recorded itself). Their claims move once they time out.'),
+      claimsTable('unlisted', 'owner', 'Owner', unlisted, totals)] : null);
+}
+
+async function loadCluster() {
+  clearTimeout(clusterTimer);
+  clusterTimer = null;
+  if (!clusterShown()) return;
+  const body = $('#cluster-body');
+  const request = ++clusterRequest;
+  try {
+    const cluster = await api('GET', '/v1/admin/cluster');
+    if (request !== clusterRequest) return; // a newer request, or the console logged out meanwhile
+    renderCluster(cluster);
+  } catch (e) {
+    if (request !== clusterRequest) return;
+    const problem = $('[data-field=cluster-problem]', body);
+    if (problem) { // the last answer stays, said to be old
+      problem.replaceChildren(errorBox(e), h('p', {class: 'hint'},
+        'Below is the cluster as of the last answer; trying again every 2 seconds.'));
+    } else {
+      body.replaceChildren(errorBox(e));
+    }
+  }
+  if (request === clusterRequest && clusterShown()) clusterTimer = setTimeout(loadCluster, CLUSTER_EVERY_MS);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (clusterShown()) loadCluster(); else clearTimeout(clusterTimer);
+});
+
+views.cluster = {show() { loadCluster(); }};
+
 // ---------------------------------------------------------------- indexes
 
 function settingsText(settings) {
@@ -928,7 +1057,7 @@ views.documents = {show([tenant, documentId]) {
 // ---------------------------------------------------------------- session: login, logout
 
 // what the console's bodies show before any data: put back whenever the console logs out or in again
-const DATA_BODIES = ['processors-body', 'cache-body', 'indexes-body', 'dead-letters-body', 'drift-body', 'search-body',
+const DATA_BODIES = ['processors-body', 'cache-body', 'cluster-body', 'indexes-body', 'dead-letters-body', 'drift-body', 'search-body',
   'documents-body', 'audit-body', 'keys-body', 'new-key'];
 const placeholders = new Map(DATA_BODIES.map(id => [id, [...document.getElementById(id).childNodes].map(n => n.cloneNode(true))]));
 
@@ -943,6 +1072,8 @@ function forgetData() {
   letterRequest++;
   auditRequest++;
   keysRequest++;
+  clusterRequest++;
+  clearTimeout(clusterTimer);
   deferredLogin = null;
   current = null;
   clearTimeout(toastTimer);
