@@ -9,6 +9,7 @@ import com.hazelcast.config.IndexType;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -42,31 +43,49 @@ public final class HotVectorCache implements AutoCloseable {
     private final HotCacheSettings settings;
     private final Map<String, Counters> counters = new ConcurrentHashMap<>();
     private final LongAdder failures = new LongAdder();
-    private final boolean isMember;
 
     private HotVectorCache(HazelcastInstance hazelcast, HotCacheSettings settings) {
         this.hazelcast = hazelcast;
         this.settings = settings;
-        this.isMember = settings.mode() == HotCacheSettings.Mode.EMBEDDED;
     }
 
-    /** Starts an embedded member or connects a client, as the settings say. */
+    /** Starts an embedded or a lite member, or connects a client, as the settings say. */
     public static HotVectorCache start(HotCacheSettings settings) {
+        return start(settings, Map.of());
+    }
+
+    /** As {@link #start(HotCacheSettings)}, with further Hazelcast properties for a member (tests shorten waits). */
+    static HotVectorCache start(HotCacheSettings settings, Map<String, String> memberProperties) {
         HazelcastInstance instance = switch (settings.mode()) {
-            case EMBEDDED -> Hazelcast.newHazelcastInstance(memberConfig(settings));
+            case EMBEDDED, LITE -> {
+                Config config = memberConfig(settings);
+                memberProperties.forEach(config::setProperty);
+                yield Hazelcast.newHazelcastInstance(config);
+            }
             case CLIENT -> HazelcastClient.newHazelcastClient(clientConfig(settings));
         };
         return new HotVectorCache(instance, settings);
     }
 
-    private static Config memberConfig(HotCacheSettings settings) {
+    static Config memberConfig(HotCacheSettings settings) {
         Config config = new Config().setClusterName(settings.clusterName());
         common(config.getProperties()::setProperty);
+        // a lite member joins the cluster but owns no partitions: reads and writes go to the members that do
+        config.setLiteMember(settings.mode() == HotCacheSettings.Mode.LITE);
         NetworkConfig network = config.getNetworkConfig()
                 .setPort(settings.port())
                 .setPortAutoIncrement(true);
-        network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
-        config.setProperty("hazelcast.socket.bind.any", "false");
+        if (HotCacheSettings.ANY_ADDRESS.equals(settings.bindAddress())) {
+            // every interface, announcing the first non-loopback address (a container's own)
+            config.setProperty("hazelcast.socket.bind.any", "true");
+        } else {
+            network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
+            config.setProperty("hazelcast.socket.bind.any", "false");
+        }
+        // two clusters that formed apart (members started before they could reach each other, or a network split)
+        // look for each other every 30 s rather than Hazelcast's 5 minutes, then merge by NewerVersionMergePolicy
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "30");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "30");
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -80,13 +99,17 @@ public final class HotVectorCache implements AutoCloseable {
         return config;
     }
 
-    private static void serializers(com.hazelcast.config.CompactSerializationConfig compact) {
+    /**
+     * The Compact serializers of the document and of both entry processors, registered alike on embedded members,
+     * lite members and clients: whichever sends an entry processor, the owning member reads it.
+     */
+    static void serializers(com.hazelcast.config.CompactSerializationConfig compact) {
         compact.addSerializer(new HotDocumentSerializer())
                 .addSerializer(new VersionGuards.PutIfNewerSerializer())
                 .addSerializer(new VersionGuards.RemoveIfVersionSerializer());
     }
 
-    private static ClientConfig clientConfig(HotCacheSettings settings) {
+    static ClientConfig clientConfig(HotCacheSettings settings) {
         ClientConfig config = new ClientConfig().setClusterName(settings.clusterName());
         common(config.getProperties()::setProperty);
         config.getNetworkConfig().setAddresses(settings.members());
@@ -101,13 +124,24 @@ public final class HotVectorCache implements AutoCloseable {
         property.accept("hazelcast.shutdownhook.enabled", "false");
     }
 
-    /** Every space's map: LRU beyond maxEntries per member, an index on tenant for the query merge. */
+    /**
+     * Every space's map: LRU beyond maxEntries per member, an index on tenant for the query merge. In a cluster,
+     * each entry has one synchronous backup: the cache holds acknowledged writes the index may not show yet (a
+     * new version, or a deletion), so losing an entry with its member would let searches answer the older
+     * version, or a deleted document, until the index refreshes. A synchronous backup is on another member before
+     * the write returns, so one member leaving loses nothing; an asynchronous one could lag behind an
+     * acknowledged write. The price is one round trip to the backup per write. After a split brain, the newer
+     * document version wins ({@link NewerVersionMergePolicy}).
+     */
     static MapConfig mapConfig(HotCacheSettings settings) {
         MapConfig map = new MapConfig(MAP_PREFIX + "*")
-                .setBackupCount(0)
-                .setAsyncBackupCount(settings.members().isEmpty() ? 0 : 1)
+                .setBackupCount(settings.clustered() ? 1 : 0)
+                .setAsyncBackupCount(0)
                 .setStatisticsEnabled(true)
                 .addIndexConfig(new IndexConfig(IndexType.HASH, "tenant"));
+        map.getMergePolicyConfig()
+                .setPolicy(NewerVersionMergePolicy.class.getName())
+                .setBatchSize(MergePolicyConfig.DEFAULT_BATCH_SIZE);
         map.getEvictionConfig()
                 .setEvictionPolicy(EvictionPolicy.LRU)
                 .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
@@ -128,23 +162,29 @@ public final class HotVectorCache implements AutoCloseable {
     /**
      * Stores {@code document} unless the cache holds the same document at its version or a newer one
      * (decided atomically on the entry's partition). Returns whether it was stored; a document the cache
-     * does not hold yet is also refused, and counted, while the space is over its memory budget.
+     * does not hold yet is also refused, and counted, while the space is over its memory budget on the member
+     * that owns the entry.
      */
     public boolean offer(String space, HotDocument document) {
         IMap<String, HotDocument> map = map(space);
         Counters count = counters.get(space);
-        String key = document.key();
-        if (!document.deleted() && overBudget(map) && !map.containsKey(key)) {
-            count.refusedForMemory.increment();
-            return false;
+        int answer = map.executeOnKey(document.key(),
+                new VersionGuards.PutIfNewer(document, map.getName(), budgetBytes()));
+        switch (answer) {
+            case VersionGuards.STORED -> count.written.increment();
+            case VersionGuards.REFUSED_FOR_MEMORY -> count.refusedForMemory.increment();
+            default -> count.stale.increment();
         }
-        boolean stored = map.executeOnKey(key, new VersionGuards.PutIfNewer(document));
-        (stored ? count.written : count.stale).increment();
-        return stored;
+        return answer == VersionGuards.STORED;
     }
 
-    private boolean overBudget(IMap<String, HotDocument> map) {
-        return map.getLocalMapStats().getOwnedEntryMemoryCost() > (long) settings.maxMemoryMb() * 1024 * 1024;
+    private long budgetBytes() {
+        return (long) settings.maxMemoryMb() * 1024 * 1024;
+    }
+
+    /** The memory this process's entries of the map take: none on a lite member or a client. */
+    private long ownedMemory(IMap<String, HotDocument> map) {
+        return settings.ownsEntries() ? map.getLocalMapStats().getOwnedEntryMemoryCost() : 0;
     }
 
     /** Drops a document's entry, whatever its version: after a write of it failed. */
@@ -167,10 +207,10 @@ public final class HotVectorCache implements AutoCloseable {
 
     /**
      * The documents of a space whose entries this member owns, for the sweep that drops what the index
-     * has made searchable: each member sweeps its own partitions; a client owns none.
+     * has made searchable: each member sweeps its own partitions; a lite member or a client owns none.
      */
     public Collection<HotDocument> owned(String space) {
-        if (!isMember) {
+        if (!settings.ownsEntries()) {
             return List.of();
         }
         IMap<String, HotDocument> map = map(space);
@@ -200,17 +240,16 @@ public final class HotVectorCache implements AutoCloseable {
         Counters count = counters.get(space);
         long hits = count.hits.sum();
         long misses = count.misses.sum();
-        return new Stats(map.size(), map.getLocalMapStats().getOwnedEntryMemoryCost(), settings.maxEntries(),
-                (long) settings.maxMemoryMb() * 1024 * 1024, hits, misses,
+        return new Stats(map.size(), ownedMemory(map), settings.maxEntries(), budgetBytes(), hits, misses,
                 hits + misses == 0 ? 0 : (double) hits / (hits + misses), count.written.sum(), count.stale.sum(),
                 count.evicted.sum(), count.refusedForMemory.sum(), count.madeSearchable.sum(), failures.sum());
     }
 
     /**
-     * One space's cache: entries and their memory on this member against the limits; lookups that
-     * found a document ({@code hits}) or not; documents written, refused as not newer ({@code stale}),
-     * evicted as least recently used, refused for memory, and removed once searchable in the index;
-     * writes that failed (for every space).
+     * One space's cache: entries (in the whole cluster) and their memory on this member (none on a lite member or
+     * a client) against the limits; lookups that found a document ({@code hits}) or not; documents written,
+     * refused as not newer ({@code stale}), evicted as least recently used, refused for memory, and removed once
+     * searchable in the index; writes that failed (for every space).
      */
     public record Stats(int entries, long memoryBytes, int maxEntries, long maxMemoryBytes, long hits, long misses,
                         double hitRatio, long written, long stale, long evicted, long refusedForMemory,
@@ -232,6 +271,16 @@ public final class HotVectorCache implements AutoCloseable {
     @Override
     public void close() {
         hazelcast.shutdown();
+    }
+
+    /** Stops at once, as a crash would: no partition hand-over, the others' backups take over (for tests). */
+    void terminate() {
+        hazelcast.getLifecycleService().terminate();
+    }
+
+    /** The Hazelcast instance behind the cache (for tests). */
+    HazelcastInstance hazelcast() {
+        return hazelcast;
     }
 
     private static final class Counters {
