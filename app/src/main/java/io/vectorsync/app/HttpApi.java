@@ -85,7 +85,7 @@ final class HttpApi {
     private static List<HttpService> admin(Vectorsync app) {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
                 () -> app.versions().map(IndexVersions::processors).orElse(Map.of()), app.database(), app.log(),
-                app.settings().nodeId());
+                app.settings().nodeId(), app.control(), app.axon().eventSerializer());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
                 () -> app.versions().map(IndexVersions::deadLetters).orElse(Map.of()), app.axon().eventSerializer());
         Optional<IndexAdmin> indexes = app.versions().map(versions -> new IndexAdmin(versions,

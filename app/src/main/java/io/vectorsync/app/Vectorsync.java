@@ -11,6 +11,7 @@ import io.vectorsync.command.encoder.MiniLmEmbeddingModel;
 import io.vectorsync.command.encoder.MiniLmQuantizedEmbeddingModel;
 import io.vectorsync.command.encoder.TextEmbeddingModel;
 import io.vectorsync.store.ClusterMembership;
+import io.vectorsync.store.ProcessorControl;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.store.ProcessorProgress;
@@ -74,6 +75,7 @@ public final class Vectorsync implements AutoCloseable {
     private final CommandSubmitter committer;
     private final ReadYourWrites readYourWrites;
     private final ProcessorPositions positions;
+    private final ProcessorControl control;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
@@ -93,6 +95,8 @@ public final class Vectorsync implements AutoCloseable {
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versioning = versioning;
+        this.control = new ProcessorControl(database, settings.nodeId(),
+                settings.node().roles().has(NodeRoles.Role.PROJECTOR), this::streamingProcessors, Clock.systemUTC());
         // the processors feeding index versions run where the projectors do
         this.versions = !settings.node().roles().has(NodeRoles.Role.PROJECTOR) ? null
                 : new IndexVersions(versioning.registry(), versioning.backend(), indexes,
@@ -101,7 +105,7 @@ public final class Vectorsync implements AutoCloseable {
                 axon, log, versioning.models(), (space, model, tenant, documentId, revision, title, body) ->
                         Encoder.embed(spaces, axon.commandGateway(), space,
                                 spaces.modelById(model, spaces.require(space, "space")), tenant, documentId, revision,
-                                title, body));
+                                title, body), control);
         this.positions = new ProcessorPositions(settings.node().roles(), axon, database, log);
         this.readYourWrites = new ReadYourWrites(this::position, log::headPosition, settings.consistencyWait(),
                 Encoder.PROCESSING_GROUP, VECTOR_INDEX_GROUP, cache != null,
@@ -327,6 +331,11 @@ public final class Vectorsync implements AutoCloseable {
         return live;
     }
 
+    /** Stops and starts processors on every node at once: pause, replay and swap ({@link ProcessorControl}). */
+    public ProcessorControl control() {
+        return control;
+    }
+
     /** Blue/green versions of the indexes: rebuild, swap, roll back, drop; on a node with the projector role. */
     public java.util.Optional<IndexVersions> versions() {
         return java.util.Optional.ofNullable(versions);
@@ -355,6 +364,7 @@ public final class Vectorsync implements AutoCloseable {
         }
         try {
             committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
+            control.close();
             if (versions != null) {
                 versions.close();
             }

@@ -280,6 +280,15 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         return tokens.lowestPosition(processorName, serializer);
     }
 
+    /**
+     * The tokens a processor's segments last stored, on whichever nodes run it (null for a segment not started yet):
+     * read without claiming them.
+     */
+    public Map<Integer, org.axonframework.eventhandling.TrackingToken> storedTokens(String processorName,
+                                                                                   Serializer serializer) {
+        return tokens.tokens(processorName, serializer);
+    }
+
     /** Which node claims each segment of every processor that has tokens: processor → segment → owner (null: none). */
     public Map<String, Map<Integer, String>> segmentOwners() {
         return tokens.allSegmentOwners();
@@ -288,6 +297,11 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     /** The nodes working on this store, with their heartbeats. */
     public ClusterNodes clusterNodes() {
         return new ClusterNodes(transactionManager, dialect);
+    }
+
+    /** The processors held stopped on every node, and the nodes' acknowledgements. */
+    public ProcessorHolds processorHolds() {
+        return new ProcessorHolds(transactionManager);
     }
 
     /** Every registered index version, by space and version. */

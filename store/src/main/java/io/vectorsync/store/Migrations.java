@@ -85,6 +85,17 @@ final class Migrations {
                                 + "roles VARCHAR(64) NOT NULL, address VARCHAR(255), startedAt BIGINT NOT NULL, "
                                 + "heartbeatAt BIGINT NOT NULL)");
                     }
+                }),
+                new Step(5, "processors held stopped on every node (pause, replay, swap) and the nodes' acknowledgements",
+                        c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS ProcessorHold (processorName VARCHAR(255) NOT NULL "
+                                + "PRIMARY KEY, holdId VARCHAR(64) NOT NULL, reason VARCHAR(1024) NOT NULL, "
+                                + "resetRequested INT NOT NULL, resetBy VARCHAR(255), heldAt BIGINT NOT NULL)");
+                        s.execute("CREATE TABLE IF NOT EXISTS ProcessorHoldAck (processorName VARCHAR(255) NOT NULL, "
+                                + "nodeId VARCHAR(255) NOT NULL, holdId VARCHAR(64) NOT NULL, "
+                                + "PRIMARY KEY (processorName, nodeId))");
+                    }
                 }));
     }
 

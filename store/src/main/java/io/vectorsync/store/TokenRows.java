@@ -70,6 +70,26 @@ final class TokenRows {
         }
     }
 
+    /** The tokens a processor's segments last stored, by segment (null: a segment that has not started). */
+    Map<Integer, TrackingToken> tokens(String processorName, Serializer serializer) {
+        try (Connection connection = transactionManager.connectionProvider().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT segment, token, tokenType FROM TokenEntry WHERE processorName = ?")) {
+            statement.setString(1, processorName);
+            Map<Integer, TrackingToken> tokens = new TreeMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    byte[] bytes = rs.getBytes(2);
+                    tokens.put(rs.getInt(1), bytes == null ? null : serializer.deserialize(
+                            new SimpleSerializedObject<>(bytes, byte[].class, rs.getString(3), null)));
+                }
+            }
+            return tokens;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the tokens of " + processorName, e);
+        }
+    }
+
     /** Every processor's segments and the node that claims each (null: unclaimed). */
     Map<String, Map<Integer, String>> allSegmentOwners() {
         try (Connection connection = transactionManager.connectionProvider().getConnection();

@@ -6,6 +6,8 @@ import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
 import io.vectorsync.store.DeadLetters;
 import io.vectorsync.store.LogPositions;
+import io.vectorsync.store.ProcessorControl;
+import io.vectorsync.store.ProcessorHolds;
 import io.vectorsync.store.ProcessorProgress;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.transaction.TransactionManager;
@@ -60,9 +62,16 @@ public final class IndexVersions implements AutoCloseable {
     private final FedVersions fed = new FedVersions();
     private final ScheduledExecutorService monitor;
     private final Clock clock = Clock.systemUTC();
+    private final ProcessorControl control;
 
+    /**
+     * @param control stops processors on every node: a swap or a drop acts on all the projector nodes, and each node
+     *                follows the registry's changes before it applies the holds ({@link #reconcile})
+     */
     public IndexVersions(VersionRegistry registry, IndexBackend backend, VectorIndexes live, VersionFeeds feeds,
-                         Configuration axon, LogPositions log, SpaceModels models, Reembedding.Embedder embedder) {
+                         Configuration axon, LogPositions log, SpaceModels models, Reembedding.Embedder embedder,
+                         ProcessorControl control) {
+        this.control = control;
         this.registry = registry;
         this.backend = backend;
         this.live = live;
@@ -82,6 +91,44 @@ public final class IndexVersions implements AutoCloseable {
             }
         }
         monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+        control.beforeApplying(this::reconcile);
+    }
+
+    /**
+     * Brings this node in line with the registry, which other projector nodes change too: feeds a version that is
+     * being built or kept for rollback (unless a swap holds its processor while it hands it over), and stops feeding
+     * one that became live or was dropped. Each node runs its share of every version's segments.
+     */
+    synchronized void reconcile() {
+        List<IndexVersion> registered; // read under the lock: a swap here changes it
+        try {
+            registered = registry.all();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "index versions: cannot read the registry: " + e.getMessage(), e);
+            return;
+        }
+        for (FedVersions.Fed running : List.copyOf(fed.all())) {
+            IndexVersion version = running.version();
+            boolean stays = registered.stream().anyMatch(v -> v.space().equals(version.space())
+                    && v.version() == version.version() && v.role() != Role.LIVE);
+            if (!stays) {
+                fed.remove(version.space(), version.version());
+                running.feed().stop();
+                running.index().close();
+                LOG.info(() -> "space '" + version.space() + "': version " + version.version() + " is no longer "
+                        + "fed on this node (made live or dropped on another)");
+            }
+        }
+        for (IndexVersion version : registered) {
+            if (version.role() == Role.LIVE || !live.has(version.space())
+                    || fed.find(version.space(), version.version()).isPresent() || control.isHeld(version.group())
+                    || version.version() == liveVersionOf(version.space())) {
+                continue;
+            }
+            feed(version, backend.open(live.forSpace(version.space()).space(), version), null); // from its tokens
+            LOG.info(() -> "space '" + version.space() + "': this node feeds version " + version.version() + " ("
+                    + version.role().wireName() + ") too");
+        }
     }
 
     /** The factory of the processors feeding versions. */
@@ -163,6 +210,9 @@ public final class IndexVersions implements AutoCloseable {
             throw new VersionStateException("version " + version + " of space '" + space + "' is a point-in-time "
                     + "build: read-only, searched with \"indexVersion\": " + version + "; it never becomes live");
         }
+        if (target.role() == Role.LIVE || version == liveVersionOf(space)) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' is live already");
+        }
         FedVersions.Fed running = fed.find(space, version).orElse(null);
         if (running == null) {
             throw new VersionStateException("version " + version + " of space '" + space + "' is "
@@ -180,10 +230,25 @@ public final class IndexVersions implements AutoCloseable {
             throw new VersionStateException("version " + version + " of space '" + space + "' has not caught up "
                     + "with the log yet; see its progress, or rebuild with autoSwap to swap once it has");
         }
-        EventProcessor indexer = axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP).orElseThrow();
         Swap swap = new Swap(axon.eventProcessingConfiguration().tokenStore(LIVE_GROUP),
-                axon.getComponent(TransactionManager.class), SWAP_WAIT);
-        swap.run(indexer, LIVE_GROUP, running.feed().processor(), stoppedAt -> {
+                axon.getComponent(TransactionManager.class), SWAP_WAIT, control, feeds::storedTokens);
+        String reason = "swap of space '" + space + "' to version " + version;
+        swap.run(LIVE_GROUP, running.feed().processor(), reason, stoppedAt -> handOver(running, target, wasLive,
+                    stoppedAt, reason));
+        return describe();
+    }
+
+    /**
+     * Makes the version live and feeds the one that was live from exactly where {@code vector-index} stopped. Its
+     * processor is held meanwhile, so no other node starts it from anywhere else.
+     */
+    private Void handOver(FedVersions.Fed running, IndexVersion target, IndexVersion wasLive,
+                          Map<Integer, TrackingToken> stoppedAt, String reason) {
+        String space = target.space();
+        int version = target.version();
+        int oldVersion = wasLive.version();
+        ProcessorHolds.Hold oldFeed = control.hold(wasLive.group(), reason, false);
+        try {
             running.feed().stop();
             fed.remove(space, version);
             VectorIndex previous;
@@ -211,8 +276,9 @@ public final class IndexVersions implements AutoCloseable {
             LOG.info(() -> "space '" + space + "': version " + version + " is live, version " + oldVersion
                     + " follows the log for a rollback");
             return null;
-        });
-        return describe();
+        } finally {
+            control.release(oldFeed);
+        }
     }
 
     /**
@@ -293,11 +359,15 @@ public final class IndexVersions implements AutoCloseable {
             throw new VersionStateException("version " + version + " of space '" + space + "' is live; swap to "
                     + "another version first");
         }
-        fed.remove(space, version).ifPresent(running -> {
-            running.feed().stop();
-            backend.drop(dropped, running.index());
-        });
-        registry.forget(space, version, axon.eventSerializer());
+        // every node stops feeding it first: a write after the index is deleted would create it again
+        try (ProcessorControl.Held held = control.holdEverywhere(dropped.group(), "drop of version " + version
+                + " of space '" + space + "'", SWAP_WAIT)) {
+            fed.remove(space, version).ifPresent(running -> {
+                running.feed().stop();
+                backend.drop(dropped, running.index());
+            });
+            registry.forget(space, version, axon.eventSerializer());
+        }
         reembedding.cancel(space, version);
         models.refresh();
         LOG.info(() -> "space '" + space + "': version " + version + " dropped");
@@ -341,7 +411,29 @@ public final class IndexVersions implements AutoCloseable {
     private boolean caughtUp(IndexVersion version, long head) {
         FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
         return running != null && !reembedding.running(version.space(), version.version())
-                && ProcessorProgress.reached(running.feed().processor(), head);
+                && reachedEverywhere(running.feed().processor(), head);
+    }
+
+    /**
+     * Every segment of the processor has reached {@code position}: the ones this node runs as they stand here, the
+     * ones other projector nodes run as they last stored them.
+     */
+    private boolean reachedEverywhere(org.axonframework.eventhandling.StreamingEventProcessor processor, long position) {
+        Map<Integer, org.axonframework.eventhandling.EventTrackerStatus> local = processor.processingStatus();
+        if (local.values().stream().anyMatch(status -> status.isErrorState()
+                || status.getCurrentPosition().orElse(-1) < position)) {
+            return false;
+        }
+        if (local.size() >= feeds.segments()) {
+            return true;
+        }
+        Map<Integer, TrackingToken> stored = feeds.storedTokens(processor.getName());
+        if (stored.isEmpty()) {
+            return false;
+        }
+        return stored.entrySet().stream().filter(segment -> !local.containsKey(segment.getKey()))
+                .allMatch(segment -> segment.getValue() != null
+                        && segment.getValue().position().orElse(-1) >= position);
     }
 
     /**

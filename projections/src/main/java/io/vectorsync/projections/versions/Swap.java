@@ -1,12 +1,12 @@
 package io.vectorsync.projections.versions;
 
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.eventhandling.EventProcessor;
-import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
+import io.vectorsync.store.ProcessorControl;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,64 +25,111 @@ final class Swap {
     private final TokenStore tokens;
     private final TransactionManager transactions;
     private final Duration coveringWait;
+    private final ProcessorControl control;
+    private final Function<String, Map<Integer, TrackingToken>> stored;
 
-    /** @param coveringWait how long the version's processor may take to see what the live one had seen */
-    public Swap(TokenStore tokens, TransactionManager transactions, Duration coveringWait) {
+    /**
+     * @param coveringWait how long the version's processor may take to see what the live one had seen, and the nodes
+     *                     to stop a processor
+     * @param control      stops a processor on every node, not only on this one
+     * @param stored       the tokens a processor's segments last stored, for the segments other nodes run
+     */
+    public Swap(TokenStore tokens, TransactionManager transactions, Duration coveringWait, ProcessorControl control,
+                Function<String, Map<Integer, TrackingToken>> stored) {
         this.tokens = tokens;
         this.transactions = transactions;
         this.coveringWait = coveringWait;
+        this.control = control;
+        this.stored = stored;
     }
 
     /**
-     * Stops {@code live} (named {@code liveGroup}), waits until {@code target} covers its tokens, then answers what
-     * {@code handOver} makes of those tokens. When the wait runs out, nothing has changed and the swap is called off
-     * with an {@link IllegalStateException}.
+     * Stops {@code liveGroup} on every node, waits until {@code target} covers its tokens, stops {@code target} on
+     * every node too, then answers what {@code handOver} makes of the live tokens. When a wait runs out, nothing has
+     * changed and the swap is called off with an {@link IllegalStateException}.
      */
-    public <T> T run(EventProcessor live, String liveGroup, StreamingEventProcessor target,
+    public <T> T run(String liveGroup, StreamingEventProcessor target, String reason,
                      Function<Map<Integer, TrackingToken>, T> handOver) {
-        live.shutDown();
-        try {
-            Map<Integer, TrackingToken> stoppedAt = new TreeMap<>();
-            transactions.executeInTransaction(() -> {
-                for (int segment : tokens.fetchSegments(liveGroup)) {
-                    stoppedAt.put(segment, tokens.fetchToken(liveGroup, segment));
-                    tokens.releaseClaim(liveGroup, segment);
-                }
-            });
+        try (ProcessorControl.Held live = control.holdEverywhere(liveGroup, reason, coveringWait)) {
+            Map<Integer, TrackingToken> stoppedAt = stoppedAt(liveGroup);
             awaitCovering(target, liveGroup, stoppedAt);
-            return handOver.apply(stoppedAt);
-        } finally {
-            live.start();
+            try (ProcessorControl.Held feeding = control.holdEverywhere(target.getName(), reason, coveringWait)) {
+                return handOver.apply(stoppedAt);
+            }
+        }
+    }
+
+    /**
+     * The live processor's tokens, now that no node runs it; a node that crashed claims its segments until its claim
+     * times out, so a claim is tried again until the wait runs out.
+     */
+    private Map<Integer, TrackingToken> stoppedAt(String liveGroup) {
+        long deadline = System.nanoTime() + coveringWait.toNanos();
+        while (true) {
+            try {
+                Map<Integer, TrackingToken> stoppedAt = new TreeMap<>();
+                transactions.executeInTransaction(() -> {
+                    for (int segment : tokens.fetchSegments(liveGroup)) {
+                        stoppedAt.put(segment, tokens.fetchToken(liveGroup, segment));
+                        tokens.releaseClaim(liveGroup, segment);
+                    }
+                });
+                return stoppedAt;
+            } catch (UnableToClaimTokenException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("a segment of " + liveGroup + " is still claimed by a node that "
+                            + "stopped answering; the swap was called off and nothing changed (try again once its "
+                            + "claim has timed out)", e);
+                }
+                pause();
+            }
         }
     }
 
     private void awaitCovering(StreamingEventProcessor target, String liveGroup, Map<Integer, TrackingToken> live) {
         long deadline = System.nanoTime() + coveringWait.toNanos();
-        while (!covers(target.processingStatus(), live)) {
+        while (!covers(target, live)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(target.getName() + " did not see every event " + liveGroup + " had "
                         + "seen within " + coveringWait + "; the swap was called off and nothing changed");
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + target.getName(), e);
-            }
+            pause();
+        }
+    }
+
+    /**
+     * Whether the version's processor covers the live tokens: where this node runs a segment, as it stands here;
+     * a segment another node runs, as last stored.
+     */
+    private boolean covers(StreamingEventProcessor target, Map<Integer, TrackingToken> live) {
+        Map<Integer, TrackingToken> positions = new TreeMap<>();
+        target.processingStatus().forEach((segment, status) -> positions.put(segment, status.getTrackingToken()));
+        if (covers(positions, live)) {
+            return true;
+        }
+        stored.apply(target.getName()).forEach(positions::putIfAbsent);
+        return covers(positions, live);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a swap", e);
         }
     }
 
     /** Whether each segment's token has seen every event the same segment of {@code live} had seen. */
-    static boolean covers(Map<Integer, EventTrackerStatus> status, Map<Integer, TrackingToken> live) {
-        if (status.isEmpty()) {
+    static boolean covers(Map<Integer, TrackingToken> positions, Map<Integer, TrackingToken> live) {
+        if (positions.isEmpty()) {
             return false;
         }
         for (Map.Entry<Integer, TrackingToken> theirs : live.entrySet()) {
             if (theirs.getValue() == null) {
                 continue;
             }
-            EventTrackerStatus ours = status.get(theirs.getKey());
-            TrackingToken token = ours == null ? null : ours.getTrackingToken();
+            TrackingToken token = positions.get(theirs.getKey());
             if (token == null || !WrappedToken.unwrapUpperBound(token)
                     .covers(WrappedToken.unwrapUpperBound(theirs.getValue()))) {
                 return false;

@@ -57,6 +57,16 @@ public final class VersionFeeds {
         this.batchSize = batchSize;
     }
 
+    /** Segments per processor. */
+    public int segments() {
+        return segments;
+    }
+
+    /** The tokens a processor's segments last stored, on whichever nodes run them (read without claiming). */
+    public Map<Integer, TrackingToken> storedTokens(String group) {
+        return database.storedTokens(group, axon.eventSerializer());
+    }
+
     /** A running processor and the threads and dead letters that are its own. */
     public record Feed(PooledStreamingEventProcessor processor, DeadLetters letters,
                        ScheduledExecutorService coordinator, ScheduledExecutorService workers) {

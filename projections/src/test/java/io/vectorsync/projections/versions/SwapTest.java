@@ -13,7 +13,15 @@ import org.axonframework.eventhandling.tokenstore.inmemory.InMemoryTokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.messaging.StreamableMessageSource;
+import io.vectorsync.store.EventStoreDatabase;
+import io.vectorsync.store.ProcessorControl;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -41,6 +49,22 @@ class SwapTest {
             .storageEngine(new InMemoryEventStorageEngine()).build();
     private final InMemoryTokenStore tokens = new InMemoryTokenStore();
     private final List<Runnable> cleanUp = new ArrayList<>();
+    private final Map<String, StreamingEventProcessor> processors = new ConcurrentHashMap<>();
+    @TempDir
+    Path dataDir;
+    private EventStoreDatabase database;
+    private ProcessorControl control;
+
+    @BeforeEach
+    void openControl() {
+        database = EventStoreDatabase.openH2(dataDir);
+        control = new ProcessorControl(database, "node-1", true, () -> Map.copyOf(processors), Clock.systemUTC());
+    }
+
+    /** A swap whose holds go through the real store-backed control, on a store with this node alone. */
+    private Swap swap(Duration wait) {
+        return new Swap(tokens, NoTransactionManager.INSTANCE, wait, control, group -> Map.of());
+    }
 
     /** The index backend's part in a swap: what it was asked to make live, and with which tokens. */
     private static final class FakeBackend {
@@ -58,6 +82,8 @@ class SwapTest {
     void stop() {
         cleanUp.forEach(Runnable::run);
         events.shutDown();
+        control.close();
+        database.close();
     }
 
     @Test
@@ -72,8 +98,8 @@ class SwapTest {
         version.start();
         FakeBackend backend = new FakeBackend();
 
-        String promoted = new Swap(tokens, NoTransactionManager.INSTANCE, Duration.ofSeconds(30))
-                .run(live, "vector-index", version, stoppedAt -> backend.promote(stoppedAt, versionSeen));
+        String promoted = swap(Duration.ofSeconds(30))
+                .run("vector-index", version, "test swap", stoppedAt -> backend.promote(stoppedAt, versionSeen));
 
         assertThat(promoted).isEqualTo("v2");
         assertThat(backend.promotions).hasSize(1);
@@ -98,8 +124,8 @@ class SwapTest {
         FakeBackend backend = new FakeBackend();
         // the version's processor never started: it has seen nothing
 
-        assertThatThrownBy(() -> new Swap(tokens, NoTransactionManager.INSTANCE, Duration.ofMillis(300))
-                .run(live, "vector-index", version, stoppedAt -> backend.promote(stoppedAt, Set.of())))
+        assertThatThrownBy(() -> swap(Duration.ofMillis(300))
+                .run("vector-index", version, "test swap", stoppedAt -> backend.promote(stoppedAt, Set.of())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("index-space-v2 did not see every event vector-index had seen")
                 .hasMessageContaining("nothing changed");
@@ -120,8 +146,8 @@ class SwapTest {
         version.start();
         await(() -> liveSeen.size() == 20 && versionSeen.size() == 20);
 
-        assertThatThrownBy(() -> new Swap(tokens, NoTransactionManager.INSTANCE, Duration.ofSeconds(30))
-                .run(live, "vector-index", version, stoppedAt -> {
+        assertThatThrownBy(() -> swap(Duration.ofSeconds(30))
+                .run("vector-index", version, "test swap", stoppedAt -> {
                     throw new IllegalStateException("the aliases did not move");
                 }))
                 .hasMessage("the aliases did not move");
@@ -161,6 +187,7 @@ class SwapTest {
                 .initialSegmentCount(2)
                 .initialToken(StreamableMessageSource::createTailToken)
                 .build();
+        processors.put(name, processor);
         processor.registerHandlerInterceptor((unitOfWork, chain) -> {
             Object result = chain.proceed();
             if (unitOfWork.getMessage() instanceof TrackedEventMessage<?> tracked) {

@@ -10,6 +10,9 @@ import io.helidon.webserver.http.ServerResponse;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.LogPositions;
+import io.vectorsync.store.ProcessorControl;
+import io.vectorsync.store.ProcessorHolds;
+import org.axonframework.serialization.Serializer;
 import io.vectorsync.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -40,31 +43,44 @@ public final class ProcessorAdmin implements HttpService {
 
     private static final Logger LOG = Logger.getLogger(ProcessorAdmin.class.getName());
 
+    /** What a pause holds a processor for: a resume ends only such a hold. */
+    static final String PAUSED = "paused by an operator";
+    /** How long a replay asked for here waits for the projector nodes before it answers (it goes ahead anyway). */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(60);
+
     private final EventProcessingConfiguration processing;
     private final java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors;
     private final EventStoreDatabase database;
     private final LogPositions log;
     private final String nodeId;
+    private final ProcessorControl control;
+    private final Serializer serializer;
 
     /**
      * @param versionProcessors the processors that feed index versions other than the live one: built at
      *                          runtime, so not in Axon's configuration, but processing groups all the same
-     * @param database          the token store's table: which node claims each segment
+     * @param database          the token store's table: which node claims each segment, and where the processors
+     *                          that run on other nodes stand
      * @param log               the head of the event log and the times of its events, for the lag
+     * @param control           pauses, resumes and replays a processor on every node
+     * @param serializer        the token store's
      */
     public ProcessorAdmin(EventProcessingConfiguration processing, java.util.function.Supplier<Map<String, EventProcessor>> versionProcessors,
-                   EventStoreDatabase database, LogPositions log, String nodeId) {
+                          EventStoreDatabase database, LogPositions log, String nodeId, ProcessorControl control,
+                          Serializer serializer) {
         this.processing = processing;
         this.versionProcessors = versionProcessors;
         this.database = database;
         this.log = log;
         this.nodeId = nodeId;
+        this.control = control;
+        this.serializer = serializer;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/processors", this::list)
-                .get("/processors/{name}", (req, res) -> send(res, 200, status(processor(req))))
+                .get("/processors/{name}", (req, res) -> send(res, 200, status(name(req))))
                 .post("/processors/{name}/pause", this::pause)
                 .post("/processors/{name}/resume", this::resume)
                 .post("/processors/{name}/replay", this::replay);
@@ -74,51 +90,88 @@ public final class ProcessorAdmin implements HttpService {
         send(res, 200, all());
     }
 
-    /** Every processing group's status: what {@code GET /processors} answers and the console's stream pushes. */
+    /**
+     * Every processing group's status: what {@code GET /processors} answers and the console's stream pushes. The
+     * ones that run only on other nodes are known from their tokens.
+     */
     public JsonObject all() {
         JsonArrayBuilder processors = Json.createArrayBuilder();
-        Map<String, EventProcessor> all = new TreeMap<>(processing.eventProcessors());
-        all.putAll(versionProcessors.get());
-        all.values().forEach(processor -> processors.add(status(processor)));
+        Map<String, EventProcessor> all = local();
+        Map<String, ProcessorHolds.Hold> holds = database.processorHolds().all();
+        all.values().forEach(processor -> processors.add(status(processor, holds.get(processor.getName()))));
+        database.segmentOwners().forEach((name, owners) -> {
+            if (!all.containsKey(name)) {
+                processors.add(elsewhere(name, owners, holds.get(name)));
+            }
+        });
         return Json.createObjectBuilder().add("processors", processors).build();
     }
 
+    private Map<String, EventProcessor> local() {
+        Map<String, EventProcessor> all = new TreeMap<>(processing.eventProcessors());
+        all.putAll(versionProcessors.get());
+        return all;
+    }
+
+    /** Holds the processor on every node until it is resumed. */
     private void pause(ServerRequest req, ServerResponse res) {
-        EventProcessor processor = processor(req);
-        streaming(processor, "paused");
-        processor.shutDown();
-        LOG.info(() -> "processor '" + processor.getName() + "' paused");
-        send(res, 200, status(processor));
+        String name = name(req);
+        local(name).ifPresent(processor -> streaming(processor, "paused"));
+        control.hold(name, PAUSED, false);
+        LOG.info(() -> "processor '" + name + "' paused on every node");
+        send(res, 200, status(name));
     }
 
+    /** Ends a pause on every node (a stopped processor that was not paused starts again here). */
     private void resume(ServerRequest req, ServerResponse res) {
-        EventProcessor processor = processor(req);
-        streaming(processor, "resumed");
-        processor.start();
-        LOG.info(() -> "processor '" + processor.getName() + "' resumed");
-        send(res, 200, status(processor));
+        String name = name(req);
+        Optional<EventProcessor> local = local(name);
+        local.ifPresent(processor -> streaming(processor, "resumed"));
+        Optional<ProcessorHolds.Hold> hold = control.holdOf(name);
+        if (hold.isPresent() && !hold.get().reason().equals(PAUSED)) {
+            throw ApiException.conflict("processor '" + name + "' is held for a " + hold.get().reason() + ", not "
+                    + "paused; it starts again by itself once that is over");
+        }
+        hold.ifPresent(control::release);
+        local.filter(processor -> !processor.isRunning()).ifPresent(EventProcessor::start);
+        LOG.info(() -> "processor '" + name + "' resumed");
+        send(res, 200, status(name));
     }
 
+    /**
+     * Stops the processor on every node, resets its tokens — its reset handlers prepare the target first — and
+     * starts it again: here when this node runs it, else on a projector node that does.
+     */
     private void replay(ServerRequest req, ServerResponse res) {
-        EventProcessor processor = processor(req);
-        StreamingEventProcessor streaming = streaming(processor, "replayed");
-        if (!streaming.supportsReset()) {
-            throw ApiException.conflict("processor '" + processor.getName() + "' cannot replay: none of its handlers "
+        String name = name(req);
+        Optional<EventProcessor> local = local(name);
+        if (local.isPresent() && !streaming(local.get(), "replayed").supportsReset()) {
+            throw ApiException.conflict("processor '" + name + "' cannot replay: none of its handlers "
                     + "takes part in a replay");
         }
-        processor.shutDown();
-        streaming.resetTokens(); // runs the reset handlers: the target is prepared before the first event
-        processor.start();
-        LOG.info(() -> "processor '" + processor.getName() + "' replays the log from the start");
-        send(res, 202, status(processor));
+        boolean started = control.replay(name, REPLAY_WAIT);
+        LOG.info(() -> "processor '" + name + "' replays the log from the start"
+                + (started ? "" : " once every projector node has stopped it"));
+        send(res, 202, status(name));
     }
 
-    private EventProcessor processor(ServerRequest req) {
+    /** The name in the path, of a processing group this node runs or that has tokens in the store. */
+    private String name(ServerRequest req) {
         String name = req.path().pathParameters().get("name");
-        return processing.eventProcessor(name)
-                .or(() -> Optional.ofNullable(versionProcessors.get().get(name)))
-                .orElseThrow(() -> new NotFoundException("no processing group '" + name + "'; GET /v1/admin/processors "
-                        + "lists them"));
+        if (local(name).isEmpty() && database.segmentOwners(name).isEmpty()) {
+            throw new NotFoundException("no processing group '" + name + "'; GET /v1/admin/processors lists them");
+        }
+        return name;
+    }
+
+    private Optional<EventProcessor> local(String name) {
+        return processing.eventProcessor(name).or(() -> Optional.ofNullable(versionProcessors.get().get(name)));
+    }
+
+    private JsonObject status(String name) {
+        Optional<ProcessorHolds.Hold> hold = control.holdOf(name);
+        return local(name).map(processor -> status(processor, hold.orElse(null)))
+                .orElseGet(() -> elsewhere(name, database.segmentOwners(name), hold.orElse(null)));
     }
 
     private static StreamingEventProcessor streaming(EventProcessor processor, String what) {
@@ -129,12 +182,52 @@ public final class ProcessorAdmin implements HttpService {
                 + "writer's unit of work; it has no position and cannot be " + what);
     }
 
-    public JsonObject status(EventProcessor processor) {
+    /** A processor that runs on other nodes only: its segments, who claims them and where their tokens stand. */
+    private JsonObject elsewhere(String name, Map<Integer, String> owners, ProcessorHolds.Hold hold) {
+        long head = log.headPosition();
+        Map<Integer, org.axonframework.eventhandling.TrackingToken> tokens = database.storedTokens(name, serializer);
+        JsonArrayBuilder segments = Json.createArrayBuilder();
+        owners.forEach((segment, owner) -> {
+            JsonObjectBuilder row = Json.createObjectBuilder().add("segment", segment);
+            if (owner == null) {
+                row.addNull("claimedBy");
+            } else {
+                row.add("claimedBy", owner);
+            }
+            org.axonframework.eventhandling.TrackingToken token = tokens.get(segment);
+            OptionalLong position = token == null ? OptionalLong.empty() : token.position();
+            if (position.isPresent()) {
+                row.add("position", position.getAsLong()).add("lagEvents", Math.max(0, head - position.getAsLong()));
+            } else {
+                row.addNull("position").add("lagEvents", Math.max(0, head + 1));
+            }
+            segments.add(row);
+        });
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("name", name)
+                .add("kind", "streaming")
+                .add("running", hold == null && owners.values().stream().anyMatch(java.util.Objects::nonNull))
+                .add("error", false)
+                .add("elsewhere", true)
+                .add("head", head)
+                .add("segments", segments);
+        held(body, hold);
+        return body.build();
+    }
+
+    private static void held(JsonObjectBuilder body, ProcessorHolds.Hold hold) {
+        if (hold != null) {
+            body.add("heldFor", hold.reason());
+        }
+    }
+
+    private JsonObject status(EventProcessor processor, ProcessorHolds.Hold hold) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("name", processor.getName())
                 .add("kind", processor instanceof StreamingEventProcessor ? "streaming" : "subscribing")
                 .add("running", processor.isRunning())
                 .add("error", processor.isError());
+        held(body, hold);
         if (!(processor instanceof StreamingEventProcessor streaming)) {
             return body.build();
         }
