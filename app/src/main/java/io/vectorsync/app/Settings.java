@@ -344,11 +344,16 @@ public record Settings(
         if (!cache.get("enabled").asBoolean().orElse(true)) {
             return null;
         }
-        String mode = cache.get("mode").asString().orElse("embedded").toUpperCase(Locale.ROOT);
+        String modeName = cache.get("mode").asString().orElse("embedded").trim();
+        HotCacheSettings.Mode mode = Arrays.stream(HotCacheSettings.Mode.values())
+                .filter(m -> m.name().equalsIgnoreCase(modeName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("vectorsync.cache.mode: '" + modeName
+                        + "' is none of embedded (a member holding entries), lite (a lite member: joins the members,"
+                        + " holds none) or client"));
         List<String> members = Arrays.stream(cache.get("members").asString().orElse("").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).toList();
         try {
-            return new HotCacheSettings(HotCacheSettings.Mode.valueOf(mode),
+            return new HotCacheSettings(mode,
                     cache.get("cluster-name").asString().orElse("vectorsync"),
                     members,
                     cache.get("bind-address").asString().orElse("127.0.0.1"),
@@ -357,7 +362,7 @@ public record Settings(
                     cache.get("max-memory-mb").asInt().orElse(256));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("vectorsync.cache: " + e.getMessage()
-                    + " (mode is embedded or client)", e);
+                    + " (mode " + modeName + ", vectorsync.cache.members " + members + ")", e);
         }
     }
 

@@ -82,6 +82,27 @@ class SettingsTest {
     }
 
     @Test
+    void theHotVectorCacheCanBeALiteMemberWhichNeedsMembers() {
+        Settings lite = Settings.from(overridden(Map.of("vectorsync.cache.enabled", "true",
+                "vectorsync.cache.mode", "Lite",
+                "vectorsync.cache.members", "projector-1:5701,projector-2:5701",
+                "vectorsync.cache.bind-address", "0.0.0.0")), Map.of());
+        assertThat(lite.cache().mode()).isEqualTo(HotCacheSettings.Mode.LITE);
+        assertThat(lite.cache().ownsEntries()).isFalse();
+        assertThat(lite.cache().members()).containsExactly("projector-1:5701", "projector-2:5701");
+        assertThat(lite.cache().bindAddress()).isEqualTo(HotCacheSettings.ANY_ADDRESS);
+
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.cache.enabled", "true",
+                "vectorsync.cache.mode", "lite")), Map.of()))
+                .hasMessageContaining("vectorsync.cache").hasMessageContaining("lite member")
+                .hasMessageContaining("list at least one member address");
+        assertThatThrownBy(() -> Settings.from(overridden(Map.of("vectorsync.cache.enabled", "true",
+                "vectorsync.cache.mode", "replica")), Map.of()))
+                .hasMessageContaining("vectorsync.cache.mode").hasMessageContaining("'replica'")
+                .hasMessageContaining("embedded").hasMessageContaining("lite").hasMessageContaining("client");
+    }
+
+    @Test
     void axonServerIsOffByDefaultAndConfiguredFromItsKeys() {
         assertThat(Settings.from(bundled(), Map.of()).axonServer()).isEqualTo(AxonServerSettings.DISABLED);
 
