@@ -385,13 +385,13 @@ function segmentTotals(cluster) {
   return totals;
 }
 
-/** One line per processor with segments in claims: its name and the segments; "none" without any. */
-function claimsCell(claims, totals) {
+/** One line per processor with segments in claims: its name (unless named is false) and the segments; "none" without any. */
+function claimsCell(claims, totals, named = true) {
   const held = Object.entries(claims || {}).filter(([, segments]) => segments.length);
   if (!held.length) return h('span', {class: 'sub'}, 'none');
   return held.map(([processor, segments]) => h('span', {class: 'claims', dataset: {processor},
     title: `${segments.length} of the ${totals[processor]} segments of ${processor}`},
-  h('span', {class: 'mono'}, processor), ' ',
+  named ? [h('span', {class: 'mono'}, processor), ' '] : null,
   segments.map(segment => [h('span', {class: 'segment', dataset: {segment: String(segment)}}, `#${segment}`), ' ']),
   h('span', {class: 'of'}, `(${segments.length} of ${totals[processor]})`)));
 }
@@ -417,11 +417,11 @@ function nodeRow(node, now, cluster, totals) {
 }
 
 /** A table of processor (or owner) → segments, for the unclaimed ones and those of owners not listed. */
-function claimsTable(test, key, head, rows, totals) {
+function claimsTable(test, key, head, rows, totals, named) {
   return h('div', {class: 'table-wrap'}, h('table', {dataset: {test}},
     h('thead', {}, h('tr', {}, h('th', {}, head), h('th', {}, 'Segments'))),
     h('tbody', {}, rows.map(([name, claims]) => h('tr', {dataset: {[key]: name}},
-      h('td', {class: 'mono'}, name), h('td', {}, claimsCell(claims, totals)))))));
+      h('td', {class: 'mono'}, name), h('td', {}, claimsCell(claims, totals, named)))))));
 }
 
 function renderCluster(cluster) {
@@ -430,7 +430,7 @@ function renderCluster(cluster) {
   const live = cluster.nodes.filter(node => node.live).length;
   const unclaimed = Object.entries(cluster.unclaimed || {}).filter(([, segments]) => segments.length);
   const unlisted = Object.entries(cluster.unlisted || {});
-  $('#cluster-body').replaceChildren(
+  $('#cluster-body').replaceChildren(...[
     h('div', {dataset: {field: 'cluster-problem'}}),
     h('p', {class: 'result-meta', dataset: {field: 'summary'}},
       `${cluster.nodes.length} node${cluster.nodes.length === 1 ? '' : 's'} · ${live} live · `,
@@ -446,11 +446,11 @@ function renderCluster(cluster) {
       h('p', {class: 'hint'}, 'No node claims these now: their processor is paused or stopped everywhere, or a claim '
         + 'was just released. A live projector running the processor claims them within its claim interval.'),
       claimsTable('unclaimed', 'processor', 'Processor', unclaimed.map(([processor, segments]) =>
-        [processor, {[processor]: segments}]), totals)] : null,
+        [processor, {[processor]: segments}]), totals, false)] : null,
     unlisted.length ? [h('h2', {}, 'Claimed by nodes not listed'),
       h('p', {class: 'hint'}, 'Owners of claims in the token store that are not in the node table (a node that left '
         + 'without releasing them, or one that never recorded itself). Their claims move once they time out.'),
-      claimsTable('unlisted', 'owner', 'Owner', unlisted, totals)] : null);
+      claimsTable('unlisted', 'owner', 'Owner', unlisted, totals, true)] : null].flat().filter(Boolean));
 }
 
 async function loadCluster() {
