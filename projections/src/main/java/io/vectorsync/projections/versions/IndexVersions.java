@@ -341,15 +341,27 @@ public final class IndexVersions implements AutoCloseable {
         return fed.processors();
     }
 
-    /** How far the processor feeding a version has got: {@code vector-index} for the live one. */
+    /**
+     * How far the processor feeding a version has got, {@code vector-index} for the live one: the lowest position
+     * of its segments, those this node runs as they stand here, those other projector nodes run as last stored.
+     */
     public long processedPosition(String space, int version) {
         requireSpace(space);
-        if (version == liveVersionOf(space)) {
-            return axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP)
-                    .map(p -> ProcessorProgress.lowestPosition((org.axonframework.eventhandling.StreamingEventProcessor) p))
-                    .orElseThrow();
+        org.axonframework.eventhandling.StreamingEventProcessor processor = version == liveVersionOf(space)
+                ? axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP)
+                        .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p).orElseThrow()
+                : fed.require(space, version).feed().processor();
+        Map<Integer, org.axonframework.eventhandling.EventTrackerStatus> local = processor.processingStatus();
+        if (local.size() >= feeds.segments()) {
+            return ProcessorProgress.lowestPosition(processor);
         }
-        return ProcessorProgress.lowestPosition(fed.require(space, version).feed().processor());
+        long lowest = local.isEmpty() ? Long.MAX_VALUE : ProcessorProgress.lowestPosition(processor);
+        for (Map.Entry<Integer, TrackingToken> segment : feeds.storedTokens(processor.getName()).entrySet()) {
+            if (!local.containsKey(segment.getKey())) {
+                lowest = Math.min(lowest, segment.getValue() == null ? -1 : segment.getValue().position().orElse(-1));
+            }
+        }
+        return lowest == Long.MAX_VALUE ? -1 : lowest;
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens, dead letters and index go. */
