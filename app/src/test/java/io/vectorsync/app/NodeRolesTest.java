@@ -108,11 +108,54 @@ class NodeRolesTest {
                 assertThat(cluster.getJsonArray("nodes").getValuesAs(JsonObject.class).stream()
                         .filter(node -> node.getString("id").equals("projector-2")).findFirst().orElseThrow()
                         .getJsonObject("segments").getJsonArray("vector-index")).hasSize(1);
+
+                pauseResumeAndReplayFromANodeThatRunsNoProcessor(a, b, c);
             }
             JsonObject after = a.get("/v1/admin/cluster").json();
             assertThat(after.getJsonArray("nodes").getValuesAs(JsonObject.class)).as("a node that stops leaves")
                     .extracting(node -> node.getString("id")).containsExactly("admin-1", "projector-1");
         }
+    }
+
+    /**
+     * The admin node runs no processor, yet its pause stops vector-index on both projectors, its resume starts it on
+     * both, and its replay resets the tokens of every segment once both have stopped (one of them performs it).
+     */
+    private static void pauseResumeAndReplayFromANodeThatRunsNoProcessor(TestApp a, TestApp b, TestApp c) {
+        for (int i = 0; i < 10; i++) {
+            assertThat(a.put("/v1/tenants/acme/documents/p" + i, "{\"title\":\"p" + i + "\",\"body\":\"b\","
+                    + PostgresStoreTest.TINY.formatted(vector(i)) + "}").status()).isEqualTo(201);
+        }
+        TestApp.await("both projectors indexed the documents", Duration.ofSeconds(30),
+                () -> b.app().indexes().forSpace("tiny").countDocuments("acme") == 10);
+
+        TestApp.Response paused = a.post("/v1/admin/processors/vector-index/pause", "application/json", "");
+        assertThat(paused.status()).as(paused.body()).isEqualTo(200);
+        assertThat(paused.json().getString("heldFor")).isEqualTo("paused by an operator");
+        assertThat(paused.json().getBoolean("elsewhere")).as("node A knows it from its tokens").isTrue();
+        TestApp.await("vector-index stops on both projectors", Duration.ofSeconds(10),
+                () -> !b.app().processors().get("vector-index") && !c.app().processors().get("vector-index")
+                        && owners(a).values().stream().allMatch(Optional::isEmpty));
+        assertThat(a.post("/v1/admin/processors/vector-index/pause", "application/json", "").status())
+                .as("held already").isEqualTo(409);
+        assertThat(a.put("/v1/tenants/acme/documents/p10", "{\"title\":\"p10\",\"body\":\"b\","
+                + PostgresStoreTest.TINY.formatted(vector(10)) + "}").status()).isEqualTo(201);
+
+        assertThat(a.post("/v1/admin/processors/vector-index/resume", "application/json", "").status()).isEqualTo(200);
+        TestApp.await("vector-index runs on both projectors again and indexes what was written meanwhile",
+                Duration.ofSeconds(30), () -> b.app().processors().get("vector-index")
+                        && c.app().processors().get("vector-index")
+                        && b.app().indexes().forSpace("tiny").countDocuments("acme") == 11);
+
+        TestApp.Response replay = a.post("/v1/admin/processors/vector-index/replay", "application/json", "");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        TestApp.await("every segment was reset: each holds a replay token", Duration.ofSeconds(30), () ->
+                a.app().database().storedTokens("vector-index", a.app().axon().eventSerializer()).values().stream()
+                        .allMatch(token -> token instanceof org.axonframework.eventhandling.ReplayToken));
+        TestApp.await("both projectors run it again and the index is whole", Duration.ofSeconds(60),
+                () -> b.app().processors().get("vector-index") && c.app().processors().get("vector-index")
+                        && b.app().indexes().forSpace("tiny").countDocuments("acme") == 11
+                        && a.app().database().processorHolds().all().isEmpty());
     }
 
     private static Settings projector(Path dir, StoreSettings store, String opensearch, String prefix, String id) {
