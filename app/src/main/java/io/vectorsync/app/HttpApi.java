@@ -39,6 +39,8 @@ import jakarta.json.JsonObject;
 /** The HTTP surface: every module's services under their paths, the filters, and the one problem+json mapping. */
 final class HttpApi {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HttpApi.class.getName());
+
     private HttpApi() {
     }
 
@@ -100,7 +102,7 @@ final class HttpApi {
         app.whenStopping(stream::close);
         List<HttpService> services = new ArrayList<>(List.of(processors, deadLetters, stream, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),
-                new ClusterAdmin(app.database(), java.time.Clock.systemUTC())));
+                new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId())));
         indexes.ifPresent(services::add);
         return services;
     }
@@ -127,16 +129,35 @@ final class HttpApi {
         };
     }
 
+    /**
+     * The hot-vector cache for searches. When no member answers (a query node cut off from the cluster), searches go
+     * on with the index alone — as fresh as its last refresh — and the failure is counted in the cache's stats.
+     */
     private static HotLookup lookup(HotVectorCache cache) {
         return new HotLookup() {
             @Override
             public Collection<HotDocument> ofTenant(String space, String tenant) {
-                return cache.ofTenant(space, tenant);
+                try {
+                    return cache.ofTenant(space, tenant);
+                } catch (com.hazelcast.core.HazelcastException | com.hazelcast.client.HazelcastClientOfflineException e) {
+                    unreachable(e);
+                    return List.of();
+                }
             }
 
             @Override
             public Optional<HotDocument> get(String space, String tenant, String documentId) {
-                return cache.get(space, tenant, documentId);
+                try {
+                    return cache.get(space, tenant, documentId);
+                } catch (com.hazelcast.core.HazelcastException | com.hazelcast.client.HazelcastClientOfflineException e) {
+                    unreachable(e);
+                    return Optional.empty();
+                }
+            }
+
+            private void unreachable(RuntimeException e) {
+                cache.countFailure();
+                LOG.log(java.util.logging.Level.FINE, "hot-vector cache unreachable; searching the index alone", e);
             }
         };
     }

@@ -95,6 +95,8 @@ class ConsoleClusterBrowserTest {
         assertThat(browser.text(GONE + " [data-field=address]")).isEqualTo("10.0.0.9:8080");
         assertThat(browser.text(GONE + " [data-field=heartbeat]")).isEqualTo("5 min ago");
         assertThat(browser.text(GONE + " [data-field=segments]")).isEqualTo("none");
+        assertThat(browser.text(SELF + " [data-field=self]")).as("the node serving the console").isEqualTo("this node");
+        assertThat(browser.all(GONE + " [data-field=self]")).isEmpty();
         assertThat(browser.text(VIEW + " [data-field=summary]")).startsWith("2 nodes · 1 live");
         assertThat(browser.all(VIEW + " table[data-test=unclaimed]")).as("every segment is claimed").isEmpty();
         browser.screenshot("cluster");

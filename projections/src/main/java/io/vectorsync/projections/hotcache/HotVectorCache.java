@@ -113,6 +113,10 @@ public final class HotVectorCache implements AutoCloseable {
         ClientConfig config = new ClientConfig().setClusterName(settings.clusterName());
         common(config.getProperties()::setProperty);
         config.getNetworkConfig().setAddresses(settings.members());
+        // cut off from the cluster, a call fails at once (HazelcastClientOfflineException) instead of blocking until
+        // the client reconnects: a search then goes on with the index alone while the client reconnects behind it
+        config.getConnectionStrategyConfig()
+                .setReconnectMode(com.hazelcast.client.config.ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
         serializers(config.getSerializationConfig().getCompactSerializationConfig());
         return config;
     }

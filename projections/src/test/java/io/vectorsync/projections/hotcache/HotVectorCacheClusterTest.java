@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The cache as a cluster of real members on 127.0.0.1 (each test its own cluster name and ports): two embedded
@@ -175,6 +176,32 @@ class HotVectorCacheClusterTest {
         }
         assertThat(b.offer(SPACE, live("newer-on-b", 7, "b's seven again"))).as("the guard holds after the merge")
                 .isFalse();
+    }
+
+    @Test
+    void aClientCutOffFromEveryMemberFailsAtOnceAndReconnectsWhenAMemberIsBack() {
+        int port = freePort();
+        List<String> members = List.of("127.0.0.1:" + port);
+        HotVectorCache member = start(HotCacheSettings.Mode.EMBEDDED, members, port);
+        HotVectorCache client = start(HotCacheSettings.Mode.CLIENT, members, 5701);
+        assertThat(client.offer(SPACE, live("doc-1", 1, "one"))).isTrue();
+        member.close();
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.ofTenant(SPACE, "acme"))
+                .as("a search's lookup fails instead of waiting for the cluster")
+                .isInstanceOf(com.hazelcast.client.HazelcastClientOfflineException.class);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms to fail").isLessThan(2_000);
+
+        HotVectorCache again = start(HotCacheSettings.Mode.EMBEDDED, members, port);
+        await(() -> {
+            try {
+                return client.offer(SPACE, live("doc-2", 1, "two"));
+            } catch (com.hazelcast.client.HazelcastClientOfflineException e) {
+                return false;
+            }
+        }, "the client reconnects to the member that is back");
+        assertThat(again.get(SPACE, "acme", "doc-2")).isPresent();
     }
 
     private HotVectorCache start(HotCacheSettings.Mode mode, List<String> members, int port) {

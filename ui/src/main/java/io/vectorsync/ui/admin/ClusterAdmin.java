@@ -28,8 +28,8 @@ import java.util.TreeMap;
 public final class ClusterAdmin implements HttpService {
 
     /** The response. */
-    public record Cluster(List<Node> nodes, Map<String, List<Integer>> unclaimed, String now, long liveWithinSeconds,
-                          Map<String, Map<String, List<Integer>>> unlisted) {
+    public record Cluster(String self, List<Node> nodes, Map<String, List<Integer>> unclaimed, String now,
+                          long liveWithinSeconds, Map<String, Map<String, List<Integer>>> unlisted) {
     }
 
     /** One node, with the segments it claims per processor. */
@@ -39,10 +39,13 @@ public final class ClusterAdmin implements HttpService {
 
     private final EventStoreDatabase database;
     private final Clock clock;
+    private final String self;
 
-    public ClusterAdmin(EventStoreDatabase database, Clock clock) {
+    /** @param self the id of the node that answers ({@code self} in the response) */
+    public ClusterAdmin(EventStoreDatabase database, Clock clock, String self) {
         this.database = database;
         this.clock = clock;
+        this.self = self;
     }
 
     @Override
@@ -70,7 +73,7 @@ public final class ClusterAdmin implements HttpService {
         owners.values().forEach(claims -> claims.values().stream()
                 .filter(owner -> owner != null && !listed.contains(owner))
                 .forEach(owner -> unlisted.computeIfAbsent(owner, o -> withClaims(claimedBy(owners, o)))));
-        return new Cluster(nodes, claimedBy(owners, null), now.toString(),
+        return new Cluster(self, nodes, claimedBy(owners, null), now.toString(),
                 ClusterMembership.LIVE_WITHIN.toSeconds(), unlisted);
     }
 

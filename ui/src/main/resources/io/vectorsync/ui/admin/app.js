@@ -401,7 +401,8 @@ function nodeRow(node, now, cluster, totals) {
   const heartbeatAge = now - Date.parse(node.heartbeatAt);
   const claiming = Object.values(node.segments || {}).some(segments => segments.length);
   return h('tr', {class: node.live ? null : 'not-live', dataset: {node: node.id, live: String(node.live)}},
-    h('td', {}, h('strong', {class: 'mono', dataset: {field: 'id'}}, node.id)),
+    h('td', {}, h('strong', {class: 'mono', dataset: {field: 'id'}}, node.id),
+      node.id === cluster.self ? h('span', {class: 'sub', dataset: {field: 'self'}}, 'this node') : null),
     h('td', {dataset: {field: 'roles'}}, roles.map((role, i) => [i ? ' ' : null, pill(role, 'node-role')])),
     h('td', {class: 'mono', dataset: {field: 'address'}}, node.address || '—'),
     h('td', {}, node.live
