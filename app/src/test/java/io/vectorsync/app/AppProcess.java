@@ -125,16 +125,24 @@ final class AppProcess {
     static final class Writers implements AutoCloseable {
 
         final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        /** Writes sent, acknowledged or not. */
+        final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
         private final AtomicBoolean writing = new AtomicBoolean(true);
         private final ExecutorService threads;
 
         Writers(int port, String tenant, int count) {
+            this(port, tenant, count, Integer.MAX_VALUE);
+        }
+
+        /** Writers that each cycle over {@code ids} documents: after the first round, every write is an update. */
+        Writers(int port, String tenant, int count, int ids) {
             threads = Executors.newFixedThreadPool(count);
             for (int w = 0; w < count; w++) {
                 int writer = w;
                 threads.submit(() -> {
                     for (int i = 0; writing.get() && i < 100_000; i++) {
-                        String id = "w" + writer + "-" + i;
+                        String id = "w" + writer + "-" + (i % ids);
+                        writes.incrementAndGet();
                         try {
                             if (put(port, tenant, id, i) / 100 == 2) {
                                 acknowledged.add(id);
@@ -144,6 +152,17 @@ final class AppProcess {
                         }
                     }
                 });
+            }
+        }
+
+        /** Waits (at most a minute) until this many writes were sent; fails if they were not. */
+        void awaitWrites(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (writes.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            if (writes.get() < count) {
+                throw new AssertionError("only " + writes.get() + " writes sent in a minute");
             }
         }
 

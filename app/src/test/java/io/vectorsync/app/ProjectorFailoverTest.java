@@ -92,6 +92,74 @@ class ProjectorFailoverTest {
         }
     }
 
+    /**
+     * A projector frozen with SIGSTOP past its claim timeout, while writers keep updating the same documents, loses its
+     * segments to the other; resumed with SIGCONT, whatever it had in flight reaches the index late. Every index write
+     * is idempotent and version-guarded, so that late write cannot bring back an older version: the index ends equal
+     * to the log (drift 0, every document at its last revision), and the resumed node takes its share again.
+     */
+    @Test
+    void aProjectorFrozenAndResumedCorruptsNothing(@TempDir Path dir) throws Exception {
+        StoreSettings store = TestPostgres.freshDatabase();
+        String opensearch = System.getenv("VECTORSYNC_TEST_OPENSEARCH_URL");
+        assertThat(opensearch).as("VECTORSYNC_TEST_OPENSEARCH_URL: run the tests with bin/test").isNotBlank();
+        String prefix = "frozen-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = AppProcess.freePort();
+        Process projector1 = AppProcess.start(store.url(), dir.resolve("p1"), port, dir.resolve("projector-1.log"),
+                Map.of("VECTORSYNC_NODE_ID", "projector-1",
+                        "VECTORSYNC_NODE_ROLES", "projector",
+                        "VECTORSYNC_INDEX_KIND", "opensearch",
+                        "VECTORSYNC_INDEX_OPENSEARCH_ENDPOINTS", opensearch,
+                        "VECTORSYNC_INDEX_OPENSEARCH_INDEX_dash_PREFIX", prefix,
+                        "VECTORSYNC_INDEX_OPENSEARCH_REPLICAS", "0",
+                        "VECTORSYNC_PROCESSORS_CLAIM_dash_TIMEOUT_dash_MS", Long.toString(CLAIM_TIMEOUT.toMillis())));
+        try {
+            AppProcess.awaitUp(port);
+            try (TestApp front = TestApp.start(node(dir.resolve("a"), store, opensearch, prefix, "front-1",
+                    "command,query"));
+                 TestApp projector2 = TestApp.start(node(dir.resolve("p2"), store, opensearch, prefix, "projector-2",
+                         "projector,admin"))) {
+                TestApp.await("the projectors share vector-index's segments", Duration.ofSeconds(60),
+                        () -> new HashSet<>(front.app().database().segmentOwners("vector-index").values())
+                                .equals(Set.of("projector-1", "projector-2")));
+                int frontPort = Integer.parseInt(front.baseUrl().substring(front.baseUrl().lastIndexOf(':') + 1));
+                Set<String> acknowledged;
+                try (AppProcess.Writers writers = new AppProcess.Writers(frontPort, "frozen", 3, 40)) {
+                    writers.awaitWrites(300);
+                    signal(projector1, "STOP");
+                    try {
+                        TestApp.await("projector-2 claims every segment of the frozen node", Duration.ofSeconds(60),
+                                () -> Set.copyOf(ownersOrNone(front)).equals(Set.of("projector-2")));
+                        writers.awaitWrites(writers.writes.get() + 300);
+                    } finally {
+                        signal(projector1, "CONT");
+                    }
+                    TestApp.await("the resumed node takes its share again", Duration.ofSeconds(60),
+                            () -> Set.copyOf(ownersOrNone(front)).equals(Set.of("projector-1", "projector-2")));
+                    writers.awaitWrites(writers.writes.get() + 300);
+                    writers.close();
+                    acknowledged = Set.copyOf(writers.acknowledged);
+                }
+                assertThat(acknowledged).hasSize(120);
+                TestApp.await("the index agrees with the log: every document at its last revision",
+                        Duration.ofSeconds(120), () -> {
+                            JsonObject drift = projector2.get("/v1/admin/indexes/default/drift").json();
+                            return drift.getInt("drift") == 0 && drift.getInt("inSync") == acknowledged.size();
+                        });
+                assertThat(front.app().indexes().forSpace("default").documentVersions("frozen").keySet())
+                        .isEqualTo(acknowledged);
+                assertThat(projector1.isAlive()).as("the resumed node runs on").isTrue();
+            }
+        } finally {
+            projector1.destroyForcibly();
+        }
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + signal).isTrue();
+    }
+
     /** A node of the cluster: the bundled default space (client vectors here), OpenSearch, the shared store. */
     private static Settings node(Path dir, StoreSettings store, String opensearch, String prefix, String id,
                                  String roles) {
