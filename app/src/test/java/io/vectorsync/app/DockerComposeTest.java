@@ -79,6 +79,7 @@ class DockerComposeTest {
         Set<String> known = yamlKeys(Config.create(ConfigSources.classpath("application.yaml")));
         Set<String> nodeIds = new HashSet<>();
         Map<String, String> roles = new LinkedHashMap<>();
+        Map<String, String> caches = new LinkedHashMap<>();
         for (String name : List.of("command", "projector-1", "projector-2", "query-1", "query-2")) {
             Map<String, String> env = environment(name);
             for (String variable : env.keySet()) {
@@ -93,6 +94,9 @@ class DockerComposeTest {
                     .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build(), env);
             assertThat(nodeIds.add(settings.nodeId())).as("node id " + settings.nodeId() + " is unique").isTrue();
             roles.put(name, settings.node().roles().toString());
+            caches.put(name, settings.cache().mode().name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(settings.cache().members()).as(name + " lists the cache's members")
+                    .containsExactly("projector-1:5701", "projector-2:5701");
             assertThat(settings.indexKind()).isEqualTo("opensearch");
             assertThat(settings.opensearch().endpoints()).hasSize(2);
             assertThat(settings.store().url()).isEqualTo("jdbc:postgresql://postgres:5432/vectorsync");
@@ -101,6 +105,10 @@ class DockerComposeTest {
         }
         assertThat(roles).containsExactly(Map.entry("command", "command"), Map.entry("projector-1", "projector,admin"),
                 Map.entry("projector-2", "projector"), Map.entry("query-1", "query"), Map.entry("query-2", "query"));
+        assertThat(caches).as("projectors hold the cache's entries; the command node writes it as a lite member, "
+                + "query nodes read it as clients").containsExactly(Map.entry("command", "lite"),
+                Map.entry("projector-1", "embedded"), Map.entry("projector-2", "embedded"),
+                Map.entry("query-1", "client"), Map.entry("query-2", "client"));
     }
 
     @Test
