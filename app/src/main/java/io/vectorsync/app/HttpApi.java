@@ -18,6 +18,7 @@ import io.vectorsync.query.search.SearchService;
 import io.vectorsync.ui.AdminConsole;
 import io.helidon.webserver.http.HttpService;
 import io.vectorsync.projections.versions.IndexVersions;
+import io.vectorsync.ui.admin.AdminForwarding;
 import io.vectorsync.ui.admin.AdminStream;
 import io.vectorsync.ui.admin.CacheAdmin;
 import io.vectorsync.ui.admin.ClusterAdmin;
@@ -40,6 +41,9 @@ import jakarta.json.JsonObject;
 final class HttpApi {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HttpApi.class.getName());
+    /** For an admin node without processors: the requests a projector-and-admin node answers. */
+    private static final java.net.http.HttpClient FORWARDING = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(2)).build();
 
     private HttpApi() {
     }
@@ -95,15 +99,25 @@ final class HttpApi {
         CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
         Map<String, Supplier<JsonObject>> snapshots = new HashMap<>(Map.of(
                 "processors", processors::all,
-                "deadLetters", deadLetters::summary,
                 "cache", cache::summary));
         indexes.ifPresent(admin -> snapshots.put("indexes", admin::describe));
-        AdminStream stream = new AdminStream(Map.copyOf(snapshots));
-        app.whenStopping(stream::close);
-        List<HttpService> services = new ArrayList<>(List.of(processors, deadLetters, stream, cache,
+        List<HttpService> services = new ArrayList<>(List.of(processors, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),
                 new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId())));
-        indexes.ifPresent(services::add);
+        if (indexes.isPresent()) {
+            services.add(indexes.get());
+            services.add(deadLetters);
+            snapshots.put("deadLetters", deadLetters::summary);
+        } else {
+            // no processors here: a node that runs them answers (its own dead letters and index versions)
+            Supplier<Optional<String>> target = AdminForwarding.projectorWithAdmin(app.database().clusterNodes(),
+                    app.settings().nodeId(), java.time.Clock.systemUTC());
+            services.add(new AdminForwarding(new IndexAdmin(null, null, app.spaces(), Vectorsync.MODELS), target, FORWARDING));
+            services.add(new AdminForwarding(deadLetters, target, FORWARDING));
+        }
+        AdminStream stream = new AdminStream(Map.copyOf(snapshots));
+        app.whenStopping(stream::close);
+        services.add(stream);
         return services;
     }
 

@@ -73,7 +73,7 @@ public final class Main {
             // built: every service has laid out its routes, and each must have exactly one access rule
             routes.get().check(app.access().policy(), settings.node().roles().all());
             server.start();
-            app.joinCluster(host + ":" + server.port());
+            app.joinCluster(settings.node().advertisedAddress(server.hasTls(), host, server.port()));
             LOG.info(() -> "Vectorsync listening on " + (server.hasTls() ? "https" : "http") + "://" + host + ":"
                     + server.port()
                     + " (data in " + settings.dataDir() + ")");

@@ -283,7 +283,14 @@ public record Settings(
         return new NodeSettings(vs.get("node.id").asString().filter(id -> !id.isBlank()).orElseGet(NodeSettings::defaultId),
                 NodeRoles.parse(vs.get("node.roles").asString().orElse("all")),
                 Duration.ofMillis(vs.get("processors.claim-timeout-ms").asLong()
-                        .orElse(NodeSettings.DEFAULT_CLAIM_TIMEOUT.toMillis())));
+                        .orElse(NodeSettings.DEFAULT_CLAIM_TIMEOUT.toMillis())),
+                vs.get("node.address").asString().filter(address -> !address.isBlank()).map(address -> {
+                    try {
+                        return new java.net.URI(address.trim());
+                    } catch (java.net.URISyntaxException e) {
+                        throw new IllegalArgumentException("vectorsync.node.address is not a URL: " + e.getMessage());
+                    }
+                }));
     }
 
     private static AxonServerSettings axonServer(Config axonServer) {

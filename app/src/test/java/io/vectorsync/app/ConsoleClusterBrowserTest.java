@@ -73,7 +73,7 @@ class ConsoleClusterBrowserTest {
         assertThat(browser.text(SELF + " [data-field=id]")).isEqualTo("test-node");
         assertThat(browser.text(SELF + " [data-field=roles]")).isEqualTo("all");
         int port = URI.create(app.baseUrl()).getPort();
-        assertThat(browser.text(SELF + " [data-field=address]")).isEqualTo("localhost:" + port);
+        assertThat(browser.text(SELF + " [data-field=address]")).isEqualTo("http://localhost:" + port);
         assertThat(browser.attributes(SELF, "data-live")).containsExactly("true");
         assertThat(browser.text(SELF + " [data-field=heartbeat]")).as("beats every 2 s")
                 .matches("([0-9]|1[0-9]) s ago");

@@ -71,6 +71,10 @@ class NodeRolesTest {
             assertThat(b.put("/v1/tenants/acme/documents/x", "{\"body\":\"b\"}").status())
                     .as("B has no command API").isEqualTo(404);
             assertThat(b.get("/v1/admin/processors").status()).as("B has no admin API").isEqualTo(404);
+            TestApp.Response nobody = a.get("/v1/admin/indexes");
+            assertThat(nobody.status()).as("no node runs the index versions and serves the admin API: " + nobody.body())
+                    .isEqualTo(503);
+            assertThat(nobody.body()).contains("no-admin-projector");
             assertThat(a.post("/v1/tenants/acme/search", "application/json", "{\"vector\":[1,0,0,0],"
                     + "\"space\":\"tiny\"}").status()).as("A has no query API").isEqualTo(404);
             assertThat(a.app().database().segmentOwners("vector-index").values()).as("B claims every segment")
@@ -90,10 +94,10 @@ class NodeRolesTest {
         SettingsKeys admin = TestApp.keys(dirA).store(store).opensearch(opensearch, prefix, 1, 0)
                 .put("vectorsync.node.id", "admin-1").put("vectorsync.node.roles", "command,admin");
         try (TestApp a = TestApp.start(admin.settings());
-             TestApp b = TestApp.start(projector(dirB, store, opensearch, prefix, "projector-1"))) {
+             TestApp b = TestApp.start(projector(dirB, store, opensearch, prefix, "projector-1", "projector,admin"))) {
             TestApp.await("projector-1 claims both segments", Duration.ofSeconds(30),
                     () -> owners(a).equals(Map.of(0, Optional.of("projector-1"), 1, Optional.of("projector-1"))));
-            try (TestApp c = TestApp.start(projector(dirC, store, opensearch, prefix, "projector-2"))) {
+            try (TestApp c = TestApp.start(projector(dirC, store, opensearch, prefix, "projector-2", "projector"))) {
                 TestApp.await("each projector holds one segment of vector-index", Duration.ofSeconds(60),
                         () -> Set.copyOf(owners(a).values()).equals(Set.of(Optional.of("projector-1"),
                                 Optional.of("projector-2"))));
@@ -104,12 +108,13 @@ class NodeRolesTest {
                     roles.put(node.getString("id"), node.getString("roles"));
                 });
                 assertThat(roles).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("admin-1", "command,admin",
-                        "projector-1", "projector", "projector-2", "projector")));
+                        "projector-1", "projector,admin", "projector-2", "projector")));
                 assertThat(cluster.getJsonArray("nodes").getValuesAs(JsonObject.class).stream()
                         .filter(node -> node.getString("id").equals("projector-2")).findFirst().orElseThrow()
                         .getJsonObject("segments").getJsonArray("vector-index")).hasSize(1);
 
                 pauseResumeAndReplayFromANodeThatRunsNoProcessor(a, b, c);
+                rebuildAndSwapFromANodeThatRunsNoProcessor(a, b, c);
             }
             JsonObject after = a.get("/v1/admin/cluster").json();
             assertThat(after.getJsonArray("nodes").getValuesAs(JsonObject.class)).as("a node that stops leaves")
@@ -158,9 +163,57 @@ class NodeRolesTest {
                         && a.app().database().processorHolds().all().isEmpty());
     }
 
-    private static Settings projector(Path dir, StoreSettings store, String opensearch, String prefix, String id) {
+    /**
+     * The admin node sends the index-version requests on to projector-1 (projector and admin): a rebuild there is fed
+     * by both projectors (each follows the registry), and the swap stops vector-index on both before it moves the
+     * aliases; the version that was live goes on being fed on both.
+     */
+    private static void rebuildAndSwapFromANodeThatRunsNoProcessor(TestApp a, TestApp b, TestApp c) {
+        int before = liveVersion(a); // the replay before moved it on
+        TestApp.Response rebuilt = a.post("/v1/admin/indexes/tiny/versions", "application/json", "{}");
+        assertThat(rebuilt.status()).as(rebuilt.body()).isEqualTo(202);
+        int version = rebuilt.json().getInt("version");
+        assertThat(version).isGreaterThan(before);
+        assertThat(a.app().versions()).as("node A runs no index version: projector-1 answered").isEmpty();
+        TestApp.await("both projectors feed the new version", Duration.ofSeconds(60), () -> claimers(a, "index-tiny-v" + version)
+                .equals(Set.of("projector-1", "projector-2")));
+        TestApp.await("the new version caught up", Duration.ofSeconds(60), () -> a.app().database()
+                .processedPosition("index-tiny-v" + version, a.app().axon().eventSerializer()) >= a.app().log().headPosition());
+
+        TestApp.Response swapped = a.post("/v1/admin/indexes/tiny/versions/" + version + "/swap", "application/json", "");
+        assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
+        assertThat(liveVersion(a)).isEqualTo(version);
+        TestApp.await("both projectors feed the old version, kept for a rollback, and neither the new one",
+                Duration.ofSeconds(60), () -> claimers(a, "index-tiny-v" + before)
+                        .equals(Set.of("projector-1", "projector-2"))
+                        && c.app().versions().orElseThrow().processors().keySet().equals(Set.of("index-tiny-v" + before)));
+        assertThat(a.put("/v1/tenants/acme/documents/after-swap", "{\"title\":\"s\",\"body\":\"b\","
+                + PostgresStoreTest.TINY.formatted(vector(3)) + "}").status()).isEqualTo(201);
+        TestApp.await("a write after the swap reaches the new live version", Duration.ofSeconds(30),
+                () -> b.app().indexes().forSpace("tiny").countDocuments("acme") == 12);
+        assertThat(a.get("/v1/admin/dead-letters").status()).as("dead letters are answered by projector-1 too")
+                .isEqualTo(200);
+    }
+
+    /** The nodes claiming segments of a processor ("(none)" for an unclaimed one). */
+    private static Set<String> claimers(TestApp app, String processor) {
+        Set<String> claimers = new java.util.HashSet<>();
+        app.app().database().segmentOwners(processor).values()
+                .forEach(owner -> claimers.add(owner == null ? "(none)" : owner));
+        return claimers;
+    }
+
+    private static int liveVersion(TestApp app) {
+        TestApp.Response indexes = app.get("/v1/admin/indexes");
+        assertThat(indexes.status()).as(indexes.body()).isEqualTo(200);
+        return indexes.json().getJsonArray("spaces").getValuesAs(JsonObject.class).stream()
+                .filter(space -> space.getString("space").equals("tiny")).findFirst().orElseThrow().getInt("liveVersion");
+    }
+
+    private static Settings projector(Path dir, StoreSettings store, String opensearch, String prefix, String id,
+                                      String roles) {
         return TestApp.keys(dir).store(store).opensearch(opensearch, prefix, 1, 0).put("vectorsync.node.id", id)
-                .put("vectorsync.node.roles", "projector").settings();
+                .put("vectorsync.node.roles", roles).settings();
     }
 
     /** Who claims each segment of {@code vector-index} (empty: nobody). */

@@ -246,7 +246,9 @@ public final class ProcessorControl implements AutoCloseable {
             for (Runnable action : beforeApplying) {
                 action.run();
             }
-            apply(held);
+            // a hold that ended while the registry was followed is not applied again; a processor whose hold ended
+            // starts again only after a look at the registry that came after the end (the next poll)
+            apply(held, holds.all());
             for (ProcessorHolds.Hold hold : held.values()) {
                 StreamingEventProcessor local = processors.get().get(hold.processor());
                 if (hold.reset() && hold.resetBy() == null && local != null && missing(hold).isEmpty()) {
@@ -258,11 +260,24 @@ public final class ProcessorControl implements AutoCloseable {
         }
     }
 
-    /** Stops what is held, acknowledges it, and starts what this node stopped for a hold that has ended. */
-    private synchronized void apply(Map<String, ProcessorHolds.Hold> held) {
-        current = held;
+    private void apply(Map<String, ProcessorHolds.Hold> held) {
+        apply(held, held);
+    }
+
+    /**
+     * Stops what is held, acknowledges it, and starts what this node stopped for a hold that has ended.
+     *
+     * @param held  the holds as read before this node followed the registry: what has ended here starts again
+     * @param fresh the holds as read after it: only what is still held is stopped and acknowledged
+     */
+    private synchronized void apply(Map<String, ProcessorHolds.Hold> held, Map<String, ProcessorHolds.Hold> fresh) {
+        current = fresh;
         Map<String, StreamingEventProcessor> local = processors.get();
         for (ProcessorHolds.Hold hold : held.values()) {
+            ProcessorHolds.Hold still = fresh.get(hold.processor());
+            if (still == null || !still.id().equals(hold.id())) {
+                continue;
+            }
             StreamingEventProcessor processor = local.get(hold.processor());
             if (processor != null && processor.isRunning()) {
                 processor.shutDown();
@@ -283,7 +298,7 @@ public final class ProcessorControl implements AutoCloseable {
                 }
             }
         }
-        acknowledged.retainAll(held.values().stream().map(ProcessorHolds.Hold::id).toList());
+        acknowledged.retainAll(fresh.values().stream().map(ProcessorHolds.Hold::id).toList());
     }
 
     /** Resets the processor's tokens if this node takes the reset; false when it is not done (tried again later). */
