@@ -94,6 +94,8 @@ class DockerComposeTest {
                     .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build(), env);
             assertThat(nodeIds.add(settings.nodeId())).as("node id " + settings.nodeId() + " is unique").isTrue();
             roles.put(name, settings.node().roles().toString());
+            assertThat(settings.node().advertisedAddress(false, settings.host(), settings.port()))
+                    .as(name + " is reached by its service name, not 0.0.0.0").isEqualTo("http://" + name + ":8080");
             caches.put(name, settings.cache().mode().name().toLowerCase(java.util.Locale.ROOT));
             assertThat(settings.cache().members()).as(name + " lists the cache's members")
                     .containsExactly("projector-1:5701", "projector-2:5701");
