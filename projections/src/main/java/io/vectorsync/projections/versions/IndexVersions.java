@@ -87,7 +87,6 @@ public final class IndexVersions implements AutoCloseable {
                         + "' is registered, but the space is no longer configured; left alone");
             } else if (version.role() != Role.LIVE) {
                 feed(version, backend.open(live.forSpace(version.space()).space(), version), null); // from its tokens
-                startReembedding(version); // skips what an earlier run already embedded
             }
         }
         monitor.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
@@ -226,6 +225,12 @@ public final class IndexVersions implements AutoCloseable {
         }
         int oldVersion = liveVersionOf(space);
         IndexVersion wasLive = version(space, oldVersion); // before the aliases move
+        if (reembeds(target) && !reembedding.has(space, version)
+                && reembedding.remaining(space, models.modelOf(target)) > 0) {
+            throw new VersionStateException("version " + version + " of space '" + space + "' is still being "
+                    + "re-embedded (on the projector that claims segment 0 of " + target.group() + "); swap once every "
+                    + "document has its embedding, or rebuild with autoSwap");
+        }
         if (!awaitCaughtUp(running, log.headPosition())) {
             throw new VersionStateException("version " + version + " of space '" + space + "' has not caught up "
                     + "with the log yet; see its progress, or rebuild with autoSwap to swap once it has");
@@ -286,9 +291,40 @@ public final class IndexVersions implements AutoCloseable {
      * with that model ({@link Reembedding}).
      */
     private void startReembedding(IndexVersion version) {
+        if (reembeds(version)) {
+            reembedding.start(version, models.modelOf(version));
+        }
+    }
+
+    private boolean reembeds(IndexVersion version) {
         String model = models.modelOf(version);
-        if (version.role() == Role.BUILDING && model != null && !model.equals(models.live(version.space()))) {
-            reembedding.start(version, model);
+        return version.role() == Role.BUILDING && model != null && !model.equals(models.live(version.space()));
+    }
+
+    /**
+     * Whether this node leads the version's work that must run once in the cluster (its re-embedding, its automatic
+     * swap): the node that claims segment 0 of its processor. The claim moves to another projector when this one
+     * stops or dies, and the work with it; a re-embedding started again skips what was embedded already.
+     */
+    private static boolean leads(FedVersions.Fed running) {
+        return running.feed().processor().processingStatus().containsKey(0);
+    }
+
+    /** Runs each re-embedding on the node that leads its version, and stops it where another node leads. */
+    private void placeReembeddings() {
+        for (FedVersions.Fed running : fed.all()) {
+            IndexVersion version = running.version();
+            if (!reembeds(version)) {
+                continue;
+            }
+            boolean here = reembedding.has(version.space(), version.version());
+            if (leads(running) && !here) {
+                startReembedding(version); // skips what an earlier run (here or elsewhere) embedded
+            } else if (!leads(running) && here && reembedding.running(version.space(), version.version())) {
+                reembedding.cancel(version.space(), version.version());
+                LOG.info(() -> "space '" + version.space() + "': the re-embedding of version " + version.version()
+                        + " goes on on the node that claims segment 0 of " + version.group());
+            }
         }
     }
 
@@ -406,10 +442,15 @@ public final class IndexVersions implements AutoCloseable {
     private void tick() {
         try {
             fed.sample();
+            synchronized (this) {
+                placeReembeddings();
+            }
             for (IndexVersion version : registry.all()) {
                 FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
-                // one with dead letters waits for the operator to retry or evict them
+                // one with dead letters waits for the operator to retry or evict them; the node that leads the
+                // version swaps it (it knows whether its re-embedding is done)
                 if (version.role() == Role.BUILDING && version.settings().autoSwap() && running != null
+                        && leads(running) && reembedding.has(version.space(), version.version()) == reembeds(version)
                         && caughtUp(version, log.headPosition()) && running.feed().letters().queue().size() == 0) {
                     swap(version.space(), version.version());
                 }

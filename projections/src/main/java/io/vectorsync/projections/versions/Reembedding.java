@@ -88,6 +88,21 @@ public final class Reembedding implements AutoCloseable {
         return job != null && !job.finished;
     }
 
+    /** Whether this node has a job for the version, running or finished. */
+    boolean has(String space, int version) {
+        return jobs.containsKey(key(space, version));
+    }
+
+    /** How many live documents still have no embedding of {@code model} for their current content, from the log. */
+    long remaining(String space, String model) {
+        try {
+            return needingEmbedding(space, model).size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the log", e);
+        }
+    }
+
     /** Stops the version's job, if any, and forgets it. */
     void cancel(String space, int version) {
         Job job = jobs.remove(key(space, version));
