@@ -50,6 +50,35 @@ final class FedVersions {
         return fed.values();
     }
 
+    /**
+     * Follows the registry, which other projector nodes change too: stops feeding (and closes) each version that is no
+     * longer registered or has become live, and starts feeding each registered version that is not live and that
+     * {@code feedable} lets this node feed (through {@code start}, from the version's own tokens).
+     */
+    void follow(List<IndexVersion> registered, java.util.function.Predicate<IndexVersion> feedable,
+                java.util.function.Consumer<IndexVersion> start) {
+        for (Fed running : List.copyOf(fed.values())) {
+            IndexVersion version = running.version();
+            boolean stays = registered.stream().anyMatch(v -> v.space().equals(version.space())
+                    && v.version() == version.version() && v.role() != Role.LIVE);
+            if (!stays) {
+                fed.remove(key(version.space(), version.version()));
+                running.feed().stop();
+                running.index().close();
+                LOG.info(() -> "space '" + version.space() + "': version " + version.version() + " is no longer "
+                        + "fed on this node (made live or dropped on another)");
+            }
+        }
+        for (IndexVersion version : registered) {
+            if (version.role() != Role.LIVE && !fed.containsKey(key(version.space(), version.version()))
+                    && feedable.test(version)) {
+                start.accept(version);
+                LOG.info(() -> "space '" + version.space() + "': this node feeds version " + version.version() + " ("
+                        + version.role().wireName() + ") too");
+            }
+        }
+    }
+
     /** Notes where each processor stands now, keeping the last {@value #SAMPLES} samples. */
     void sample() {
         long now = System.nanoTime();

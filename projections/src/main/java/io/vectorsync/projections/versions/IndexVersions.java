@@ -1,6 +1,5 @@
 package io.vectorsync.projections.versions;
 
-import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexes;
 import io.vectorsync.projections.vectorindex.VectorIndexProjectionModule;
@@ -8,7 +7,6 @@ import io.vectorsync.store.DeadLetters;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.store.ProcessorControl;
 import io.vectorsync.store.ProcessorHolds;
-import io.vectorsync.store.ProcessorProgress;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +44,6 @@ public final class IndexVersions implements AutoCloseable {
 
     private static final String LIVE_GROUP = VectorIndexProjectionModule.PROCESSING_GROUP;
     private static final Duration SWAP_WAIT = Duration.ofSeconds(30);
-    /** How long a swap waits for a version that is behind the head of the log to catch up before refusing. */
-    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(IndexVersions.class.getName());
 
     private final VersionRegistry registry;
@@ -59,6 +54,7 @@ public final class IndexVersions implements AutoCloseable {
     private final LogPositions log;
     private final SpaceModels models;
     private final Reembedding reembedding;
+    private final VersionWork work;
     private final FedVersions fed = new FedVersions();
     private final ScheduledExecutorService monitor;
     private final Clock clock = Clock.systemUTC();
@@ -80,6 +76,7 @@ public final class IndexVersions implements AutoCloseable {
         this.log = log;
         this.models = models;
         this.reembedding = new Reembedding(axon.eventStore(), embedder);
+        this.work = new VersionWork(reembedding, models, feeds);
         this.monitor = Executors.newSingleThreadScheduledExecutor(new AxonThreadFactory("index-versions"));
         for (IndexVersion version : registry.all()) {
             if (!live.has(version.space())) {
@@ -106,28 +103,9 @@ public final class IndexVersions implements AutoCloseable {
             LOG.log(Level.WARNING, "index versions: cannot read the registry: " + e.getMessage(), e);
             return;
         }
-        for (FedVersions.Fed running : List.copyOf(fed.all())) {
-            IndexVersion version = running.version();
-            boolean stays = registered.stream().anyMatch(v -> v.space().equals(version.space())
-                    && v.version() == version.version() && v.role() != Role.LIVE);
-            if (!stays) {
-                fed.remove(version.space(), version.version());
-                running.feed().stop();
-                running.index().close();
-                LOG.info(() -> "space '" + version.space() + "': version " + version.version() + " is no longer "
-                        + "fed on this node (made live or dropped on another)");
-            }
-        }
-        for (IndexVersion version : registered) {
-            if (version.role() == Role.LIVE || !live.has(version.space())
-                    || fed.find(version.space(), version.version()).isPresent() || control.isHeld(version.group())
-                    || version.version() == liveVersionOf(version.space())) {
-                continue;
-            }
-            feed(version, backend.open(live.forSpace(version.space()).space(), version), null); // from its tokens
-            LOG.info(() -> "space '" + version.space() + "': this node feeds version " + version.version() + " ("
-                    + version.role().wireName() + ") too");
-        }
+        fed.follow(registered, version -> live.has(version.space()) && !control.isHeld(version.group())
+                        && version.version() != liveVersionOf(version.space()),
+                version -> feed(version, backend.open(live.forSpace(version.space()).space(), version), null));
     }
 
     /** The factory of the processors feeding versions. */
@@ -170,7 +148,7 @@ public final class IndexVersions implements AutoCloseable {
 
     private FeedProgress progress(FedVersions.Fed running) {
         long head = log.headPosition();
-        return FeedProgress.of(running.feed().processor(), head, running.samples(), caughtUp(running.version(), head));
+        return FeedProgress.of(running.feed().processor(), head, running.samples(), work.caughtUp(running, head));
     }
 
     /**
@@ -188,7 +166,7 @@ public final class IndexVersions implements AutoCloseable {
         registry.save(created);
         models.refresh(); // the encoder embeds new content with this version's model too, from now on
         feed(created, backend.open(liveIndex.space(), created), null);
-        startReembedding(created);
+        work.startReembedding(created);
         LOG.info(() -> "rebuilding space '" + space + "' into version " + version + " with " + settings.toJson()
                 + " (" + liveIndex.space().dimension() + " dimensions)");
         return state(created);
@@ -225,13 +203,13 @@ public final class IndexVersions implements AutoCloseable {
         }
         int oldVersion = liveVersionOf(space);
         IndexVersion wasLive = version(space, oldVersion); // before the aliases move
-        if (reembeds(target) && !reembedding.has(space, version)
+        if (work.reembeds(target) && !reembedding.has(space, version)
                 && reembedding.remaining(space, models.modelOf(target)) > 0) {
             throw new VersionStateException("version " + version + " of space '" + space + "' is still being "
                     + "re-embedded (on the projector that claims segment 0 of " + target.group() + "); swap once every "
                     + "document has its embedding, or rebuild with autoSwap");
         }
-        if (!awaitCaughtUp(running, log.headPosition())) {
+        if (!work.awaitCaughtUp(running, log.headPosition())) {
             throw new VersionStateException("version " + version + " of space '" + space + "' has not caught up "
                     + "with the log yet; see its progress, or rebuild with autoSwap to swap once it has");
         }
@@ -283,48 +261,6 @@ public final class IndexVersions implements AutoCloseable {
             return null;
         } finally {
             control.release(oldFeed);
-        }
-    }
-
-    /**
-     * For a version being built with another model than the live one: embeds every live document's current text
-     * with that model ({@link Reembedding}).
-     */
-    private void startReembedding(IndexVersion version) {
-        if (reembeds(version)) {
-            reembedding.start(version, models.modelOf(version));
-        }
-    }
-
-    private boolean reembeds(IndexVersion version) {
-        String model = models.modelOf(version);
-        return version.role() == Role.BUILDING && model != null && !model.equals(models.live(version.space()));
-    }
-
-    /**
-     * Whether this node leads the version's work that must run once in the cluster (its re-embedding, its automatic
-     * swap): the node that claims segment 0 of its processor. The claim moves to another projector when this one
-     * stops or dies, and the work with it; a re-embedding started again skips what was embedded already.
-     */
-    private static boolean leads(FedVersions.Fed running) {
-        return running.feed().processor().processingStatus().containsKey(0);
-    }
-
-    /** Runs each re-embedding on the node that leads its version, and stops it where another node leads. */
-    private void placeReembeddings() {
-        for (FedVersions.Fed running : fed.all()) {
-            IndexVersion version = running.version();
-            if (!reembeds(version)) {
-                continue;
-            }
-            boolean here = reembedding.has(version.space(), version.version());
-            if (leads(running) && !here) {
-                startReembedding(version); // skips what an earlier run (here or elsewhere) embedded
-            } else if (!leads(running) && here && reembedding.running(version.space(), version.version())) {
-                reembedding.cancel(version.space(), version.version());
-                LOG.info(() -> "space '" + version.space() + "': the re-embedding of version " + version.version()
-                        + " goes on on the node that claims segment 0 of " + version.group());
-            }
         }
     }
 
@@ -383,21 +319,10 @@ public final class IndexVersions implements AutoCloseable {
      */
     public long processedPosition(String space, int version) {
         requireSpace(space);
-        org.axonframework.eventhandling.StreamingEventProcessor processor = version == liveVersionOf(space)
+        return feeds.lowestPositionEverywhere(version == liveVersionOf(space)
                 ? axon.eventProcessingConfiguration().eventProcessor(LIVE_GROUP)
                         .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p).orElseThrow()
-                : fed.require(space, version).feed().processor();
-        Map<Integer, org.axonframework.eventhandling.EventTrackerStatus> local = processor.processingStatus();
-        if (local.size() >= feeds.segments()) {
-            return ProcessorProgress.lowestPosition(processor);
-        }
-        long lowest = local.isEmpty() ? Long.MAX_VALUE : ProcessorProgress.lowestPosition(processor);
-        for (Map.Entry<Integer, TrackingToken> segment : feeds.storedTokens(processor.getName()).entrySet()) {
-            if (!local.containsKey(segment.getKey())) {
-                lowest = Math.min(lowest, segment.getValue() == null ? -1 : segment.getValue().position().orElse(-1));
-            }
-        }
-        return lowest == Long.MAX_VALUE ? -1 : lowest;
+                : fed.require(space, version).feed().processor());
     }
 
     /** Deletes a version that is not live: its processor stops, its tokens, dead letters and index go. */
@@ -443,72 +368,21 @@ public final class IndexVersions implements AutoCloseable {
         try {
             fed.sample();
             synchronized (this) {
-                placeReembeddings();
+                work.placeReembeddings(fed.all());
             }
             for (IndexVersion version : registry.all()) {
                 FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
                 // one with dead letters waits for the operator to retry or evict them; the node that leads the
                 // version swaps it (it knows whether its re-embedding is done)
                 if (version.role() == Role.BUILDING && version.settings().autoSwap() && running != null
-                        && leads(running) && reembedding.has(version.space(), version.version()) == reembeds(version)
-                        && caughtUp(version, log.headPosition()) && running.feed().letters().queue().size() == 0) {
+                        && work.leadsAndKnows(running)
+                        && work.caughtUp(running, log.headPosition()) && running.feed().letters().queue().size() == 0) {
                     swap(version.space(), version.version());
                 }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "index versions: " + e.getMessage(), e);
         }
-    }
-
-    /** The version's processor has passed the head, and its re-embedding, if any, is done. */
-    private boolean caughtUp(IndexVersion version, long head) {
-        FedVersions.Fed running = fed.find(version.space(), version.version()).orElse(null);
-        return running != null && !reembedding.running(version.space(), version.version())
-                && reachedEverywhere(running.feed().processor(), head);
-    }
-
-    /**
-     * Every segment of the processor has reached {@code position}: the ones this node runs as they stand here, the
-     * ones other projector nodes run as they last stored them.
-     */
-    private boolean reachedEverywhere(org.axonframework.eventhandling.StreamingEventProcessor processor, long position) {
-        Map<Integer, org.axonframework.eventhandling.EventTrackerStatus> local = processor.processingStatus();
-        if (local.values().stream().anyMatch(status -> status.isErrorState()
-                || status.getCurrentPosition().orElse(-1) < position)) {
-            return false;
-        }
-        if (local.size() >= feeds.segments()) {
-            return true;
-        }
-        Map<Integer, TrackingToken> stored = feeds.storedTokens(processor.getName());
-        if (stored.isEmpty()) {
-            return false;
-        }
-        return stored.entrySet().stream().filter(segment -> !local.containsKey(segment.getKey()))
-                .allMatch(segment -> segment.getValue() != null
-                        && segment.getValue().position().orElse(-1) >= position);
-    }
-
-    /**
-     * Whether the version has caught up with {@code head}, given {@link #CATCH_UP_WAIT} to get there: a version
-     * following the log is usually a few events behind the live one (they run side by side), and a swap asked for
-     * then should not fail for it. A version still re-embedding is not waited for.
-     */
-    private boolean awaitCaughtUp(FedVersions.Fed running, long head) {
-        long deadline = System.nanoTime() + CATCH_UP_WAIT.toNanos();
-        IndexVersion version = running.version();
-        while (!caughtUp(version, head)) {
-            if (reembedding.running(version.space(), version.version()) || System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -8,7 +8,10 @@ import io.vectorsync.store.EventStoreDatabase;
 import org.axonframework.common.AxonThreadFactory;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import io.vectorsync.store.ProcessorProgress;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
@@ -65,6 +68,43 @@ public final class VersionFeeds {
     /** The tokens a processor's segments last stored, on whichever nodes run them (read without claiming). */
     public Map<Integer, TrackingToken> storedTokens(String group) {
         return database.storedTokens(group, axon.eventSerializer());
+    }
+
+    /**
+     * Every segment of the processor has reached {@code position}: the ones this node runs as they stand here, the
+     * ones other projector nodes run as they last stored them.
+     */
+    public boolean reachedEverywhere(StreamingEventProcessor processor, long position) {
+        Map<Integer, EventTrackerStatus> local = processor.processingStatus();
+        if (local.values().stream().anyMatch(status -> status.isErrorState()
+                || status.getCurrentPosition().orElse(-1) < position)) {
+            return false;
+        }
+        if (local.size() >= segments) {
+            return true;
+        }
+        Map<Integer, TrackingToken> stored = storedTokens(processor.getName());
+        return !stored.isEmpty() && stored.entrySet().stream().filter(segment -> !local.containsKey(segment.getKey()))
+                .allMatch(segment -> segment.getValue() != null
+                        && segment.getValue().position().orElse(-1) >= position);
+    }
+
+    /**
+     * The lowest position of the processor's segments, those this node runs as they stand here, those other
+     * projector nodes run as last stored; -1 before one has started.
+     */
+    public long lowestPositionEverywhere(StreamingEventProcessor processor) {
+        Map<Integer, EventTrackerStatus> local = processor.processingStatus();
+        if (local.size() >= segments) {
+            return ProcessorProgress.lowestPosition(processor);
+        }
+        long lowest = local.isEmpty() ? Long.MAX_VALUE : ProcessorProgress.lowestPosition(processor);
+        for (Map.Entry<Integer, TrackingToken> segment : storedTokens(processor.getName()).entrySet()) {
+            if (!local.containsKey(segment.getKey())) {
+                lowest = Math.min(lowest, segment.getValue() == null ? -1 : segment.getValue().position().orElse(-1));
+            }
+        }
+        return lowest == Long.MAX_VALUE ? -1 : lowest;
     }
 
     /** A running processor and the threads and dead letters that are its own. */
