@@ -116,4 +116,27 @@ final class BenchSupport {
             keys.put(prefix + "chunk-overlap-tokens", "20");
         }
     }
+
+    /**
+     * Searches every {@code pollMs} until each write of the wave ({@code w<j + warmUp>} for j in [from, to)) is found,
+     * noting in {@code seen[j - from]} when it first was; fails after a minute.
+     */
+    static void awaitVisible(String name, java.util.Set<String> pending, int from, int to, int warmUp, long[] seen,
+                             int pollMs, java.util.concurrent.Callable<java.util.Set<String>> search) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!pending.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
+            }
+            Thread.sleep(pollMs);
+            java.util.Set<String> found = search.call();
+            long now = System.nanoTime();
+            for (int j = from; j < to; j++) {
+                String id = "w" + (j + warmUp);
+                if (found.contains(id) && pending.remove(id)) {
+                    seen[j - from] = now;
+                }
+            }
+        }
+    }
 }

@@ -196,21 +196,9 @@ public final class ClusterBenchmark {
                         }
                     }
                 }
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (!pending.isEmpty()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
-                    }
-                    Thread.sleep(pollMs);
-                    Set<String> found = search(searchNode, probe, wave, from >= 0 ? took : new ArrayList<>());
-                    long now = System.nanoTime();
-                    for (int j = from; j < to; j++) {
-                        String id = "w" + (j + warmUp);
-                        if (found.contains(id) && pending.remove(id)) {
-                            seen[j - from] = now;
-                        }
-                    }
-                }
+                List<Double> tookHere = from >= 0 ? took : new ArrayList<>(); // the warm-up's are not kept
+                BenchSupport.awaitVisible(name, pending, from, to, warmUp, seen, pollMs,
+                        () -> search(searchNode, probe, wave, tookHere));
                 for (int j = Math.max(0, from); j < to; j++) {
                     visible.add(millis(acked[j - from], seen[j - from]));
                     firstSearch += first[j - from] ? 1 : 0;

@@ -195,21 +195,7 @@ public final class FreshnessBenchmark {
                         }
                     }
                 }
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!pending.isEmpty()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
-                    }
-                    Thread.sleep(pollMs);
-                    Set<String> found = search(running, space, probe, wave);
-                    long now = System.nanoTime();
-                    for (int j = from; j < to; j++) {
-                        String id = "w" + (j + warmUp);
-                        if (found.contains(id) && pending.remove(id)) {
-                            seen[j - from] = now;
-                        }
-                    }
-                }
+                BenchSupport.awaitVisible(name, pending, from, to, warmUp, seen, pollMs, () -> search(running, space, probe, wave));
                 for (int j = Math.max(0, from); j < to; j++) {
                     visible.add(millis(acked[j - from], seen[j - from]));
                     firstSearch += first[j - from] ? 1 : 0;
