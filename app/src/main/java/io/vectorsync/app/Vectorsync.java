@@ -126,7 +126,10 @@ public final class Vectorsync implements AutoCloseable {
     public static Vectorsync start(Settings settings) {
         LOG.info(() -> "Data directory: " + settings.dataDir());
         Serializer serializer = JsonbSerializer.create();
-        EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir());
+        // a transaction idle for twice the claim timeout belongs to a frozen node: the store ends it (its locks go)
+        EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir(),
+                settings.node().claimTimeout().multipliedBy(2).compareTo(Duration.ofSeconds(5)) < 0
+                        ? Duration.ofSeconds(5) : settings.node().claimTimeout().multipliedBy(2));
         VectorIndexes indexes = null;
         HotVectorCache cache = null;
         Access access = null;

@@ -81,8 +81,23 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
 
     /** The embedded H2 store under the data directory, or the database the settings name. */
     public static EventStoreDatabase open(StoreSettings settings, Path dataDir) {
-        return settings.embedded() ? openH2(dataDir) : openJdbc(settings);
+        return open(settings, dataDir, DEFAULT_STALL_LIMIT);
     }
+
+    /**
+     * As {@link #open(StoreSettings, Path)}; on PostgreSQL a transaction left idle longer than {@code stallLimit} is
+     * ended by the server, and a statement waits at most that long for a lock. A node that is frozen (SIGSTOP, a long
+     * GC pause, a suspended VM) in the middle of a transaction would otherwise keep its row locks — on the token
+     * rows, say — and every other node that tries to take its segments over would wait for them forever. Give it
+     * more than the claim timeout: by then the frozen node's claims are someone else's anyway, and a live node's
+     * batch, whose index writes run inside its transaction, is not cut short.
+     */
+    public static EventStoreDatabase open(StoreSettings settings, Path dataDir, Duration stallLimit) {
+        return settings.embedded() ? openH2(dataDir) : openJdbc(settings, stallLimit);
+    }
+
+    /** The stall limit when nothing else is said: twice Axon's default claim timeout. */
+    public static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(60);
 
     /**
      * Opens (creating when missing) the H2 database {@code <dataDir>/events/vectorsync.mv.db}.
@@ -120,10 +135,15 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
      * A shared database (PostgreSQL) through a bounded pool. A connection that cannot be had within 1.5 s
      * fails the request (a 503 for the caller) instead of holding it while the database is away.
      */
-    private static EventStoreDatabase openJdbc(StoreSettings settings) {
+    private static EventStoreDatabase openJdbc(StoreSettings settings, Duration stallLimit) {
         Dialect dialect = Dialect.of(settings.url());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
+        if (dialect == Dialect.POSTGRESQL) {
+            long millis = stallLimit.toMillis();
+            config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + millis
+                    + " -c lock_timeout=" + millis);
+        }
         if (settings.user() != null) {
             config.setUsername(settings.user());
         }

@@ -73,6 +73,47 @@ class PostgresStoreTest extends StoreContract {
         assertThat(seen).allMatch(look -> all.subList(0, look.size()).equals(look));
     }
 
+    /**
+     * A node frozen (SIGSTOP, a long pause) in the middle of a transaction keeps its row locks, and another node that
+     * takes its segments over would wait for them for ever. With a stall limit, the server ends the idle transaction
+     * and a waiting statement gives up in time, so the other node gets the row within a few seconds.
+     */
+    @Test
+    void aTransactionLeftIdleByAFrozenNodeIsEndedAndItsLocksGo() throws Exception {
+        java.time.Duration limit = java.time.Duration.ofSeconds(1);
+        try (EventStoreDatabase frozen = EventStoreDatabase.open(settings, null, limit);
+             EventStoreDatabase other = EventStoreDatabase.open(settings, null, limit);
+             Connection stuck = frozen.dataSource().getConnection()) {
+            try (Connection setup = other.dataSource().getConnection(); Statement statement = setup.createStatement()) {
+                statement.executeUpdate("INSERT INTO TokenEntry (processorName, segment, owner, timestamp) "
+                        + "VALUES ('p', 0, 'frozen-node', '2026-12-07T00:00:00Z')");
+            }
+            stuck.setAutoCommit(false);
+            try (Statement statement = stuck.createStatement()) {
+                statement.executeQuery("SELECT owner FROM TokenEntry WHERE processorName = 'p' FOR UPDATE").close();
+            } // ... and the node stops here, its transaction open
+
+            long started = System.nanoTime();
+            boolean taken = false;
+            while (!taken && System.nanoTime() - started < 15_000_000_000L) {
+                try (Connection taker = other.dataSource().getConnection(); Statement statement = taker.createStatement()) {
+                    taker.setAutoCommit(false);
+                    statement.executeQuery("SELECT owner FROM TokenEntry WHERE processorName = 'p' FOR UPDATE").close();
+                    statement.executeUpdate("UPDATE TokenEntry SET owner = 'other-node' WHERE processorName = 'p'");
+                    taker.commit();
+                    taken = true;
+                } catch (java.sql.SQLException e) {
+                    // the lock was still held: the wait gave up after the limit; try again
+                }
+            }
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(taken).as("the other node took the row").isTrue();
+            assertThat(tookMs).as("ms until the other node had the row").isLessThan(10_000);
+            org.assertj.core.api.Assertions.assertThatThrownBy(stuck::commit)
+                    .as("the frozen node's transaction was ended by the server").isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+
     /** A commit in one process wakes the processors of another within milliseconds, not at their next poll. */
     @Test
     void aCommitOfEventsIsHeardByEveryOtherProcessOnTheStore() throws Exception {
