@@ -3,8 +3,8 @@ package io.vectorsync.projections.index;
 import java.util.List;
 
 /**
- * What an index that can also rank by words offers (the OpenSearch adapter; the Lucene adapter indexes
- * no passage terms). Callers test for it: {@code index instanceof HybridSearch hybrid}.
+ * What an index that can also rank by words offers (both adapters: BM25 over the passages, fused with k-NN by
+ * {@link RankFusion}). Callers test for it: {@code index instanceof HybridSearch hybrid}, then {@link #ranksByWords}.
  */
 public interface HybridSearch {
 
@@ -17,4 +17,13 @@ public interface HybridSearch {
      * documents when the index has them.
      */
     HybridRankings hybridRankings(HybridQuery query);
+
+    /**
+     * Whether the index can rank by words now; false for an embedded index written before passages were indexed
+     * as terms (it must be rebuilt, or its projection replayed), whose hybrid searches throw
+     * {@link IllegalStateException} rather than find nothing by words.
+     */
+    default boolean ranksByWords() {
+        return true;
+    }
 }

@@ -73,6 +73,12 @@ public final class IndexFields {
          * that older segments hold without them.
          */
         public static final String DOCUMENT_ID_VALUES = "document_id_values";
+        /**
+         * The chunk's passage again, analyzed by the standard analyzer and not stored, for BM25 (hybrid search). Its
+         * own name: {@link IndexFields#PASSAGE} is stored only, and Lucene refuses to index a field that older
+         * segments hold without terms. Indexes written before it lack it: see {@code LuceneVectorIndex#ranksByWords}.
+         */
+        public static final String PASSAGE_TERMS = "passage_terms";
 
         private Lucene() {
         }

@@ -26,10 +26,10 @@ class IndexFieldsTest {
                 IndexFields.Lucene.CHUNK_OVERLAP_TOKENS, IndexFields.Lucene.METADATA_JSON,
                 IndexFields.Lucene.STRING_PREFIX, IndexFields.Lucene.NUMBER_PREFIX, IndexFields.Lucene.BOOLEAN_PREFIX,
                 IndexFields.Lucene.STATE_VERSION_VALUES, IndexFields.Lucene.LIVE, IndexFields.Lucene.VECTOR_LENGTH,
-                IndexFields.Lucene.DOCUMENT_ID_VALUES})
+                IndexFields.Lucene.DOCUMENT_ID_VALUES, IndexFields.Lucene.PASSAGE_TERMS})
                 .containsExactly("chunk_index", "chunker_max_tokens", "chunker_overlap_tokens", "metadata",
                         "meta.s.", "meta.n.", "meta.b.", "state_version_values", "live", "vector_length",
-                        "document_id_values");
+                        "document_id_values", "passage_terms");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.vectorsync.projections.index;
 
+import io.vectorsync.projections.hotcache.HotDocument;
+import io.vectorsync.projections.hotcache.HotMerge;
 import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
 import io.vectorsync.projections.index.IndexWrite.Delete;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
@@ -620,6 +622,144 @@ public abstract class VectorIndexContract {
             writer.shutdownNow();
             own.close();
         }
+    }
+
+    // Hybrid search: both adapters rank the passages by words (BM25) and fuse that ranking with k-NN by RankFusion.
+
+    @Test
+    void hybridSearchRanksAnExactKeywordMatchFirst() {
+        float[] query = unit(DIMENSION, 1);
+        List<IndexWrite> writes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            writes.add(textDocument(TENANT, "near-" + i, "general advice about accounts and settings number " + i,
+                    blend(query, unit(DIMENSION, 10 + i), 0.1 + i * 0.05), Map.of()));
+        }
+        writes.add(textDocument(TENANT, "error-code", "the installer stops with error XR-7731 on old disks",
+                orthogonal(query, 2), Map.of()));
+        apply(writes);
+
+        List<DocumentHit> knn = index.search(query(query, 3));
+        List<DocumentHit> hybrid = hybrid().hybridSearch(
+                new HybridQuery(TENANT, "XR-7731", query, 3, MetadataFilter.NONE));
+
+        assertThat(ids(knn)).doesNotContain("error-code");
+        assertThat(hybrid.getFirst().documentId()).isEqualTo("error-code");
+        assertThat(hybrid.getFirst().passage()).contains("XR-7731");
+        assertThat(hybrid).hasSize(3);
+        assertThat(hybrid().ranksByWords()).isTrue();
+    }
+
+    @Test
+    void hybridSearchKeepsTheFilter() {
+        float[] query = unit(DIMENSION, 1);
+        apply(List.of(
+                textDocument(TENANT, "keyword-en", "error XR-7731 explained", orthogonal(query, 2), Map.of("lang", "en")),
+                textDocument(TENANT, "near-de", "allgemeine Hinweise", query, Map.of("lang", "de"))));
+
+        List<DocumentHit> german = hybrid().hybridSearch(new HybridQuery(TENANT, "XR-7731", query, 5,
+                new MetadataFilter(List.of(new Equals("lang", "de")))));
+
+        assertThat(ids(german)).containsExactly("near-de");
+    }
+
+    @Test
+    void hybridSearchNeverFindsAnotherTenantsWords() {
+        float[] query = unit(DIMENSION, 1);
+        apply(List.of(
+                textDocument("globex", "theirs", "error XR-7731 explained", query, Map.of()),
+                textDocument(TENANT, "ours", "nothing in common", orthogonal(query, 3), Map.of())));
+
+        HybridRankings rankings = hybrid().hybridRankings(new HybridQuery(TENANT, "XR-7731", query, 5, MetadataFilter.NONE));
+
+        assertThat(ids(rankings.byWords())).isEmpty();
+        assertThat(ids(rankings.byMeaning())).containsExactly("ours");
+        assertThat(ids(hybrid().hybridSearch(new HybridQuery(TENANT, "XR-7731", query, 5, MetadataFilter.NONE))))
+                .containsExactly("ours");
+    }
+
+    @Test
+    void hybridSearchIsTheRankFusionOfItsRankingsWithEachDocumentsBestPassageByWords() {
+        float[] query = unit(DIMENSION, 1);
+        apply(List.of(
+                new ReplaceChunks(TENANT, "manual", 1, 1, "Manual", Map.of(), PROVENANCE, List.of(
+                        new IndexChunk(0, "an introduction to the tool", 0, 27, orthogonal(query, 4)),
+                        new IndexChunk(1, "run vsync-admin rebuild to rebuild an index", 28, 71, orthogonal(query, 5)))),
+                textDocument(TENANT, "mention", "rebuild", blend(query, unit(DIMENSION, 7), 0.3), Map.of()),
+                textDocument(TENANT, "unrelated", "the weather today", query, Map.of())));
+        HybridQuery hybridQuery = new HybridQuery(TENANT, "vsync-admin rebuild", query, 2, MetadataFilter.NONE);
+
+        HybridRankings rankings = hybrid().hybridRankings(hybridQuery);
+
+        assertThat(ids(rankings.byWords())).containsExactly("manual", "mention");
+        assertThat(rankings.byWords().getFirst().chunkIndex()).isEqualTo(1);
+        assertThat(rankings.byWords().getFirst().passage()).contains("vsync-admin");
+        assertThat(ids(rankings.byMeaning())).startsWith("unrelated", "mention").hasSize(3);
+        assertThat(hybrid().hybridSearch(hybridQuery)).isEqualTo(RankFusion.fuse(rankings, 2));
+        assertThat(ids(hybrid().hybridSearch(hybridQuery))).as("1/61 + 1/63 ahead of 1/62 + 1/62")
+                .containsExactly("manual", "mention");
+    }
+
+    @Test
+    void hybridSearchFindsTheWordsOfTheLatestRevisionOnly() {
+        float[] query = unit(DIMENSION, 1);
+        apply(List.of(
+                textDocument(TENANT, "revised", "part XK-4471 gasket", query, Map.of()),
+                textDocument(TENANT, "deleted", "part XK-4471 seal", query, Map.of())));
+        apply(List.of(
+                new ReplaceChunks(TENANT, "revised", 3, 2, "Title", Map.of(), PROVENANCE,
+                        List.of(new IndexChunk(0, "part ZZ-1 gasket", 0, 16, query))),
+                new Delete(TENANT, "deleted", 3)));
+
+        HybridRankings rankings = hybrid().hybridRankings(new HybridQuery(TENANT, "XK-4471", query, 5, MetadataFilter.NONE));
+
+        assertThat(rankings.byWords()).isEmpty();
+        assertThat(ids(hybrid().hybridRankings(new HybridQuery(TENANT, "ZZ-1", query, 5, MetadataFilter.NONE))
+                .byWords())).containsExactly("revised");
+    }
+
+    @Test
+    void theHotCacheMergesIntoBothRankingsOfAHybridSearch() {
+        float[] query = unit(DIMENSION, 1);
+        apply(List.of(
+                textDocument(TENANT, "indexed", "part XK-4471 gasket", orthogonal(query, 2), Map.of()),
+                textDocument(TENANT, "stale", "part XK-4471 seal", orthogonal(query, 3), Map.of())));
+        // the cache holds a newer "stale" without the part number, and a document the index has not seen yet
+        HotDocument newer = new HotDocument(TENANT, "stale", 5, false, 4, "Stale", Map.of(),
+                List.of(new IndexChunk(0, "a seal", 0, 6, orthogonal(query, 3))), 0);
+        HotDocument fresh = new HotDocument(TENANT, "fresh", 1, false, 0, "Fresh", Map.of(),
+                List.of(new IndexChunk(0, "XK-4471 in stock", 0, 16, query)), 0);
+        HybridQuery hybridQuery = new HybridQuery(TENANT, "XK-4471", query, 5, MetadataFilter.NONE);
+
+        List<DocumentHit> merged = HotMerge.mergeHybrid(SPACE, hybridQuery, hybrid().hybridRankings(hybridQuery),
+                List.of(newer, fresh), index::searchableVersions);
+
+        assertThat(ids(merged)).containsExactly("fresh", "indexed", "stale");
+        assertThat(merged.get(2).version()).isEqualTo(5);
+        assertThat(merged.get(2).passage()).isEqualTo("a seal");
+    }
+
+    @Test
+    void hybridSearchNeedsTextAndAValidVector() {
+        float[] query = unit(DIMENSION, 1);
+        assertThatThrownBy(() -> hybrid().hybridSearch(new HybridQuery(TENANT, " ", query, 5, MetadataFilter.NONE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text");
+        assertThatThrownBy(() -> hybrid().hybridSearch(new HybridQuery(TENANT, "x", new float[DIMENSION + 1], 5,
+                MetadataFilter.NONE))).isInstanceOf(IllegalArgumentException.class);
+        apply(List.of(textDocument(TENANT, "doc", "some words", query, Map.of())));
+        assertThat(hybrid().hybridRankings(new HybridQuery(TENANT, "?!", query, 5, MetadataFilter.NONE)).byWords())
+                .as("a text without words ranks nothing by words").isEmpty();
+    }
+
+    protected HybridSearch hybrid() {
+        assertThat(index).isInstanceOf(HybridSearch.class);
+        return (HybridSearch) index;
+    }
+
+    /** A document of one chunk holding {@code text}, at version 1. */
+    protected static ReplaceChunks textDocument(String tenant, String documentId, String text, float[] vector,
+                                                Map<String, Object> metadata) {
+        return new ReplaceChunks(tenant, documentId, 1, 1, "Title of " + documentId, metadata, PROVENANCE,
+                List.of(new IndexChunk(0, text, 0, text.length(), vector)));
     }
 
     /** Documents d0, d1, … with the vectors, {@code perApply} to an apply, as ingest writes them. */

@@ -195,12 +195,20 @@ public final class SearchService implements HttpService {
         return HotMerge.mergeHybrid(index.space(), query, hybrid.hybridRankings(query), recent, index::searchableVersions);
     }
 
-    /** Refused before the text is embedded: an index that cannot rank by words makes it a bad request. */
+    /**
+     * Refused before the text is embedded: an index that cannot rank by words makes it a bad request. Both adapters
+     * rank by words; an embedded index written before its passages were indexed as terms does not until rebuilt.
+     */
     private static HybridSearch hybrid(VectorIndex index) {
-        if (index instanceof HybridSearch hybrid) {
+        if (index instanceof HybridSearch hybrid && hybrid.ranksByWords()) {
             return hybrid;
         }
-        throw new InvalidInputException("mode", "hybrid search needs index.kind=opensearch; the index of space '"
+        if (index instanceof HybridSearch) {
+            throw new InvalidInputException("mode", "hybrid search needs the passages indexed as words; the index of space '"
+                    + index.space().name() + "' was written before they were: rebuild it (a new index version) or "
+                    + "replay its index projection");
+        }
+        throw new InvalidInputException("mode", "hybrid search needs an index that ranks by words; the index of space '"
                 + index.space().name() + "' ranks by vector only");
     }
 }

@@ -162,11 +162,22 @@ class SearchServiceTest {
     }
 
     @Test
-    void hybridOnAnIndexThatCannotRankByWordsIs400NamingMode() {
-        assertProblem(search("acme", "{\"mode\": \"hybrid\", \"text\": \"reset password\"}"), "mode",
-                "mode: hybrid search needs index.kind=opensearch; the index of space 'small' ranks by vector only");
-        assertProblem(search("acme", "{\"mode\": \"hybrid\", \"text\": \"x\", \"vector\": [1, 0], \"space\": \"client\"}"),
-                "mode", null);
+    void hybridOnTheEmbeddedIndexFusesTheWordsWithTheMeaning() {
+        // "Rechnungen" embeds as [0, 1, 0]: by meaning "billing" then "reset" ([0.2, 1, 0]); by words only "billing"
+        HttpJson response = search("acme", "{\"mode\": \"hybrid\", \"text\": \"Rechnungen\", \"k\": 2}");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().getString("mode")).isEqualTo("hybrid");
+        assertThat(documentIds(response.body())).containsExactly("billing", "reset");
+        assertThat(response.body().getJsonArray("hits").getJsonObject(0).getJsonNumber("score").doubleValue())
+                .isCloseTo(2.0 / 61, org.assertj.core.data.Offset.offset(1e-6));
+
+        // the words of another tenant's passage find nothing, and a client-vector space takes a vector alongside
+        assertThat(documentIds(search("acme", "{\"mode\": \"hybrid\", \"text\": \"yours\", \"k\": 1}").body()))
+                .doesNotContain("secret");
+        assertThat(documentIds(search("acme",
+                "{\"mode\": \"hybrid\", \"text\": \"passage\", \"vector\": [1, 0], \"space\": \"client\"}").body()))
+                .containsExactly("supplied");
     }
 
     private HttpJson search(String tenant, String body) {

@@ -15,6 +15,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
@@ -93,6 +94,7 @@ final class Entries {
         Document entry = common(KIND_CHUNK, tenant, documentId, version);
         entry.add(new StoredField(CHUNK_NUMBER, chunk.index()));
         entry.add(new StoredField(PASSAGE, chunk.passage()));
+        entry.add(new TextField(PASSAGE_TERMS, chunk.passage(), Store.NO));
         entry.add(new StoredField(START, chunk.start()));
         entry.add(new StoredField(END, chunk.end()));
         if (content.title() != null) {

@@ -29,6 +29,12 @@ final class IndexSetup {
     private static final String COMMIT_SPACE = "vectorsync.space";
     private static final String COMMIT_DIMENSION = "vectorsync.dimension";
     private static final String COMMIT_METRIC = "vectorsync.metric";
+    /**
+     * Present when every chunk entry of the index has its passage as terms ({@code passage_terms}, for BM25): set
+     * when the index is created or {@link LuceneVectorIndex#clear cleared}, never on an index that already holds
+     * entries written without them.
+     */
+    private static final String COMMIT_PASSAGE_TERMS = "vectorsync.passage_terms";
 
     private IndexSetup() {
     }
@@ -53,7 +59,7 @@ final class IndexSetup {
     }
 
     static IndexWriter writer(Directory directory, KnnVectorsFormat format) throws IOException {
-        return new IndexWriter(directory, new IndexWriterConfig()
+        return new IndexWriter(directory, new IndexWriterConfig(WordSearch.ANALYZER)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 // every apply flushes a small segment that a merge soon folds in: copying it into a compound
                 // file first is work thrown away (merged segments still follow the merge policy's choice)
@@ -73,22 +79,49 @@ final class IndexSetup {
 
     /** Remembers the space in the commit, so a changed dimension or metric fails loudly on open. */
     static void recordSpace(IndexWriter writer, SpaceSpec space, Path directory) throws IOException {
+        Map<String, String> recorded = commitData(writer);
+        Map<String, String> expected = Map.of(
+                COMMIT_SPACE, space.name(),
+                COMMIT_DIMENSION, Integer.toString(space.dimension()),
+                COMMIT_METRIC, space.metric().name());
+        Map<String, String> recordedSpace = new HashMap<>(recorded);
+        recordedSpace.keySet().retainAll(expected.keySet());
+        if (recorded.containsKey(COMMIT_DIMENSION) && !recordedSpace.equals(expected)) {
+            throw new IllegalStateException("the index in " + directory + " was built for space "
+                    + recorded.get(COMMIT_SPACE) + " (dimension " + recorded.get(COMMIT_DIMENSION) + ", "
+                    + recorded.get(COMMIT_METRIC) + "), not for " + space + "; rebuild it into a new directory");
+        }
+        recorded.putAll(expected);
+        if (writer.getDocStats().numDocs == 0) {
+            recorded.put(COMMIT_PASSAGE_TERMS, "true"); // new (or empty): every entry it will hold has the terms
+        }
+        writer.setLiveCommitData(recorded.entrySet());
+        writer.commit();
+    }
+
+    /**
+     * Whether the index ranks passages by words: every chunk entry has {@code passage_terms}. False for an index
+     * written before they were indexed, which keeps answering k-NN but must be rebuilt (or its projection replayed)
+     * before a hybrid search, rather than silently finding nothing by words.
+     */
+    static boolean hasPassageTerms(IndexWriter writer) {
+        return "true".equals(commitData(writer).get(COMMIT_PASSAGE_TERMS));
+    }
+
+    /** After {@code deleteAll}, before the commit: whatever the index holds from now on has the passage terms. */
+    static void markPassageTerms(IndexWriter writer) {
+        Map<String, String> recorded = commitData(writer);
+        recorded.put(COMMIT_PASSAGE_TERMS, "true");
+        writer.setLiveCommitData(recorded.entrySet());
+    }
+
+    private static Map<String, String> commitData(IndexWriter writer) {
         Map<String, String> recorded = new HashMap<>();
         Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
         if (live != null) {
             live.forEach(entry -> recorded.put(entry.getKey(), entry.getValue()));
         }
-        Map<String, String> expected = Map.of(
-                COMMIT_SPACE, space.name(),
-                COMMIT_DIMENSION, Integer.toString(space.dimension()),
-                COMMIT_METRIC, space.metric().name());
-        if (recorded.containsKey(COMMIT_DIMENSION) && !recorded.equals(expected)) {
-            throw new IllegalStateException("the index in " + directory + " was built for space "
-                    + recorded.get(COMMIT_SPACE) + " (dimension " + recorded.get(COMMIT_DIMENSION) + ", "
-                    + recorded.get(COMMIT_METRIC) + "), not for " + space + "; rebuild it into a new directory");
-        }
-        writer.setLiveCommitData(expected.entrySet());
-        writer.commit();
+        return recorded;
     }
 
     /**

@@ -91,7 +91,7 @@ final class KnnSearch {
      * The document id of each chunk, from its doc values (read in doc id order, as they must be); from the stored
      * field for entries of segments written before the doc values existed.
      */
-    private static Map<Integer, String> documentIds(IndexSearcher searcher, StoredFields stored, ScoreDoc[] chunks)
+    static Map<Integer, String> documentIds(IndexSearcher searcher, StoredFields stored, ScoreDoc[] chunks)
             throws IOException {
         int[] docs = Arrays.stream(chunks).mapToInt(chunk -> chunk.doc).sorted().toArray();
         Map<Integer, String> ids = new HashMap<>(docs.length * 2);

@@ -1,10 +1,14 @@
 package io.vectorsync.projections.index.lucene;
 
 import io.vectorsync.projections.index.DocumentHit;
+import io.vectorsync.projections.index.HybridQuery;
+import io.vectorsync.projections.index.HybridRankings;
+import io.vectorsync.projections.index.HybridSearch;
 import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.IndexWriteException;
+import io.vectorsync.projections.index.RankFusion;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorQuery;
@@ -42,15 +46,19 @@ import java.util.regex.Pattern;
 /**
  * The embedded {@link VectorIndex}: one Lucene index per embedding space on local disk, HNSW vectors,
  * near-real-time search. The entry model is described in {@link Entries}; reads are {@link EntryReader}'s,
- * searches {@link KnnSearch}'s, and the version guard {@link WriteFold}'s.
+ * searches {@link KnnSearch}'s (by meaning) and {@link WordSearch}'s (by words, BM25), and the version guard
+ * {@link WriteFold}'s. A hybrid search fuses both rankings with {@link RankFusion}, as the OpenSearch adapter does.
  * <p>
  * Thread safety: {@link #apply} calls are serialized (each reads versions from the searcher the
  * previous one refreshed, and each ends in a commit that dominates its cost anyway); searches and
  * counts run concurrently with them and with each other.
  */
-public final class LuceneVectorIndex implements VectorIndex {
+public final class LuceneVectorIndex implements VectorIndex, HybridSearch {
 
     private static final Pattern SPACE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** Documents each ranking of a hybrid search holds, per hit wanted (as OpenSearch's client-side fusion). */
+    private static final int HYBRID_DEPTH_PER_HIT = 4;
+    private static final int MAX_HYBRID_DEPTH = 10_000;
 
     private final SpaceSpec space;
     private final Directory directory;
@@ -60,6 +68,8 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final KnnSearch knn;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Whether every chunk entry has its passage terms (see {@link IndexSetup#hasPassageTerms}); set by a clear. */
+    private volatile boolean passageTerms;
 
     /**
      * Whether vectors are indexed (and queries asked) as unit vectors under Lucene's dot product: how a cosine space
@@ -78,6 +88,7 @@ public final class LuceneVectorIndex implements VectorIndex {
         this.unitVectors = space.metric() == SpaceSpec.Metric.COSINE && indexed == VectorSimilarityFunction.DOT_PRODUCT;
         this.vectorType = KnnFloatVectorField.createFieldType(space.dimension(), indexed);
         this.knn = new KnnSearch(efSearch, quantization, unitVectors);
+        this.passageTerms = IndexSetup.hasPassageTerms(writer);
     }
 
     /**
@@ -170,7 +181,9 @@ public final class LuceneVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             writer.deleteAll();
+            IndexSetup.markPassageTerms(writer);
             writer.commit();
+            passageTerms = true;
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new IndexWriteException("cannot clear the index of space '" + space.name() + "': "
@@ -232,6 +245,44 @@ public final class LuceneVectorIndex implements VectorIndex {
         requireQuery(query);
         Query filter = Filters.chunksOf(query.tenant(), query.filter());
         return withSearcher(searcher -> knn.search(searcher, query, filter));
+    }
+
+    /**
+     * BM25 over the passages fused with k-NN by Reciprocal Rank Fusion ({@link RankFusion}, shared with the
+     * OpenSearch adapter); hit scores are fused ranks, not similarities.
+     */
+    @Override
+    public List<DocumentHit> hybridSearch(HybridQuery query) {
+        return RankFusion.fuse(hybridRankings(query), query.k());
+    }
+
+    /**
+     * Both rankings from one searcher, so they see the same writes, each of up to 4 × k documents: by meaning
+     * ({@link KnnSearch}) and by words ({@link WordSearch}), restricted by the same tenant and filter.
+     */
+    @Override
+    public HybridRankings hybridRankings(HybridQuery query) {
+        requireQuery(query);
+        if (!passageTerms) {
+            throw new IllegalStateException(noPassageTerms());
+        }
+        int depth = (int) Math.min((long) query.k() * HYBRID_DEPTH_PER_HIT, MAX_HYBRID_DEPTH);
+        Query filter = Filters.chunksOf(query.tenant(), query.filter());
+        VectorQuery meaning = new VectorQuery(query.tenant(), query.vector(), depth, query.filter(), null);
+        return withSearcher(searcher -> new HybridRankings(
+                knn.search(searcher, meaning, filter),
+                WordSearch.search(searcher, query.text(), depth, filter)));
+    }
+
+    /** False for an index written before passages were indexed as terms, until it is cleared (a replay) or rebuilt. */
+    @Override
+    public boolean ranksByWords() {
+        return passageTerms;
+    }
+
+    private String noPassageTerms() {
+        return "the index of space '" + space.name() + "' was written before passages were indexed for BM25 and "
+                + "cannot rank by words: rebuild it (a new index version) or replay its index projection";
     }
 
     @Override

@@ -2,15 +2,22 @@ package io.vectorsync.projections.index.lucene;
 
 import io.vectorsync.projections.index.DocumentHit;
 import io.vectorsync.projections.index.IndexFields;
+import io.vectorsync.projections.index.HybridQuery;
 import io.vectorsync.projections.index.IndexWrite;
+import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
 import io.vectorsync.projections.index.VectorIndex;
 import io.vectorsync.projections.index.VectorIndexContract;
 import io.vectorsync.projections.index.VectorIndexes;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +35,43 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     @Override
     protected VectorIndex openIndex(SpaceSpec space) {
         return LuceneVectorIndex.factory(dataDirectory, new HnswSettings(8, 32)).apply(space);
+    }
+
+    /**
+     * An index written before passages were indexed as terms (its commit lacks the mark) keeps answering k-NN, but
+     * refuses hybrid searches with a message that says to rebuild or replay, rather than find nothing by words; once
+     * cleared (what a replay does) it ranks by words again, also after a reopen.
+     */
+    @Test
+    void anIndexWrittenBeforePassageTermsRefusesHybridUntilCleared() throws Exception {
+        float[] vector = unit(DIMENSION, 1);
+        index.apply(List.of(textDocument(TENANT, "old", "error XR-7731 explained", vector, Map.of())));
+        index.close();
+        try (Directory directory = FSDirectory.open(dataDirectory.resolve(SPACE.name()));
+             IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+            Map<String, String> commit = new HashMap<>();
+            writer.getLiveCommitData().forEach(entry -> commit.put(entry.getKey(), entry.getValue()));
+            assertThat(commit.remove("vectorsync.passage_terms")).isEqualTo("true");
+            writer.setLiveCommitData(commit.entrySet());
+            writer.commit();
+        }
+        index = openIndex(SPACE);
+        LuceneVectorIndex old = (LuceneVectorIndex) index;
+        HybridQuery query = new HybridQuery(TENANT, "XR-7731", vector, 5, MetadataFilter.NONE);
+
+        assertThat(old.ranksByWords()).isFalse();
+        assertThatThrownBy(() -> old.hybridSearch(query)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("written before passages were indexed")
+                .hasMessageContaining("rebuild it");
+        assertThat(ids(index.search(query(vector, 5)))).containsExactly("old");
+
+        index.clear();
+        index.apply(List.of(textDocument(TENANT, "new", "error XR-7731 explained", vector, Map.of())));
+        assertThat(old.ranksByWords()).isTrue();
+        assertThat(ids(old.hybridRankings(query).byWords())).containsExactly("new");
+        index.close();
+        index = openIndex(SPACE);
+        assertThat(((LuceneVectorIndex) index).ranksByWords()).isTrue();
     }
 
     @Test

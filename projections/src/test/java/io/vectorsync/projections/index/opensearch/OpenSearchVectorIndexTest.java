@@ -1,14 +1,11 @@
 package io.vectorsync.projections.index.opensearch;
 
 import io.vectorsync.projections.index.DocumentHit;
-import io.vectorsync.projections.index.HybridQuery;
-import io.vectorsync.projections.index.IndexChunk;
 import io.vectorsync.projections.index.IndexFields;
 import io.vectorsync.projections.index.IndexUnavailableException;
 import io.vectorsync.projections.index.IndexWrite;
 import io.vectorsync.projections.index.IndexWrite.ChangeMetadata;
 import io.vectorsync.projections.index.IndexWrite.Delete;
-import io.vectorsync.projections.index.IndexWrite.ReplaceChunks;
 import io.vectorsync.projections.index.IndexWriteException;
 import io.vectorsync.projections.index.MetadataFilter;
 import io.vectorsync.projections.index.SpaceSpec;
@@ -42,7 +39,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.vectorsync.projections.index.TestVectors.blend;
-import static io.vectorsync.projections.index.TestVectors.orthogonal;
 import static io.vectorsync.projections.index.TestVectors.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -347,40 +343,7 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
                 .hasMessageContaining("127.0.0.1:1");
     }
 
-    @Test
-    void hybridSearchRanksAnExactKeywordMatchFirst() {
-        float[] query = unit(DIMENSION, 1);
-        List<IndexWrite> writes = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            writes.add(passage("near-" + i, "general advice about accounts and settings number " + i,
-                    blend(query, unit(DIMENSION, 10 + i), 0.1 + i * 0.05)));
-        }
-        writes.add(passage("error-code", "the installer stops with error XR-7731 on old disks",
-                orthogonal(query, 2)));
-        applyAndRefresh(writes);
-
-        List<DocumentHit> knn = index.search(query(query, 3));
-        List<DocumentHit> hybrid = openSearchIndex().hybridSearch(
-                new HybridQuery(TENANT, "XR-7731", query, 3, MetadataFilter.NONE));
-
-        assertThat(ids(knn)).doesNotContain("error-code");
-        assertThat(hybrid.getFirst().documentId()).isEqualTo("error-code");
-        assertThat(hybrid.getFirst().passage()).contains("XR-7731");
-        assertThat(hybrid).hasSize(3);
-    }
-
-    @Test
-    void hybridSearchKeepsTheFilter() {
-        float[] query = unit(DIMENSION, 1);
-        applyAndRefresh(List.of(
-                passage("keyword-en", "error XR-7731 explained", orthogonal(query, 2), Map.of("lang", "en")),
-                passage("near-de", "allgemeine Hinweise", query, Map.of("lang", "de"))));
-
-        List<DocumentHit> german = openSearchIndex().hybridSearch(new HybridQuery(TENANT, "XR-7731", query, 5,
-                new MetadataFilter(List.of(new MetadataFilter.Equals("lang", "de")))));
-
-        assertThat(ids(german)).containsExactly("near-de");
-    }
+    // hybrid search is in the contract (VectorIndexContract), run by both adapters
 
     @Test
     void dotProductScoresOnTheScaleOfTheLuceneAdapter() {
@@ -421,15 +384,6 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
             assertThat(still.countChunks(TENANT)).isEqualTo(1);
             assertThat(still.physicalIndex()).isEqualTo(prefix + "-other-space-v1");
         }
-    }
-
-    private static ReplaceChunks passage(String documentId, String text, float[] vector) {
-        return passage(documentId, text, vector, Map.of());
-    }
-
-    private static ReplaceChunks passage(String documentId, String text, float[] vector, Map<String, Object> metadata) {
-        return new ReplaceChunks(TENANT, documentId, 1, 1, "Title of " + documentId, metadata, PROVENANCE,
-                List.of(new IndexChunk(0, text, 0, text.length(), vector)));
     }
 
     /** A raw request through the admin client; the reply's JSON body. */
