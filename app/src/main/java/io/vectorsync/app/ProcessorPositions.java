@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * How far each processor has got, as read-your-writes and the write gate ask it. On a node with every role, its own
  * processor's status; on a node of a cluster, the tokens the processor's segments stored in the store, wherever they
- * run (a projector holds only some of the segments, a command or query node none).
+ * run (a projector holds only some of the segments, a command or query node none), except that a projector counts the
+ * segments it runs as they stand here.
  */
 final class ProcessorPositions {
 
@@ -84,7 +85,12 @@ final class ProcessorPositions {
         if (read != null && now - read[0] < TOKENS_FRESH_NANOS) {
             return read[1];
         }
-        long position = database.processedPosition(group, axon.eventSerializer());
+        // segments this node runs count as they stand here: a segment with no event of its own stores its token
+        // only every claim extension
+        long position = local(group) instanceof StreamingEventProcessor streaming
+                && !streaming.processingStatus().isEmpty()
+                ? ProcessorProgress.lowestPosition(streaming, database.storedTokens(group, axon.eventSerializer()))
+                : database.processedPosition(group, axon.eventSerializer());
         tokens.put(group, new long[]{now, position});
         return position;
     }

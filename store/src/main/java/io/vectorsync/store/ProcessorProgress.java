@@ -4,6 +4,7 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -19,6 +20,22 @@ public final class ProcessorProgress {
     public static long lowestPosition(StreamingEventProcessor processor) {
         return statuses(processor).stream().mapToLong(status -> status.getCurrentPosition().orElse(-1))
                 .min().orElse(-1);
+    }
+
+    /**
+     * The lowest position of the processor's segments across the nodes that run them: those this node runs as they
+     * stand here, the others as they last stored them ({@code stored}, by segment); -1 before one has started.
+     */
+    public static long lowestPosition(StreamingEventProcessor processor,
+                                      Map<Integer, org.axonframework.eventhandling.TrackingToken> stored) {
+        Map<Integer, EventTrackerStatus> local = processor.processingStatus();
+        long lowest = local.isEmpty() ? Long.MAX_VALUE : lowestPosition(processor);
+        for (Map.Entry<Integer, org.axonframework.eventhandling.TrackingToken> segment : stored.entrySet()) {
+            if (!local.containsKey(segment.getKey())) {
+                lowest = Math.min(lowest, segment.getValue() == null ? -1 : segment.getValue().position().orElse(-1));
+            }
+        }
+        return lowest == Long.MAX_VALUE ? -1 : lowest;
     }
 
     /**

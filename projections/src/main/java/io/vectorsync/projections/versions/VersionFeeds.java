@@ -94,17 +94,8 @@ public final class VersionFeeds {
      * projector nodes run as last stored; -1 before one has started.
      */
     public long lowestPositionEverywhere(StreamingEventProcessor processor) {
-        Map<Integer, EventTrackerStatus> local = processor.processingStatus();
-        if (local.size() >= segments) {
-            return ProcessorProgress.lowestPosition(processor);
-        }
-        long lowest = local.isEmpty() ? Long.MAX_VALUE : ProcessorProgress.lowestPosition(processor);
-        for (Map.Entry<Integer, TrackingToken> segment : storedTokens(processor.getName()).entrySet()) {
-            if (!local.containsKey(segment.getKey())) {
-                lowest = Math.min(lowest, segment.getValue() == null ? -1 : segment.getValue().position().orElse(-1));
-            }
-        }
-        return lowest == Long.MAX_VALUE ? -1 : lowest;
+        return processor.processingStatus().size() >= segments ? ProcessorProgress.lowestPosition(processor)
+                : ProcessorProgress.lowestPosition(processor, storedTokens(processor.getName()));
     }
 
     /** A running processor and the threads and dead letters that are its own. */
