@@ -117,26 +117,82 @@ final class BenchSupport {
         }
     }
 
+    /** A freshness run's writes and searches: what {@link #measureWaves} calls. */
+    interface Waves {
+        /** Writes document {@code id} (number {@code n}, from 0) with metadata value {@code probe}; returns when acknowledged. */
+        void write(String id, int n, String probe) throws Exception;
+
+        /** The ids a search filtered to {@code probe} finds; {@code counted} is false during the warm-up. */
+        java.util.Set<String> search(String probe, boolean counted) throws Exception;
+
+        /** Runs after the first search of write {@code i} (e.g. a baseline query), outside its timing. */
+        default void afterFirstSearch(int i, String probe) throws Exception {
+        }
+    }
+
+    /** Acknowledgement and write-to-visible latencies (ms), and how many writes the first search found. */
+    record Freshness(java.util.List<Double> acks, java.util.List<Double> visible, int firstSearch) {
+    }
+
     /**
-     * Searches every {@code pollMs} until each write of the wave ({@code w<j + warmUp>} for j in [from, to)) is found,
-     * noting in {@code seen[j - from]} when it first was; fails after a minute.
+     * Writes in waves of {@code wave} documents (each wave one {@code probe} value), the first {@code warmUp} not
+     * counted; after each acknowledgement searches at once, then every {@code pollMs} until each write of the wave is
+     * found (failing after a minute); each latency runs from the write's own acknowledgement.
      */
-    static void awaitVisible(String name, java.util.Set<String> pending, int from, int to, int warmUp, long[] seen,
-                             int pollMs, java.util.concurrent.Callable<java.util.Set<String>> search) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!pending.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
-            }
-            Thread.sleep(pollMs);
-            java.util.Set<String> found = search.call();
-            long now = System.nanoTime();
-            for (int j = from; j < to; j++) {
-                String id = "w" + (j + warmUp);
-                if (found.contains(id) && pending.remove(id)) {
-                    seen[j - from] = now;
+    static Freshness measureWaves(String name, int writes, int wave, int warmUp, int pollMs, Waves io) throws Exception {
+        java.util.List<Double> acks = new java.util.ArrayList<>();
+        java.util.List<Double> visible = new java.util.ArrayList<>();
+        int firstSearch = 0;
+        for (int from = -warmUp; from < writes; from += wave) {
+            int to = Math.min(writes, from + wave);
+            String probe = "p" + (from + warmUp);
+            long[] acked = new long[to - from];
+            long[] seen = new long[to - from];
+            boolean[] first = new boolean[to - from];
+            java.util.Set<String> pending = new java.util.HashSet<>();
+            for (int i = from; i < to; i++) {
+                String id = "w" + (i + warmUp);
+                long sent = System.nanoTime();
+                io.write(id, i + warmUp, probe);
+                long ack = System.nanoTime();
+                acked[i - from] = ack;
+                pending.add(id);
+                if (i >= 0) {
+                    acks.add(millis(sent, ack));
+                }
+                java.util.Set<String> found = io.search(probe, i >= 0); // the first search, at once
+                long now = System.nanoTime();
+                if (i >= 0) {
+                    io.afterFirstSearch(i, probe);
+                }
+                for (int j = from; j <= i; j++) {
+                    if (found.contains("w" + (j + warmUp)) && pending.remove("w" + (j + warmUp))) {
+                        seen[j - from] = now;
+                        first[j - from] = j == i;
+                    }
                 }
             }
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            boolean counted = from >= 0;
+            while (!pending.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": " + pending + " not visible after a minute");
+                }
+                Thread.sleep(pollMs);
+                java.util.Set<String> found = io.search(probe, counted);
+                long now = System.nanoTime();
+                for (int j = from; j < to; j++) {
+                    String id = "w" + (j + warmUp);
+                    if (found.contains(id) && pending.remove(id)) {
+                        seen[j - from] = now;
+                    }
+                }
+            }
+            for (int j = Math.max(0, from); j < to; j++) {
+                visible.add(millis(acked[j - from], seen[j - from]));
+                firstSearch += first[j - from] ? 1 : 0;
+            }
         }
+        return new Freshness(acks, visible, firstSearch);
     }
 }

@@ -33,7 +33,6 @@ import java.util.stream.Collectors;
 import static io.vectorsync.bench.BenchSupport.intArg;
 import static io.vectorsync.bench.BenchSupport.json;
 import static io.vectorsync.bench.BenchSupport.median;
-import static io.vectorsync.bench.BenchSupport.millis;
 import static io.vectorsync.bench.BenchSupport.percentile;
 import static io.vectorsync.bench.BenchSupport.stringArg;
 
@@ -164,46 +163,24 @@ public final class ClusterBenchmark {
             System.out.printf(Locale.ROOT, "%s: %s up%n", name, nodes.stream().map(Node::describe).collect(Collectors.joining(", ")));
             preload(writeNode, admin, cluster, preload, cache);
 
-            List<Double> acks = new ArrayList<>();
-            List<Double> visible = new ArrayList<>();
             List<Double> took = new ArrayList<>();
-            int firstSearch = 0;
             int warmUp = Math.max(wave, 20); // not counted: the JIT, the connections, the cache's first calls
-            for (int from = -warmUp; from < writes; from += wave) {
-                int to = Math.min(writes, from + wave);
-                String probe = "p" + (from + warmUp);
-                long[] acked = new long[to - from];
-                long[] seen = new long[to - from];
-                boolean[] first = new boolean[to - from];
-                Set<String> pending = new HashSet<>();
-                for (int i = from; i < to; i++) {
-                    String id = "w" + (i + warmUp);
-                    long sent = System.nanoTime();
-                    send(writeNode.port, "PUT", "/v1/tenants/" + TENANT + "/documents/" + id, "application/json",
-                            "{" + vectorFields(probe, unit(i + warmUp + 1)) + "}");
-                    long ack = System.nanoTime();
-                    acked[i - from] = ack;
-                    pending.add(id);
-                    if (i >= 0) {
-                        acks.add(millis(sent, ack));
-                    }
-                    Set<String> found = search(searchNode, probe, wave, i >= 0 ? took : new ArrayList<>());
-                    long now = System.nanoTime();
-                    for (int j = from; j <= i; j++) {
-                        if (found.contains("w" + (j + warmUp)) && pending.remove("w" + (j + warmUp))) {
-                            seen[j - from] = now;
-                            first[j - from] = j == i;
+            BenchSupport.Freshness fresh = BenchSupport.measureWaves(name, writes, wave, warmUp, pollMs,
+                    new BenchSupport.Waves() {
+                        @Override
+                        public void write(String id, int n, String probe) throws Exception {
+                            send(writeNode.port, "PUT", "/v1/tenants/" + TENANT + "/documents/" + id,
+                                    "application/json", "{" + vectorFields(probe, unit(n + 1)) + "}");
                         }
-                    }
-                }
-                List<Double> tookHere = from >= 0 ? took : new ArrayList<>(); // the warm-up's are not kept
-                BenchSupport.awaitVisible(name, pending, from, to, warmUp, seen, pollMs,
-                        () -> search(searchNode, probe, wave, tookHere));
-                for (int j = Math.max(0, from); j < to; j++) {
-                    visible.add(millis(acked[j - from], seen[j - from]));
-                    firstSearch += first[j - from] ? 1 : 0;
-                }
-            }
+
+                        @Override
+                        public Set<String> search(String probe, boolean counted) throws Exception {
+                            return ClusterBenchmark.search(searchNode, probe, wave, counted ? took : new ArrayList<>());
+                        }
+                    });
+            List<Double> acks = fresh.acks();
+            List<Double> visible = fresh.visible();
+            int firstSearch = fresh.firstSearch();
             System.out.printf(Locale.ROOT, "%s: visible p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d writes; ack p50 %.1f ms%s%n",
                     name, percentile(visible, 50), percentile(visible, 99),
                     visible.stream().mapToDouble(Double::doubleValue).max().orElse(0), visible.size(),

@@ -154,53 +154,39 @@ public final class FreshnessBenchmark {
             List<Double> visible = new ArrayList<>();
             List<Double> direct = new ArrayList<>();
             String readAlias = IndexLayout.of(prefix, new SpaceSpec(space.name(), DIMENSION, SpaceSpec.Metric.COSINE)).readAlias();
-            int firstSearch = 0;
             // the first waves warm up the JIT, the connection and the model; they are not counted
             int warmUp = Math.max(wave, 20);
             List<IngestBenchmark.Doc> texts = text ? Corpus.documents(warmUp + writes, 77) : List.of();
-            for (int from = -warmUp; from < writes; from += wave) {
-                int to = Math.min(writes, from + wave);
-                String probe = "p" + (from + warmUp);
-                long[] acked = new long[to - from];
-                long[] seen = new long[to - from];
-                boolean[] first = new boolean[to - from];
-                Set<String> pending = new HashSet<>();
-                for (int i = from; i < to; i++) {
-                    String id = "w" + (i + warmUp);
-                    long sent = System.nanoTime();
-                    put(running, id, body(space, probe, i + warmUp, texts));
-                    long ack = System.nanoTime();
-                    acked[i - from] = ack;
-                    pending.add(id);
-                    if (i >= 0) {
-                        acks.add(millis(sent, ack));
-                    }
-                    // the first search, at once after the acknowledgement
-                    Set<String> found = search(running, space, probe, wave);
-                    long now = System.nanoTime();
-                    if (wave == 1 && !text && i >= 0) { // baseline: the same question straight to the index
-                        long directStart = System.nanoTime();
-                        if (embedded) {
-                            running.app().indexes().forSpace(space.name()).search(new VectorQuery(TENANT, ANY_QUERY, 1,
-                                    new MetadataFilter(List.of(new MetadataFilter.Equals("probe", probe))), null));
-                        } else {
-                            direct(url, readAlias, probe);
+            BenchSupport.Freshness fresh = BenchSupport.measureWaves(name, writes, wave, warmUp, pollMs,
+                    new BenchSupport.Waves() {
+                        @Override
+                        public void write(String id, int n, String probe) throws Exception {
+                            put(running, id, body(space, probe, n, texts));
                         }
-                        direct.add(millis(directStart, System.nanoTime()));
-                    }
-                    for (int j = from; j <= i; j++) {
-                        if (found.contains("w" + (j + warmUp)) && pending.remove("w" + (j + warmUp))) {
-                            seen[j - from] = now;
-                            first[j - from] = j == i;
+
+                        @Override
+                        public Set<String> search(String probe, boolean counted) throws Exception {
+                            return FreshnessBenchmark.search(running, space, probe, wave);
                         }
-                    }
-                }
-                BenchSupport.awaitVisible(name, pending, from, to, warmUp, seen, pollMs, () -> search(running, space, probe, wave));
-                for (int j = Math.max(0, from); j < to; j++) {
-                    visible.add(millis(acked[j - from], seen[j - from]));
-                    firstSearch += first[j - from] ? 1 : 0;
-                }
-            }
+
+                        @Override
+                        public void afterFirstSearch(int i, String probe) throws Exception {
+                            if (wave == 1 && !text) { // baseline: the same question straight to the index
+                                long directStart = System.nanoTime();
+                                if (embedded) {
+                                    running.app().indexes().forSpace(space.name()).search(new VectorQuery(TENANT,
+                                            ANY_QUERY, 1, new MetadataFilter(List.of(new MetadataFilter.Equals("probe",
+                                            probe))), null));
+                                } else {
+                                    direct(url, readAlias, probe);
+                                }
+                                direct.add(millis(directStart, System.nanoTime()));
+                            }
+                        }
+                    });
+            acks.addAll(fresh.acks());
+            visible.addAll(fresh.visible());
+            int firstSearch = fresh.firstSearch();
             Result result = new Result(name, acks, visible, firstSearch, direct);
             System.out.printf(Locale.ROOT, "%s: visible p50 %.1f ms, p99 %.1f ms over %d writes; server time of "
                             + "%d searches p50 %.0f ms, p99 %.0f ms%s%n", name,
