@@ -168,12 +168,17 @@ final class AppProcess {
 
         /** Waits (at most a minute) until this many writes were acknowledged; fails if they were not. */
         void awaitAcknowledged(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            awaitAcknowledged(count, Duration.ofSeconds(60));
+        }
+
+        /** Waits (at most {@code within}) until this many writes were acknowledged; fails if they were not. */
+        void awaitAcknowledged(int count, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
             while (acknowledged.size() < count && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             if (acknowledged.size() < count) {
-                throw new AssertionError("only " + acknowledged.size() + " writes acknowledged in a minute");
+                throw new AssertionError("only " + acknowledged.size() + " writes acknowledged within " + within);
             }
         }
 

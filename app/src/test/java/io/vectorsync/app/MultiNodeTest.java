@@ -37,6 +37,7 @@ class MultiNodeTest {
 
     private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(3);
     private static final int DOCUMENTS = 5_000;
+    private static final Duration AFTER_THE_KILL = Duration.ofSeconds(180);
     private static final String TENANT = "multi";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -82,10 +83,12 @@ class MultiNodeTest {
                             () -> owners(front, "vector-index").equals(Set.of("projector-1")));
                     failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
 
-                    writers.awaitAcknowledged(3_500);
+                    // a swap that starts now waits up to 30 s for the killed node (live for 10 s more) while it
+                    // holds vector-index everywhere, and the write gate holds writes meanwhile: give it that long
+                    writers.awaitAcknowledged(3_500, AFTER_THE_KILL);
                     projectors.put(port2, projector(store, dir, prefix, endpoints, "projector-2", port2));
                     AppProcess.awaitUp(port2);
-                    writers.awaitAcknowledged(DOCUMENTS);
+                    writers.awaitAcknowledged(DOCUMENTS, AFTER_THE_KILL);
                     writers.close();
                     acknowledged = Set.copyOf(writers.acknowledged);
                 }
