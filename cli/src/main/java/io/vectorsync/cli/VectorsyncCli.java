@@ -1,8 +1,16 @@
 package io.vectorsync.cli;
 
+import io.vectorsync.cli.admin.AdminCommand;
+import io.vectorsync.cli.documents.DeleteCommand;
+import io.vectorsync.cli.documents.GetCommand;
+import io.vectorsync.cli.documents.SearchCommand;
+import io.vectorsync.cli.http.Api;
+import io.vectorsync.cli.ingest.IngestCommand;
+import io.vectorsync.cli.keys.KeysCommand;
 import io.vectorsync.cli.store.StoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -14,8 +22,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code bin/vectorsync}: the project's command-line tool. Each area is a subcommand with subcommands of its own
- * ({@code store migrate}); a new area is a class added to {@link Command#subcommands()} here.
+ * {@code bin/vectorsync}: the project's command-line tool. Each area is a subcommand, some with subcommands of their
+ * own ({@code store migrate}, {@code admin processors}); a new area is a class added to {@link Command#subcommands()}
+ * here. The commands that talk to a running Vectorsync reach it through {@link #api} ({@code --url}, {@code --key}).
  * <p>
  * Exit codes: {@value #OK} done, {@value #FAILED} failed (a one-line message on standard error says why),
  * {@value #USAGE} wrong usage. Results go to standard output; progress, warnings and errors to standard error.
@@ -24,7 +33,9 @@ import java.util.logging.Logger;
         mixinStandardHelpOptions = true,
         versionProvider = VectorsyncCli.Version.class,
         description = "Vectorsync's command-line tool.",
-        subcommands = {StoreCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {IngestCommand.class, SearchCommand.class, GetCommand.class, DeleteCommand.class,
+                AdminCommand.class, KeysCommand.class, StoreCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 failed (a one-line message says why), 2 wrong usage."})
 public final class VectorsyncCli {
 
@@ -33,11 +44,32 @@ public final class VectorsyncCli {
     public static final int USAGE = 2;
 
     private boolean verbose;
+    private String url;
+    private String key;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Log what the libraries say (INFO and up) and print the stack trace of an error.")
     void verbose(boolean verbose) {
         this.verbose = verbose;
+    }
+
+    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            defaultValue = "${env:VECTORSYNC_URL:-http://localhost:8080}",
+            description = "Vectorsync's HTTP API (default: $VECTORSYNC_URL, else http://localhost:8080).")
+    void url(String url) {
+        this.url = url;
+    }
+
+    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "KEY", defaultValue = "${env:VECTORSYNC_KEY}",
+            description = "The API key, sent as 'Authorization: Bearer <key>' (default: $VECTORSYNC_KEY).")
+    void key(String key) {
+        this.key = key;
+    }
+
+    /** The HTTP API the command line names with {@code --url} and {@code --key}. */
+    public static Api api(CommandSpec spec) {
+        VectorsyncCli root = (VectorsyncCli) spec.root().userObject();
+        return new Api(root.url, root.key);
     }
 
     public static void main(String[] args) {
