@@ -78,6 +78,7 @@ final class HttpApi {
                     .register("/v1/admin", admin(app).toArray(HttpService[]::new));
         }
         routes.register("/health", new Health(app));
+        routes.register("/openapi", new OpenApi());
         Problems.register(routing.any((req, res) -> {
             throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
         }));

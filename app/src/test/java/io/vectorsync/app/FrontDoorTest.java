@@ -318,6 +318,7 @@ class FrontDoorTest {
         // P public, A any key, R reader of the tenant, W writer of the tenant, X admin only
         expected.put("GET /health/live", "P");
         expected.put("GET /health/ready", "P");
+        expected.put("GET /openapi", "P");
         expected.put("GET /admin", "P");
         expected.put("GET /admin/{file}", "P");
         expected.put("GET /v1/admin/session", "P");

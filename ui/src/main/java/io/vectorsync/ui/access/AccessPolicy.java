@@ -67,6 +67,7 @@ public final class AccessPolicy {
         Builder b = new Builder();
         b.rule(Method.GET, "/health/live", Need.PUBLIC)
                 .rule(Method.GET, "/health/ready", Need.PUBLIC)
+                .rule(Method.GET, "/openapi", Need.PUBLIC)
                 // the console's code holds no data: it shows a login form until its session exists
                 .rule(Method.GET, "/admin", Need.PUBLIC)
                 .rule(Method.GET, "/admin/{file}", Need.PUBLIC)
