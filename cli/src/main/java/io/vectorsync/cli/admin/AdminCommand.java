@@ -138,19 +138,20 @@ public final class AdminCommand {
         String path = "/v1/admin/indexes/" + Api.segment(space) + "/drift" + (repair ? "/repair" : "")
                 + (version == null ? "" : "?version=" + version);
         JsonObject answer = repair ? api.post(path, null) : api.get(path);
-        boolean inSync = answer.getBoolean("inSync", false);
+        long drift = answer.getJsonNumber("drift").longValue();
         if (json) {
             print(answer);
         } else {
-            out().println("space " + space + ": " + (inSync ? "in sync" : "drift " + Table.text(answer, "drift"))
-                    + " (checked up to position " + Table.text(answer, "checkedUpTo") + ")"
-                    + (answer.containsKey("repaired") ? ", repaired " + Table.text(answer, "repaired") : ""));
-            if (answer.get("counts") instanceof JsonObject counts) {
+            out().println("space " + space + ": " + (drift == 0 ? "no drift" : "drift in " + drift + " document(s)")
+                    + ", " + Table.text(answer, "inSync") + " in sync (checked up to position "
+                    + Table.text(answer, "checkedUpTo") + ")"
+                    + (answer.containsKey("repaired") ? "; repaired " + Table.text(answer, "repaired") : ""));
+            if (drift > 0 && answer.get("counts") instanceof JsonObject counts) {
                 counts.forEach((kind, count) -> out().println("  " + kind + ": " + Table.text(count)));
             }
             out().flush();
         }
-        return inSync ? VectorsyncCli.OK : VectorsyncCli.FAILED;
+        return drift == 0 ? VectorsyncCli.OK : VectorsyncCli.FAILED;
     }
 
     private int swapTo(Api api, String space, int version) {
