@@ -116,8 +116,10 @@ class CliTest {
 
         // a changed file is written again, the rest stay unchanged
         write("notes/shipping.txt", "Parcels ship within three working days from our warehouse.");
-        Run third = admin("ingest", corpus.toString(), "--tenant", "docs");
+        Run third = admin("ingest", corpus.toString(), "--tenant", "docs", "--progress", "bar");
         assertThat(third.out()).startsWith("1 written (1 revised), 5 unchanged, 0 failed");
+        // a bar redrawn in place, ending at every document with the rate
+        assertThat(third.err()).startsWith("\r").contains("ingest", "6/6 docs", " docs/s").endsWith(System.lineSeparator());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.vectorsync.cli.admin;
 
 import io.vectorsync.cli.Failure;
 import io.vectorsync.cli.Progress;
+import io.vectorsync.cli.ProgressOption;
 import io.vectorsync.cli.Table;
 import io.vectorsync.cli.VectorsyncCli;
 import io.vectorsync.cli.http.Api;
@@ -10,6 +11,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,9 +79,8 @@ final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Show its progress until it has caught up (or is live), then exit.")
     boolean watch;
 
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "With --watch: auto (a bar on a terminal, else a line every 5 s), bar, lines or none.")
-    Progress.Mode progressMode;
+    @Mixin
+    ProgressOption progressOption;
 
     /** A point-in-time build's cut. */
     static final class Until {
@@ -137,7 +138,7 @@ final class RebuildCommand implements Callable<Integer> {
     /** Polls the version until it is done; its progress ({@code eventsDone}/{@code eventsTotal}) as a task. */
     private int watch(Api api, int number) {
         PrintWriter out = spec.commandLine().getOut();
-        Progress progress = Progress.create(progressMode, spec.commandLine().getErr());
+        Progress progress = progressOption.create(spec.commandLine().getErr());
         Progress.Task task = null;
         long total = 0;
         long shown = 0;

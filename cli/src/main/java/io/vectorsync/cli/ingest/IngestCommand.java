@@ -1,6 +1,7 @@
 package io.vectorsync.cli.ingest;
 
 import io.vectorsync.cli.Progress;
+import io.vectorsync.cli.ProgressOption;
 import io.vectorsync.cli.VectorsyncCli;
 import io.vectorsync.cli.documents.TenantOption;
 import picocli.CommandLine.Command;
@@ -64,9 +65,8 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Documents per batch (at most 4 MiB of NDJSON each), default ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto (a bar on a terminal, else a line every 5 s), bar, lines or none.")
-    Progress.Mode progressMode;
+    @Mixin
+    ProgressOption progressOption;
 
     /** Well under the app's smallest batch limit, so a batch is never refused as a whole for its size. */
     static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
@@ -92,7 +92,7 @@ public final class IngestCommand implements Callable<Integer> {
         long total = inputs.stream().mapToLong(DocumentFiles::count).sum();
         long started = System.nanoTime();
         BatchUpload.Counts counts;
-        try (Progress.Task task = Progress.create(progressMode, err).start("ingest", total, "docs");
+        try (Progress.Task task = progressOption.create(err).start("ingest", total, "docs");
              BatchUpload upload = new BatchUpload(VectorsyncCli.api(spec), tenant.path(), concurrency, task, err)) {
             List<SourceDocument> batch = new ArrayList<>();
             long bytes = 0;

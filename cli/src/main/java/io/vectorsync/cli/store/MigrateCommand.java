@@ -3,11 +3,13 @@ package io.vectorsync.cli.store;
 import io.vectorsync.cli.Errors;
 import io.vectorsync.cli.Failure;
 import io.vectorsync.cli.Progress;
+import io.vectorsync.cli.ProgressOption;
 import io.vectorsync.cli.VectorsyncCli;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.StoreSettings;
 import org.h2.api.ErrorCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,9 +68,8 @@ final class MigrateCommand implements Callable<Integer> {
             description = "Rows per insert batch and transaction (also at most 16 MiB), default ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-            description = "auto (a bar on a terminal, else a line every 5 s), bar, lines or none.")
-    Progress.Mode progressMode;
+    @Mixin
+    ProgressOption progressOption;
 
     @Override
     public Integer call() {
@@ -81,7 +82,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (batchSize < 1 || batchSize > 100_000) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be between 1 and 100000, not " + batchSize);
         }
-        Progress progress = Progress.create(progressMode, err);
+        Progress progress = progressOption.create(err);
         Path dataDir = from.toAbsolutePath().normalize();
         try (EventStoreDatabase source = openSource(dataDir);
              EventStoreDatabase target = openTarget()) {
