@@ -129,6 +129,12 @@ public abstract class Progress {
 
         abstract void render(boolean last);
 
+        /** Prints a line of its own to {@code err} while the task runs (a bar is cleared first and drawn again). */
+        public synchronized void println(PrintWriter err, String line) {
+            err.println(line);
+            err.flush();
+        }
+
         @Override
         public synchronized void close() {
             if (!closed) {
@@ -195,6 +201,15 @@ public abstract class Progress {
                             + (color ? GREEN + bar + RESET : bar) + "]" + right;
                     err.print("\r" + line + ERASE_TO_END + (last ? System.lineSeparator() : ""));
                     err.flush();
+                }
+
+                @Override
+                public synchronized void println(PrintWriter to, String text) {
+                    err.print("\r" + ERASE_TO_END);
+                    err.flush();
+                    to.println(text);
+                    to.flush();
+                    render(false);
                 }
             }.show();
         }

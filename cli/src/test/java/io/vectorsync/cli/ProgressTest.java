@@ -40,4 +40,19 @@ class ProgressTest {
             assertThat(lines.get(1)).startsWith("  verifying: 5 rows in ").doesNotContain("\u001b");
         });
     }
+
+    @Test
+    void aLinePrintedWhileABarShowsClearsItAndTheBarIsDrawnAgainBelow() {
+        StringWriter err = new StringWriter();
+        Progress progress = new Progress.Bar(new PrintWriter(err), 100, false);
+        try (Progress.Task task = progress.start("ingest", 4, "docs")) {
+            task.advance(1);
+            task.println(new PrintWriter(err), "vectorsync: a.md: Bad request: too long");
+            task.advance(3);
+        }
+        String text = err.toString();
+        int message = text.indexOf("\r\u001b[Kvectorsync: a.md: Bad request: too long" + System.lineSeparator());
+        assertThat(message).isPositive();
+        assertThat(text.substring(message)).contains("\r  ingest ").endsWith(System.lineSeparator());
+    }
 }

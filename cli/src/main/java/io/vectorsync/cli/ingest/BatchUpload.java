@@ -86,8 +86,7 @@ final class BatchUpload implements AutoCloseable {
     /** A document that never reached the app (its file could not be read). */
     synchronized void failed(String origin, String why) {
         failed++;
-        err.println("vectorsync: " + origin + ": " + why);
-        err.flush();
+        task.println(err, "vectorsync: " + origin + ": " + why);
         task.advance(1);
     }
 
