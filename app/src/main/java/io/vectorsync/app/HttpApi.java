@@ -4,6 +4,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.vectorsync.app.metrics.HttpMetrics;
+import io.vectorsync.app.metrics.ScrapedMeters;
+import io.vectorsync.app.metrics.Telemetry;
 import io.vectorsync.command.api.ApiException;
 import io.vectorsync.command.api.DocumentCommandService;
 import io.vectorsync.command.api.Problems;
@@ -54,10 +57,16 @@ final class HttpApi {
      */
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
         NodeRoles roles = app.settings().node().roles();
-        // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
-        routing.addFilter(new SameOriginGuard("/v1/"))
-                .addFilter(app.access().frontDoor());
+        // first, so that it times what the front door refuses too
+        routing.addFilter(new HttpMetrics(app.telemetry(), app.access().policy()::routeOf))
+                // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
+                .addFilter(new SameOriginGuard("/v1/"))
+                .addFilter(app.access().frontDoor())
+                // admitted scrapes read the state of the moment
+                .addFilter(new ScrapedMeters(app.telemetry(), new AppMeters(app)::samples));
         RouteRecorder routes = new RouteRecorder(routing);
+        Health health = new Health(app);
+        routes.servedByFeature(io.helidon.http.Method.GET, Telemetry.ENDPOINT); // Main adds the observe feature
         List<HttpService> tenants = new ArrayList<>();
         if (roles.has(NodeRoles.Role.COMMAND)) {
             tenants.add(new DocumentCommandService(app.committer(), app.log(), app.spaces(),
@@ -75,13 +84,14 @@ final class HttpApi {
         }
         if (roles.has(NodeRoles.Role.ADMIN)) {
             routes.register("/admin", new AdminConsole())
-                    .register("/v1/admin", admin(app).toArray(HttpService[]::new));
+                    .register("/v1/admin", admin(app, health).toArray(HttpService[]::new));
         }
-        routes.register("/health", new Health(app));
+        routes.register("/health", health);
         routes.register("/openapi", new OpenApi());
-        Problems.register(routing.any((req, res) -> {
-            throw ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path());
-        }));
+        // a path no route takes (checked after the observe feature's routes, which a catch-all route would shadow)
+        Problems.register(routing).error(io.helidon.http.NotFoundException.class, (req, res, e) -> Problems.send(res,
+                ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path())
+                        .problem()));
         return routes;
     }
 
@@ -89,7 +99,7 @@ final class HttpApi {
      * The admin API: processors, dead letters, the live stream, the cache, keys and the store; the index versions
      * where this node runs them (the projector role).
      */
-    private static List<HttpService> admin(Vectorsync app) {
+    private static List<HttpService> admin(Vectorsync app, Health health) {
         ProcessorAdmin processors = new ProcessorAdmin(app.axon().eventProcessingConfiguration(),
                 () -> app.versions().map(IndexVersions::processors).orElse(Map.of()), app.database(), app.log(),
                 app.settings().nodeId(), app.control(), app.axon().eventSerializer());
@@ -104,7 +114,7 @@ final class HttpApi {
         indexes.ifPresent(admin -> snapshots.put("indexes", admin::describe));
         List<HttpService> services = new ArrayList<>(List.of(processors, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),
-                new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId())));
+                new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId()), health.admin()));
         if (indexes.isPresent()) {
             services.add(indexes.get());
             services.add(deadLetters);

@@ -69,6 +69,8 @@ public final class Main {
                     .errorHandling(errors -> errors.includeEntity(true))
                     .directHandlers(TransportProblems.handlers())
                     .routing(routing -> routes.set(HttpApi.routing(routing, app)))
+                    // Prometheus text at /observe/metrics, behind the same filters (the front door)
+                    .addFeature(app.telemetry().feature())
                     .build();
             // built: every service has laid out its routes, and each must have exactly one access rule
             routes.get().check(app.access().policy(), settings.node().roles().all());

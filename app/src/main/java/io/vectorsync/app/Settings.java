@@ -266,7 +266,7 @@ public record Settings(
                 vs.get("processors.batch-size").asInt().orElse(200),
                 cache(vs.get("cache")),
                 Duration.ofMillis(vs.get("consistency-wait-ms").asLong().orElse(DEFAULT_CONSISTENCY_WAIT.toMillis())),
-                access(vs.get("security"), vs.get("limits")),
+                access(vs.get("security"), vs.get("limits"), vs.get("observe")),
                 config.get("server"),
                 store(vs.get("store"), env),
                 axonServer(vs.get("axonserver")),
@@ -309,11 +309,11 @@ public record Settings(
                 store.get("pool-size").asInt().orElse(16));
     }
 
-    private static AccessSettings access(Config security, Config limits) {
+    private static AccessSettings access(Config security, Config limits, Config observe) {
         return new AccessSettings(security.get("admin.key").asString().orElse(null),
                 Duration.ofMinutes(security.get("session-idle-minutes").asLong().orElse(30L)),
                 Duration.ofHours(security.get("session-max-hours").asLong().orElse(12L)),
-                limits(limits));
+                limits(limits), observe.get("metrics-public").asBoolean().orElse(false));
     }
 
     /**

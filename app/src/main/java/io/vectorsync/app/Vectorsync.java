@@ -29,6 +29,9 @@ import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
+import io.vectorsync.app.metrics.MeteredEmbeddingModel;
+import io.vectorsync.app.metrics.ProcessingMonitor;
+import io.vectorsync.app.metrics.Telemetry;
 import io.vectorsync.ui.access.Access;
 import io.vectorsync.ui.access.AccessPolicy;
 import io.vectorsync.ui.access.Bulkheads;
@@ -77,10 +80,13 @@ public final class Vectorsync implements AutoCloseable {
     private final ProcessorPositions positions;
     private final ProcessorControl control;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Telemetry telemetry;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
-                       Configuration axon, HotVectorCache cache, Versioning versioning, Access access) {
+                       Configuration axon, HotVectorCache cache, Versioning versioning, Access access,
+                       Telemetry telemetry) {
         this.settings = settings;
+        this.telemetry = telemetry;
         this.database = database;
         this.indexes = indexes;
         this.spaces = spaces;
@@ -133,23 +139,28 @@ public final class Vectorsync implements AutoCloseable {
         VectorIndexes indexes = null;
         HotVectorCache cache = null;
         Access access = null;
+        Telemetry telemetry = new Telemetry(settings.nodeId());
         try {
             requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
-            EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(), Vectorsync::model);
+            EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(),
+                    id -> new MeteredEmbeddingModel(model(id), telemetry));
             Versioning versioning = Versioning.of(settings, database);
             SpaceModels models = versioning.models();
             spaces.useModels(models::live, models::inUse);
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, versioning.liveIndexes());
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
-            Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models).buildConfiguration();
+            Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models)
+                    .configureMessageMonitor(c -> (type, name) -> ProcessingMonitor.of(telemetry, type, name))
+                    .buildConfiguration();
             axon.start();
             LOG.info(() -> "Node " + settings.nodeId() + ", roles " + settings.node().roles() + "; event store: "
                     + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access);
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry);
         } catch (RuntimeException e) {
+            telemetry.close();
             if (access != null) {
                 access.close();
             }
@@ -211,6 +222,11 @@ public final class Vectorsync implements AutoCloseable {
                     + space.metric() + "'; use cosine, dot_product or euclidean");
         };
         return new SpaceSpec(space.name(), space.dimension(), metric);
+    }
+
+    /** This node's meters, served at {@code /observe/metrics}. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     public Settings settings() {
@@ -385,6 +401,7 @@ public final class Vectorsync implements AutoCloseable {
                     try {
                         access.close(); // records the keys' last uses
                     } finally {
+                        telemetry.close();
                         database.close();
                     }
                 }

@@ -319,6 +319,7 @@ class FrontDoorTest {
         expected.put("GET /health/live", "P");
         expected.put("GET /health/ready", "P");
         expected.put("GET /openapi", "P");
+        expected.put("GET /observe/metrics", "A");
         expected.put("GET /admin", "P");
         expected.put("GET /admin/{file}", "P");
         expected.put("GET /v1/admin/session", "P");
@@ -341,7 +342,7 @@ class FrontDoorTest {
                 "POST /v1/admin/indexes/{space}/drift/repair",
                 "GET /v1/admin/indexes/{space}/documents/{tenant}/{documentId}", "GET /v1/admin/cache",
                 "GET /v1/admin/keys", "POST /v1/admin/keys", "DELETE /v1/admin/keys/{id}", "GET /v1/admin/audit",
-                "GET /v1/admin/store", "GET /v1/admin/cluster")) {
+                "GET /v1/admin/store", "GET /v1/admin/cluster", "GET /v1/admin/health")) {
             expected.put(admin, "X");
         }
         HttpRouting.Builder routing = HttpRouting.builder();

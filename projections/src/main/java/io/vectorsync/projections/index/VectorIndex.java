@@ -148,6 +148,9 @@ public interface VectorIndex extends AutoCloseable {
     /** Chunk entries of a tenant. */
     long countChunks(String tenant);
 
+    /** Live documents with at least one chunk, of every tenant: for metrics. */
+    long countAllDocuments();
+
     /**
      * For readiness: whether the index is reachable and writable right now. Answers within a short
      * timeout (about a second) and never throws, so a health check cannot hang on a dead backend.

@@ -161,6 +161,7 @@ public final class VersionFeeds {
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(group)
                 .eventHandlerInvoker(invoker)
+                .messageMonitor(axon.messageMonitor(PooledStreamingEventProcessor.class, group))
                 .rollbackConfiguration(RollbackConfigurationType.ANY_THROWABLE)
                 .errorHandler(PropagatingErrorHandler.instance())
                 .messageSource(source)

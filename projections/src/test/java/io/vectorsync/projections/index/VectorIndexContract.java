@@ -154,6 +154,17 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void countsTheLiveDocumentsOfEveryTenant() {
+        apply(List.of(
+                replace(TENANT, "doc-1", 2, Map.of(), unit(DIMENSION, 1), unit(DIMENSION, 2)),
+                replace(TENANT, "doc-2", 2, Map.of(), unit(DIMENSION, 2)),
+                replace("other-tenant", "doc-1", 2, Map.of(), unit(DIMENSION, 3))));
+        apply(List.of(new Delete(TENANT, "doc-2", 3)));
+
+        assertThat(index.countAllDocuments()).as("documents, not chunks; the deleted one not").isEqualTo(2);
+    }
+
+    @Test
     void newerEmbeddingAfterDeleteRestoresTheDocument() {
         float[] vector = unit(DIMENSION, 1);
         apply(List.of(replace(TENANT, "doc-1", 2, Map.of(), vector)));

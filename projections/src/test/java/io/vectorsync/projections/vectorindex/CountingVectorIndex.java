@@ -62,6 +62,11 @@ final class CountingVectorIndex implements VectorIndex {
     }
 
     @Override
+    public long countAllDocuments() {
+        return delegate.countAllDocuments();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

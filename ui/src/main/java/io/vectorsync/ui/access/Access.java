@@ -30,7 +30,7 @@ public final class Access implements AutoCloseable {
     }
 
     public static Access open(AccessTables tables, AccessSettings settings, Clock clock) {
-        AccessPolicy policy = AccessPolicy.standard();
+        AccessPolicy policy = AccessPolicy.standard(settings.metricsPublic());
         KeyRing keys = new KeyRing(tables, settings.adminKey(), clock);
         Sessions sessions = new Sessions(settings.sessionIdle(), settings.sessionMaxAge(), clock);
         Bulkheads bulkheads = new Bulkheads(settings.limits());

@@ -62,9 +62,19 @@ public final class AccessPolicy {
         this.rules = List.copyOf(rules);
     }
 
-    /** The rules of every route Vectorsync serves. */
+    /** The rules of every route Vectorsync serves; metrics need a key (when keys exist). */
     public static AccessPolicy standard() {
+        return standard(false);
+    }
+
+    /**
+     * The rules of every route Vectorsync serves. {@code metricsPublic}: Prometheus may scrape
+     * {@code /observe/metrics} without a key ({@code vectorsync.observe.metrics-public}); otherwise it needs a key of
+     * any role, as a bearer token.
+     */
+    public static AccessPolicy standard(boolean metricsPublic) {
         Builder b = new Builder();
+        b.rule(Method.GET, "/observe/metrics", metricsPublic ? Need.PUBLIC : Need.AUTHENTICATED);
         b.rule(Method.GET, "/health/live", Need.PUBLIC)
                 .rule(Method.GET, "/health/ready", Need.PUBLIC)
                 .rule(Method.GET, "/openapi", Need.PUBLIC)
@@ -85,7 +95,7 @@ public final class AccessPolicy {
         String admin = "/v1/admin";
         for (String read : List.of("/processors", "/processors/{name}", "/dead-letters", "/dead-letters/{group}",
                 "/stream", "/indexes", "/indexes/{space}/drift", "/indexes/{space}/documents/{tenant}/{documentId}",
-                "/cache", "/keys", "/audit", "/store", "/cluster")) {
+                "/cache", "/keys", "/audit", "/store", "/cluster", "/health")) {
             b.rule(Method.GET, admin + read, Need.ADMIN);
         }
         b.action(Method.POST, admin + "/processors/{name}/pause", "pause")
@@ -104,6 +114,11 @@ public final class AccessPolicy {
 
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** The route pattern a request matches ({@code /v1/tenants/{tenant}/search}), if any: for metrics. */
+    public Optional<String> routeOf(Method method, String path) {
+        return match(method, path).map(m -> m.rule().pattern());
     }
 
     /** The rule of a request, the first whose method and pattern match (a trailing slash is ignored). */

@@ -61,6 +61,15 @@ public final class RouteRecorder implements HttpRules {
         }
     }
 
+    /**
+     * Notes a route that a server feature serves on the same routing (Helidon's observe feature:
+     * {@code /observe/metrics}), so it needs its access rule as every other route does.
+     */
+    public RouteRecorder servedByFeature(Method method, String path) {
+        routes.add(method.text() + " " + path);
+        return this;
+    }
+
     @Override
     public HttpRules register(HttpService... services) {
         return register("", services);

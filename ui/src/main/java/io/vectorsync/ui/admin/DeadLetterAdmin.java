@@ -70,16 +70,22 @@ public final class DeadLetterAdmin implements HttpService {
     /** Per group with a dead-letter queue, how many documents and letters wait in it. */
     public JsonObject summary() {
         JsonArrayBuilder groups = Json.createArrayBuilder();
-        Map<String, SequencedDeadLetterQueue<EventMessage<?>>> queues = new TreeMap<>();
-        for (String group : processing.eventProcessors().keySet()) {
-            processing.deadLetterQueue(group).ifPresent(queue -> queues.put(group, queue));
-        }
-        runtimeGroups.get().forEach((group, letters) -> queues.put(group, letters.queue()));
-        queues.forEach((group, queue) -> groups.add(Json.createObjectBuilder()
+        queues(processing, runtimeGroups.get()).forEach((group, queue) -> groups.add(Json.createObjectBuilder()
                 .add("group", group)
                 .add("sequences", queue.amountOfSequences())
                 .add("letters", queue.size())));
         return Json.createObjectBuilder().add("groups", groups).build();
+    }
+
+    /** Every dead-letter queue, by processing group: Axon's configured ones and {@code runtimeGroups}'. */
+    public static Map<String, SequencedDeadLetterQueue<EventMessage<?>>> queues(EventProcessingConfiguration processing,
+                                                                               Map<String, DeadLetters> runtimeGroups) {
+        Map<String, SequencedDeadLetterQueue<EventMessage<?>>> queues = new TreeMap<>();
+        for (String group : processing.eventProcessors().keySet()) {
+            processing.deadLetterQueue(group).ifPresent(queue -> queues.put(group, queue));
+        }
+        runtimeGroups.forEach((group, letters) -> queues.put(group, letters.queue()));
+        return queues;
     }
 
     private void list(ServerRequest req, ServerResponse res) {

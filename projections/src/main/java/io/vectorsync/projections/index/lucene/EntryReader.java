@@ -161,12 +161,14 @@ final class EntryReader {
         return OptionalLong.of(Entries.longValue(state, IndexFields.VERSION));
     }
 
-    /** Live documents of a tenant with at least one chunk ({@code live}), or chunk entries of the tenant. */
+    /** Live documents of a tenant (null: of all) with at least one chunk ({@code live}), or chunk entries. */
     static int count(IndexSearcher searcher, String tenant, boolean documents) throws IOException {
         BooleanQuery.Builder query = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(IndexFields.TENANT, tenant)), Occur.FILTER)
                 .add(new TermQuery(new Term(IndexFields.KIND, documents ? IndexFields.KIND_STATE
                         : IndexFields.KIND_CHUNK)), Occur.FILTER);
+        if (tenant != null) {
+            query.add(new TermQuery(new Term(IndexFields.TENANT, tenant)), Occur.FILTER);
+        }
         if (documents) {
             query.add(new TermQuery(new Term(IndexFields.Lucene.LIVE, "true")), Occur.FILTER);
         }

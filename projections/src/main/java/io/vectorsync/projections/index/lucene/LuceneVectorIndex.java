@@ -309,6 +309,11 @@ public final class LuceneVectorIndex implements VectorIndex, HybridSearch {
     }
 
     @Override
+    public long countAllDocuments() {
+        return withSearcher(searcher -> EntryReader.count(searcher, null, true));
+    }
+
+    @Override
     public long countChunks(String tenant) {
         return withSearcher(searcher -> EntryReader.count(searcher, tenant, false));
     }

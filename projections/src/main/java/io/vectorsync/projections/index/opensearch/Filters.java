@@ -42,10 +42,12 @@ final class Filters {
         return Query.of(q -> q.bool(b -> b.filter(clauses)));
     }
 
-    /** The state documents of a tenant, optionally only those of live documents with chunks. */
+    /** The state documents of a tenant (null: of all), optionally only those of live documents with chunks. */
     static Query statesOf(String tenant, boolean liveWithChunks) {
         List<Query> clauses = new ArrayList<>();
-        clauses.add(term(TENANT, tenant));
+        if (tenant != null) { // null: every tenant's
+            clauses.add(term(TENANT, tenant));
+        }
         clauses.add(term(KIND, KIND_STATE));
         if (liveWithChunks) {
             clauses.add(Query.of(q -> q.term(t -> t.field(DELETED).value(FieldValue.of(false)))));

@@ -274,6 +274,11 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         return count(Filters.statesOf(tenant, true), "counting the documents of " + tenant);
     }
 
+    @Override
+    public long countAllDocuments() {
+        return count(Filters.statesOf(null, true), "counting the documents");
+    }
+
     /** What the last refresh made visible, a thousand state entries per page. */
     @Override
     public Map<String, Long> documentVersions(String tenant) {
