@@ -272,6 +272,15 @@ class CliTest {
         assertThat(badTenant.code()).isEqualTo(1);
         assertThat(badTenant.err()).contains("vectorsync: ").contains("tenant");
 
+        // documents the app refuses fail alone: the rest are written, each failure named, exit code 1
+        write("broken/docs.ndjson", "{\"documentId\": \"ok-1\", \"body\": \"fine\"}\n"
+                + "{\"documentId\": \"bad id!\", \"body\": \"x\"}\n{\"body\": \"no id\"}\n");
+        Run partly = admin("ingest", corpus.resolve("broken").toString(), "--tenant", "docs");
+        assertThat(partly.code()).as(partly.toString()).isEqualTo(1);
+        assertThat(partly.out()).startsWith("1 written (1 created), 0 unchanged, 2 failed (tenant docs, 1 files, ");
+        assertThat(partly.err()).contains("vectorsync: docs.ndjson:2 (bad id!): Invalid input: documentId: may contain only letters",
+                "vectorsync: docs.ndjson:3: has no \"documentId\" (or \"id\")");
+
         Run unknownOption = admin("search", "anything", "--tenant", "docs", "--no-such-option");
         assertThat(unknownOption.code()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("Unknown option: '--no-such-option'");
