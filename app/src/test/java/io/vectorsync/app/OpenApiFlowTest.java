@@ -71,6 +71,7 @@ class OpenApiFlowTest {
         call("DELETE", "/v1/admin/keys/" + id, ADMIN_KEY, null, 404);
         call("GET", "/v1/admin/audit?limit=5", ADMIN_KEY, null, 200);
         call("GET", "/health/live", null, null, 200);
+        call("GET", "/health/live", "vs_0123456789abcdef_wrong", null, 401); // a public route checks a key sent
         call("GET", "/health/ready", null, null, 200);
         call("GET", "/openapi", null, null, 200);
         call("GET", "/admin", null, null, 200);

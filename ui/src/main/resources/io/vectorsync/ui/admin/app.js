@@ -5,6 +5,8 @@
 // its login form (an admin key, exchanged once for an HttpOnly session cookie) and loads nothing else; with one
 // it keeps the session's CSRF token in memory (never in storage) and sends it with every change.
 
+import {renderApi} from './api.js';
+
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
 
@@ -1430,6 +1432,8 @@ $('form[data-test=create-key]').addEventListener('submit', async event => {
 });
 
 views.keys = {show() { loadKeys(); }};
+
+views.api = {show() { renderApi($('#api-body'), h); }};
 
 // ---------------------------------------------------------------- start
 
