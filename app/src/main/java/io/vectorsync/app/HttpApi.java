@@ -48,6 +48,9 @@ final class HttpApi {
     private static final java.net.http.HttpClient FORWARDING = java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(2)).build();
 
+    /** The message of Helidon's 404 when no route takes a request. */
+    private static final String NO_ROUTE = "Endpoint not found";
+
     private HttpApi() {
     }
 
@@ -58,7 +61,7 @@ final class HttpApi {
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
         NodeRoles roles = app.settings().node().roles();
         // first, so that it times what the front door refuses too
-        routing.addFilter(new HttpMetrics(app.telemetry(), app.access().policy()::routeOf))
+        routing.addFilter(new HttpMetrics(app.telemetry(), app.activity(), app.access().policy()::routeOf))
                 // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
                 .addFilter(new SameOriginGuard("/v1/"))
                 .addFilter(app.access().frontDoor())
@@ -88,10 +91,13 @@ final class HttpApi {
         }
         routes.register("/health", health);
         routes.register("/openapi", new OpenApi());
-        // a path no route takes (checked after the observe feature's routes, which a catch-all route would shadow)
+        // a path no route takes (answered after the observe feature's routes, which a catch-all route would shadow),
+        // or a handler's own 404 (an unknown processing group, say) with its detail
         Problems.register(routing).error(io.helidon.http.NotFoundException.class, (req, res, e) -> Problems.send(res,
-                ApiException.notFound("no such resource: " + req.prologue().method().text() + " " + req.path().path())
-                        .problem()));
+                NO_ROUTE.equals(e.getMessage())
+                        ? ApiException.notFound("no such resource: " + req.prologue().method().text() + " "
+                                + req.prologue().uriPath().path()).problem()
+                        : Problems.from(e)));
         return routes;
     }
 
@@ -110,7 +116,8 @@ final class HttpApi {
         CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
         Map<String, Supplier<JsonObject>> snapshots = new HashMap<>(Map.of(
                 "processors", processors::all,
-                "cache", cache::summary));
+                "cache", cache::summary,
+                "activity", app.activity()::snapshot));
         indexes.ifPresent(admin -> snapshots.put("indexes", admin::describe));
         List<HttpService> services = new ArrayList<>(List.of(processors, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),

@@ -29,6 +29,8 @@ import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
+import io.vectorsync.app.metrics.Activity;
+import io.vectorsync.app.metrics.CountingSubmitter;
 import io.vectorsync.app.metrics.MeteredEmbeddingModel;
 import io.vectorsync.app.metrics.ProcessingMonitor;
 import io.vectorsync.app.metrics.Telemetry;
@@ -81,6 +83,7 @@ public final class Vectorsync implements AutoCloseable {
     private final ProcessorControl control;
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Telemetry telemetry;
+    private final Activity activity;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache, Versioning versioning, Access access,
@@ -95,9 +98,11 @@ public final class Vectorsync implements AutoCloseable {
         this.cache = cache;
         this.access = access;
         // with Axon Server, commands go where it routes them: no local transaction to share
-        this.committer = settings.axonServer().enabled() ? CommandSubmitter.direct(axon.commandGateway())
+        this.activity = new Activity(log::headPosition);
+        this.committer = new CountingSubmitter(settings.axonServer().enabled()
+                ? CommandSubmitter.direct(axon.commandGateway())
                 : new GroupCommitter(axon.commandBus(), database.transactionManager(), database::reachable,
-                        GroupCommitter.Settings.DEFAULTS);
+                        GroupCommitter.Settings.DEFAULTS), telemetry, activity);
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versioning = versioning;
@@ -222,6 +227,11 @@ public final class Vectorsync implements AutoCloseable {
                     + space.metric() + "'; use cosine, dot_product or euclidean");
         };
         return new SpaceSpec(space.name(), space.dimension(), metric);
+    }
+
+    /** The rates the console charts: writes and searches on this node, the log's growth. */
+    public Activity activity() {
+        return activity;
     }
 
     /** This node's meters, served at {@code /observe/metrics}. */

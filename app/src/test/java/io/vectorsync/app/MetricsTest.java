@@ -80,6 +80,8 @@ class MetricsTest {
             assertThat(after.value("vectorsync_cache_hits_total", "space", "tiny")).isPresent();
             assertThat(after.value("vectorsync_cache_misses_total", "space", "tiny")).isPresent();
             assertThat(after.value("vectorsync_log_head_position").orElseThrow()).isGreaterThanOrEqualTo(20);
+            assertThat(after.sum("vectorsync_commands_total", "outcome", "ok")).as("20 in the batch and the guide")
+                    .isEqualTo(21);
 
             HttpResponse<String> rebuild = send("POST", app, "/v1/admin/indexes/tiny/versions", "application/json", "{}");
             assertThat(rebuild.statusCode()).as(rebuild.body()).isEqualTo(202);

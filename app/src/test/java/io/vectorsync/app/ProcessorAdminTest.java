@@ -106,7 +106,7 @@ class ProcessorAdminTest {
             TestApp.Response unknown = app.post("/v1/admin/processors/nope/pause", "application/json", "");
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.contentType()).startsWith("application/problem+json");
-            assertThat(unknown.body()).contains("nope");
+            assertThat(unknown.body()).contains("no processing group 'nope'");
 
             TestApp.Response subscribing = app.post("/v1/admin/processors/hot-vector-cache/replay", "application/json", "");
             assertThat(subscribing.status()).isEqualTo(409);

@@ -24,12 +24,17 @@ public final class HttpMetrics implements Filter {
     private static final String OTHER = "other";
 
     private final Telemetry telemetry;
+    private final Activity activity;
     private final BiFunction<Method, String, Optional<String>> routes;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    /** @param routes the route pattern a request's method and path match, if any */
-    public HttpMetrics(Telemetry telemetry, BiFunction<Method, String, Optional<String>> routes) {
+    /**
+     * @param activity counts the searches answered (a search or a similar-documents lookup), for the console
+     * @param routes   the route pattern a request's method and path match, if any
+     */
+    public HttpMetrics(Telemetry telemetry, Activity activity, BiFunction<Method, String, Optional<String>> routes) {
         this.telemetry = telemetry;
+        this.activity = activity;
         this.routes = routes;
     }
 
@@ -45,6 +50,9 @@ public final class HttpMetrics implements Filter {
             status = res.status().code();
         } finally {
             String status3 = Integer.toString(status);
+            if (status < 400 && method.equals(Method.POST) && (route.endsWith("/search") || route.endsWith("/similar"))) {
+                activity.searched();
+            }
             timers.computeIfAbsent(method.text() + ' ' + route + ' ' + status3, key -> telemetry.timer(
                             "vectorsync_http_request_duration", HELP, "route", route, "method", method.text(),
                             "status", status3))

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code GET /v1/admin/stream}: the admin console's live view as server-sent events. Each named snapshot
- * ({@code processors}, {@code indexes}, {@code deadLetters}, {@code cache}) is sent when the stream opens and
+ * ({@code processors}, {@code indexes}, {@code deadLetters}, {@code cache}, {@code activity}) is sent when the stream opens and
  * again whenever it changes. One thread builds the snapshots every {@link #INTERVAL} while anyone listens, however
  * many consoles are open; the browsers never poll. A comment keeps an idle stream open through proxies. A snapshot
  * that fails to build is sent as an {@code error} event naming it, and the stream goes on. A stream ends within
