@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,6 +179,7 @@ class OpenApiFlowTest {
         call("DELETE", "/v1/admin/dead-letters/vector-index/letters/" + first, ADMIN_KEY, null, 200);
         call("GET", "/v1/admin/dead-letters/nope", ADMIN_KEY, null, 404);
 
+        stream();
         call("GET", "/v1/admin/cache", ADMIN_KEY, null, 200);
         call("GET", "/v1/admin/cluster", ADMIN_KEY, null, 200);
         call("GET", "/v1/admin/store", ADMIN_KEY, null, 200);
@@ -190,6 +192,21 @@ class OpenApiFlowTest {
             call("GET", "/observe/metrics", ADMIN_KEY, null, 200);
             call("GET", "/observe/metrics", null, null, 401);
         }
+    }
+
+    /** The admin stream's answer up to its first event (it never ends by itself): its status and media type. */
+    private static void stream() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/v1/admin/stream"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+        String first;
+        try (Stream<String> lines = response.body()) {
+            first = lines.filter(line -> line.startsWith("event:")).findFirst().orElse("");
+        }
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(first).startsWith("event:");
+        violations.addAll(contract.violations("GET", "/v1/admin/stream", response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""), first));
     }
 
     /** Whether the server has the route (every route has its access rule). */
