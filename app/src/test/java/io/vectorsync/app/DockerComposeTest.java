@@ -47,7 +47,7 @@ class DockerComposeTest {
         Map<String, Object> compose = new Yaml().load(Files.readString(DOCKER.resolve("compose.yaml")));
         services = (Map<String, Object>) compose.get("services");
         assertThat(services).containsKeys("postgres", "opensearch-1", "opensearch-2", "command", "projector-1",
-                "projector-2", "query-1", "query-2", "axonserver");
+                "projector-2", "query-1", "query-2", "axonserver", "prometheus");
     }
 
     @Test
@@ -111,6 +111,23 @@ class DockerComposeTest {
                 + "query nodes read it as clients").containsExactly(Map.entry("command", "lite"),
                 Map.entry("projector-1", "embedded"), Map.entry("projector-2", "embedded"),
                 Map.entry("query-1", "client"), Map.entry("query-2", "client"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryAppNodesMetricsWithAKey() throws IOException {
+        Map<String, Object> config = new Yaml().load(Files.readString(DOCKER.resolve("prometheus.yml")));
+        Map<String, Object> job = ((List<Map<String, Object>>) config.get("scrape_configs")).getFirst();
+        assertThat(job.get("metrics_path")).isEqualTo("/observe/metrics");
+        assertThat((Map<String, Object>) job.get("authorization")).containsEntry("credentials_file", "/tmp/vectorsync-key");
+        List<String> targets = (List<String>) ((List<Map<String, Object>>) job.get("static_configs")).getFirst()
+                .get("targets");
+        assertThat(targets).containsExactlyInAnyOrder("command:8080", "projector-1:8080", "projector-2:8080",
+                "query-1:8080", "query-2:8080");
+        Map<String, Object> prometheus = (Map<String, Object>) services.get("prometheus");
+        assertThat((List<String>) prometheus.get("volumes")).contains("./prometheus.yml:/etc/prometheus/vectorsync.yml:ro");
+        assertThat(String.join(" ", (List<String>) prometheus.get("entrypoint")))
+                .contains("> /tmp/vectorsync-key").contains("--config.file=/etc/prometheus/vectorsync.yml");
     }
 
     @Test
