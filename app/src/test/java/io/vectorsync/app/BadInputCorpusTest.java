@@ -290,6 +290,16 @@ class BadInputCorpusTest {
                 () -> send("POST", SIMILAR, JSON, "{\"space\":\"tiny\"}").status == 200);
     }
 
+    // ---- POST /v1/admin/keys
+
+    @Test
+    void aKeyRequestMustBeJsonAndMakesNoKeyOtherwise() {
+        send("POST", "/v1/admin/keys", "text/plain", "{\"name\":\"k\",\"role\":\"reader\",\"tenants\":[\"acme\"]}")
+                .assertProblem(415, null, "send Content-Type application/json, not text/plain");
+        assertThat(app.app().access().keysRequired()).as("no key was made: the server still takes requests without one")
+                .isFalse();
+    }
+
     // ---- POST /v1/admin/indexes/{space}/versions
 
     @Test

@@ -62,7 +62,7 @@ final class AccessAdmin implements HttpService {
     }
 
     private void createKey(ServerRequest req, ServerResponse res) {
-        JsonInput input = JsonInput.parse(Bodies.readAll(req.content().inputStream(), MAX_BODY), "body").allowOnly(KEY_FIELDS);
+        JsonInput input = JsonInput.parse(jsonBody(req), "body").allowOnly(KEY_FIELDS);
         String name = input.requiredString("name").strip();
         if (name.isEmpty() || name.length() > 200) {
             throw new InvalidInputException("name", "must be 1 to 200 characters");
@@ -177,12 +177,19 @@ final class AccessAdmin implements HttpService {
         send(res, describe(caller, session));
     }
 
+    /** The body of a request that must be JSON: 415 for another media type, 413 above {@link #MAX_BODY}. */
+    private static String jsonBody(ServerRequest req) {
+        Bodies.requireMediaType(req.headers().contentType().map(type -> type.mediaType().text()).orElse(null),
+                "application/json");
+        return Bodies.readAll(req.content().inputStream(), MAX_BODY);
+    }
+
     private void logIn(ServerRequest req, ServerResponse res) {
         if (!keys.required()) {
             send(res, Json.createObjectBuilder().add("authRequired", false));
             return;
         }
-        String key = JsonInput.parse(Bodies.readAll(req.content().inputStream(), MAX_BODY), "body")
+        String key = JsonInput.parse(jsonBody(req), "body")
                 .allowOnly(Set.of("key")).requiredString("key").trim();
         Caller caller = keys.authenticate(key).orElse(null);
         AuditEntry entry = new AuditEntry("login", "session");
