@@ -21,8 +21,8 @@ import java.util.TreeMap;
 /**
  * The values Prometheus reads from the system's state at each scrape: how far behind the head of the log each of
  * this node's processors is and how many segments it claims here, what waits in each dead-letter queue, how many
- * documents each index version holds, how far each rebuild has got, and the hot-vector cache's entries, hits and
- * misses.
+ * documents each index version holds, how far each rebuild has got, the hot-vector cache's entries, hits and
+ * misses, and each workload's bulkhead (requests run, refused, waiting and running).
  */
 final class AppMeters {
 
@@ -50,7 +50,26 @@ final class AppMeters {
         }
         app.versions().ifPresent(versions -> versions.describe().forEach(space -> indexVersions(samples, versions, space)));
         app.cache().ifPresent(cache -> cache(samples, cache));
+        bulkheads(samples);
         return samples;
+    }
+
+    private void bulkheads(List<Sample> samples) {
+        app.access().bulkheads().counts().forEach((workload, counts) -> {
+            String name = lower(workload.name());
+            samples.add(Sample.counter("vectorsync_bulkhead_started", "Requests a workload's bulkhead has run",
+                    counts.started(), "workload", name));
+            samples.add(Sample.counter("vectorsync_bulkhead_refused", "Requests a workload's bulkhead answered 429: "
+                    + "its queue full, or still waiting at the deadline", counts.rejected(), "workload", name,
+                    "reason", "queue-full"));
+            samples.add(Sample.counter("vectorsync_bulkhead_refused", "Requests a workload's bulkhead answered 429: "
+                    + "its queue full, or still waiting at the deadline", counts.shed(), "workload", name,
+                    "reason", "deadline"));
+            samples.add(Sample.gauge("vectorsync_bulkhead_waiting", "Requests waiting for a workload's thread",
+                    counts.waiting(), "workload", name));
+            samples.add(Sample.gauge("vectorsync_bulkhead_running", "Requests a workload's threads are running",
+                    counts.running(), "workload", name));
+        });
     }
 
     private Map<String, EventProcessor> processors() {

@@ -59,6 +59,7 @@ class MetricsTest {
                         && after.sum("vectorsync_events_processed_total", "processor", "vector-index")
                         >= processedBefore + 20;
             });
+            System.gc(); // Micrometer holds a gauge's state weakly: a state nothing else holds would read NaN now
             PrometheusText after = scrape(app);
             String search = "/v1/tenants/{tenant}/search";
             assertThat(after.type("vectorsync_http_request_duration_seconds")).isEqualTo("histogram");
@@ -82,6 +83,11 @@ class MetricsTest {
             assertThat(after.value("vectorsync_log_head_position").orElseThrow()).isGreaterThanOrEqualTo(20);
             assertThat(after.sum("vectorsync_commands_total", "outcome", "ok")).as("20 in the batch and the guide")
                     .isEqualTo(21);
+            assertThat(after.value("vectorsync_bulkhead_started_total", "workload", "search").orElseThrow())
+                    .as("the two searches").isEqualTo(2);
+            assertThat(after.value("vectorsync_bulkhead_refused_total", "workload", "search", "reason", "queue-full"))
+                    .hasValue(0.0);
+            assertThat(after.value("vectorsync_bulkhead_waiting", "workload", "write")).hasValue(0.0);
 
             HttpResponse<String> rebuild = send("POST", app, "/v1/admin/indexes/tiny/versions", "application/json", "{}");
             assertThat(rebuild.statusCode()).as(rebuild.body()).isEqualTo(202);

@@ -78,7 +78,7 @@ public final class ScrapedMeters implements Filter {
         }
         values = now;
         for (Sample sample : samples) {
-            meters.computeIfAbsent(sample.key(), key -> register(sample));
+            meters.computeIfAbsent(sample.key(), key -> register(key, sample));
         }
         meters.entrySet().removeIf(entry -> {
             if (now.containsKey(entry.getKey())) {
@@ -89,8 +89,11 @@ public final class ScrapedMeters implements Filter {
         });
     }
 
-    private Meter register(Sample sample) {
-        Key key = sample.key();
+    /**
+     * A meter reading {@code key}'s value. Micrometer holds a gauge's or counter's state object only weakly: the state
+     * is {@code key} itself, which {@link #meters} holds for as long as the meter exists.
+     */
+    private Meter register(Key key, Sample sample) {
         String[] tags = sample.tags().toArray(String[]::new);
         return sample.counter()
                 ? telemetry.functionCounter(sample.name(), sample.help(), key, k -> values.getOrDefault(k, 0.0).longValue(), tags)

@@ -76,13 +76,16 @@ public final class Telemetry implements AutoCloseable {
         return register(Counter.builder(name).description(help).tags(tags(tags)));
     }
 
-    /** A counter whose count is read from {@code state} at each scrape. */
+    /** A counter whose count is read from {@code state} at each scrape; the caller keeps {@code state} reachable. */
     public <T> FunctionalCounter functionCounter(String name, String help, T state, Function<T, Long> count,
                                                  String... tags) {
         return register(FunctionalCounter.builder(name, state, count).description(help).tags(tags(tags)));
     }
 
-    /** A gauge read from {@code state} at each scrape. */
+    /**
+     * A gauge read from {@code state} at each scrape; the caller keeps {@code state} reachable (Micrometer holds it
+     * weakly, and a collected state reads as NaN).
+     */
     public <T> Gauge<Double> gauge(String name, String help, T state, ToDoubleFunction<T> value, String... tags) {
         return register(Gauge.builder(name, state, value).description(help).tags(tags(tags)));
     }

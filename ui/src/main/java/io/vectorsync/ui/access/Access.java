@@ -50,6 +50,11 @@ public final class Access implements AutoCloseable {
         return policy;
     }
 
+    /** The workloads' bulkheads, for their counts. */
+    public Bulkheads bulkheads() {
+        return bulkheads;
+    }
+
     public Filter frontDoor() {
         return door;
     }
