@@ -77,6 +77,12 @@ class MetricsTest {
                     .as("the guide's text went to the default space's model").isGreaterThanOrEqualTo(1);
             assertThat(after.sum("vectorsync_embedding_batch_duration_seconds_count")).isPositive();
             assertThat(after.value("vectorsync_dlq_entries", "processor", "vector-index")).hasValue(0.0);
+            assertThat(after.value("vectorsync_event_age_seconds_count", "processor", "vector-index").orElseThrow())
+                    .as("every event the live index handled").isGreaterThanOrEqualTo(20);
+            assertThat(after.value("vectorsync_event_age_seconds_bucket", "processor", "vector-index", "le", "30.0")
+                    .orElseThrow()).as("the index is fresh: every event within 30 s")
+                    .isEqualTo(after.value("vectorsync_event_age_seconds_count", "processor", "vector-index")
+                            .orElseThrow());
             assertThat(after.value("vectorsync_cache_entries", "space", "tiny")).isPresent();
             assertThat(after.value("vectorsync_cache_hits_total", "space", "tiny")).isPresent();
             assertThat(after.value("vectorsync_cache_misses_total", "space", "tiny")).isPresent();

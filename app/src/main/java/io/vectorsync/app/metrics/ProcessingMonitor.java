@@ -1,23 +1,30 @@
 package io.vectorsync.app.metrics;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Timer;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.messaging.Message;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.NoOpMessageMonitor;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
  * Axon's message monitor for event processors: {@code vectorsync_events_processed_total{processor}} counts each event
  * a processor has handled or passed over (no handler of its own), {@code vectorsync_events_failed_total{processor}}
- * each attempt that failed (it is retried or dead-lettered). Other components (the command bus, the event store) are
- * not monitored.
+ * each attempt that failed (it is retried or dead-lettered), and {@code vectorsync_event_age_seconds{processor}} is
+ * a histogram of how old each event was when the processor had handled it — the freshness of what the processor
+ * keeps (during a replay, the age of the old events it replays). Other components (the command bus, the event
+ * store) are not monitored.
  */
 public final class ProcessingMonitor implements MessageMonitor<Message<?>> {
 
     private final Counter processed;
     private final Counter failed;
+    private final Timer age;
 
     private ProcessingMonitor(Telemetry telemetry, String processor) {
         String name = processor.toLowerCase(Locale.ROOT);
@@ -25,6 +32,8 @@ public final class ProcessingMonitor implements MessageMonitor<Message<?>> {
                 "Events a processor has handled or passed over", "processor", name);
         this.failed = telemetry.counter("vectorsync_events_failed",
                 "Attempts of a processor to handle an event that failed", "processor", name);
+        this.age = telemetry.timer("vectorsync_event_age", "How old an event was when the processor had handled it",
+                "processor", name);
     }
 
     /** The monitor of a component: counting for event processors, none for the rest. */
@@ -39,6 +48,9 @@ public final class ProcessingMonitor implements MessageMonitor<Message<?>> {
             @Override
             public void reportSuccess() {
                 processed.increment();
+                if (message instanceof EventMessage<?> event) {
+                    age.record(Duration.between(event.getTimestamp(), Instant.now()));
+                }
             }
 
             @Override
