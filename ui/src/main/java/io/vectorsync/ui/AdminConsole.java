@@ -27,7 +27,7 @@ import java.util.TreeMap;
  */
 public final class AdminConsole implements HttpService {
 
-    static final List<String> ASSETS = List.of("index.html", "app.js", "api.js", "app.css", "favicon.svg");
+    static final List<String> ASSETS = List.of("index.html", "app.js", "api.js", "charts.js", "app.css", "favicon.svg");
     private static final String BASE = "/io/vectorsync/ui/admin/";
     private static final String POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
             + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";

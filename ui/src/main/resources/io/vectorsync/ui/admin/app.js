@@ -6,6 +6,7 @@
 // it keeps the session's CSRF token in memory (never in storage) and sends it with every change.
 
 import {renderApi} from './api.js';
+import {TimeSeriesChart} from './charts.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -143,7 +144,7 @@ function errorBox(e) {
 
 // ---------------------------------------------------------------- live state (server-sent events)
 
-const state = {processors: null, indexes: null, deadLetters: null, cache: null};
+const state = {processors: null, indexes: null, deadLetters: null, cache: null, activity: null};
 const listeners = [];
 const onState = listener => listeners.push(listener);
 
@@ -244,6 +245,9 @@ function processorState(p) {
   return p.running ? 'running' : 'paused';
 }
 
+/** A streaming processor's lag in events: its slowest segment's (each counts from the head). */
+const processorLag = p => Math.max(0, ...(p.segments || []).map(s => s.lagEvents || 0));
+
 /** How far a replay has got: the slowest segment's position of the position the replay runs until. */
 function replayProgress(segments) {
   const until = Math.max(...segments.map(s => s.replayingUntil ?? -1));
@@ -265,7 +269,7 @@ function renderProcessors() {
     const segments = p.segments || [];
     const streaming = p.kind === 'streaming';
     const processorStateText = processorState(p);
-    const lag = Math.max(0, ...segments.map(s => s.lagEvents || 0)); // the slowest segment's: each counts from the head
+    const lag = processorLag(p);
     const lagSeconds = Math.max(0, ...segments.map(s => s.lagSeconds || 0));
     const position = segments.length ? Math.min(...segments.map(s => s.position ?? -1)) : null;
     const replaying = segments.some(s => s.replaying);
@@ -493,6 +497,23 @@ function settingsText(settings) {
     .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`).join(' · ');
 }
 
+/** A version's feed: a bar with the share of the log done, then the rate and the time left, or that it caught up. */
+function feedProgress(version) {
+  const p = version.progress;
+  const percent = p.caughtUp ? 100 : Math.floor(100 * p.eventsDone / Math.max(1, p.eventsTotal));
+  const bar = h('progress', {max: 100, value: percent, dataset: {percent: String(percent)},
+    'aria-label': `version ${version.version}: ${p.eventsDone} of ${p.eventsTotal} events`});
+  const share = h('span', {class: 'percent', dataset: {field: 'percent'}}, `${percent} %`);
+  if (p.caughtUp) {
+    return [bar, ' ', share, ' ', pill('caught up', 'ok'),
+      h('span', {class: 'sub'}, `${number(p.eventsDone)} events · position ${number(p.position)}`)];
+  }
+  const rate = p.eventsPerSecond ? ` · ${number(p.eventsPerSecond)} events/s` : '';
+  const left = p.secondsLeft !== undefined ? ` · about ${duration(p.secondsLeft * 1000)} left` : '';
+  return [bar, ' ', share, h('span', {class: 'sub', dataset: {field: 'rate'}},
+    `${number(p.eventsDone)} of ${number(p.eventsTotal)} events${rate}${left}`)];
+}
+
 function progressCell(version) {
   if (version.role === 'live') return h('td', {dataset: {field: 'progress'}}, 'serving searches');
   const p = version.progress;
@@ -502,15 +523,7 @@ function progressCell(version) {
     return cell;
   }
   const reembedding = version.reembedding;
-  cell.append(h('progress', {max: Math.max(1, p.eventsTotal), value: p.eventsDone,
-    'aria-label': `version ${version.version}: ${p.eventsDone} of ${p.eventsTotal} events`}));
-  if (p.caughtUp) {
-    cell.append(' ', pill('caught up', 'ok'), h('span', {class: 'sub'}, `${number(p.eventsDone)} events · position ${number(p.position)}`));
-  } else {
-    const rate = p.eventsPerSecond ? ` · ${number(p.eventsPerSecond)}/s` : '';
-    const left = p.secondsLeft !== undefined ? ` · ~${number(p.secondsLeft)} s left` : '';
-    cell.append(h('span', {class: 'sub'}, `${number(p.eventsDone)} of ${number(p.eventsTotal)} events${rate}${left}`));
-  }
+  cell.append(...feedProgress(version));
   if (reembedding) {
     cell.append(h('span', {class: 'sub'}, `re-embedded ${number(reembedding.documentsDone)} of ${number(reembedding.documentsTotal)} documents`
       + (reembedding.failed ? ` · ${reembedding.failed} failed` : '') + (reembedding.finished ? ' · done' : '')));
@@ -687,6 +700,39 @@ function renderIndexes() {
 
 views.indexes = {show() { renderIndexes(); }};
 onState(kind => { if (kind === 'indexes') { renderIndexes(); fillSpaceSelects(); } });
+
+// ---------------------------------------------------------------- activity: live charts and the rebuilds
+
+// sampled at each activity snapshot (every half second while the console listens), whichever view shows
+const rateChart = new TimeSeriesChart({title: 'Ingest and search rate (this node)', unit: '/s', test: 'rates',
+  labels: {ingest: 'documents written', searches: 'searches'}});
+const lagChart = new TimeSeriesChart({title: 'Processor lag (events behind the head)', test: 'lag'});
+$('#activity-charts').append(rateChart.element, lagChart.element);
+
+function renderRebuilds() {
+  const building = spaces().flatMap(space => space.versions.filter(v => v.role === 'building' && v.progress)
+    .map(version => h('li', {dataset: {space: space.space, version: String(version.version)}},
+      h('a', {href: '#/indexes'}, `${space.space} v${version.version}`), ' ', feedProgress(version))));
+  $('#rebuilds-body').replaceChildren(building.length ? h('ul', {class: 'rebuilds', dataset: {test: 'rebuilds'}}, building)
+    : h('p', {class: 'empty', dataset: {empty: ''}}, 'No index version is being built. Start one under Indexes.'));
+}
+
+function renderActivity() {
+  rateChart.render();
+  lagChart.render();
+  renderRebuilds();
+}
+
+views.activity = {show() { renderActivity(); }};
+onState(kind => {
+  if (kind === 'activity') {
+    const now = Date.now();
+    rateChart.add(now, {ingest: state.activity.ingestPerSecond, searches: state.activity.searchesPerSecond});
+    const streaming = (state.processors ? state.processors.processors : []).filter(p => p.kind === 'streaming');
+    lagChart.add(now, Object.fromEntries(streaming.map(p => [p.name, processorLag(p)])));
+  }
+  if (current === 'activity' && (kind === 'activity' || kind === 'indexes')) renderActivity();
+});
 
 // ---------------------------------------------------------------- dead letters
 
@@ -1060,13 +1106,15 @@ views.documents = {show([tenant, documentId]) {
 // ---------------------------------------------------------------- session: login, logout
 
 // what the console's bodies show before any data: put back whenever the console logs out or in again
-const DATA_BODIES = ['processors-body', 'cache-body', 'cluster-body', 'indexes-body', 'dead-letters-body', 'drift-body', 'search-body',
+const DATA_BODIES = ['processors-body', 'cache-body', 'rebuilds-body', 'cluster-body', 'indexes-body', 'dead-letters-body', 'drift-body', 'search-body',
   'documents-body', 'audit-body', 'keys-body', 'new-key'];
 const placeholders = new Map(DATA_BODIES.map(id => [id, [...document.getElementById(id).childNodes].map(n => n.cloneNode(true))]));
 
 /** Forgets everything the console showed: after a logout nothing of it stays in the page. */
 function forgetData() {
   for (const kind of Object.keys(state)) state[kind] = null;
+  rateChart.clear();
+  lagChart.clear();
   for (const [id, nodes] of placeholders) document.getElementById(id).replaceChildren(...nodes.map(n => n.cloneNode(true)));
   updateDeadLetterBadge();
   pending.clear();
