@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
@@ -150,6 +151,12 @@ final class Browser implements AutoCloseable {
     /** Loads an absolute URL (e.g. {@code app.baseUrl() + "/admin#/indexes"}). */
     Browser open(String url) {
         driver.get(url);
+        return this;
+    }
+
+    /** Makes the window this size (CSS pixels), e.g. for a screenshot of a given size. */
+    Browser resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
         return this;
     }
 

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The console's Activity view in a real headless Chromium while documents are written and searches run in the
  * background: its charts (charts.js, inline SVG) show the ingest and search rates and the processors' lag, and a
  * rebuild started meanwhile shows a progress bar that reaches 100 % and says it caught up. Screenshots go to
- * {@code target/screenshots/ConsoleChartsBrowserTest/} (the README's picture, docs/console-activity.png, is one).
+ * {@code target/screenshots/ConsoleChartsBrowserTest/}, the Activity view at 1280 pixels wide as in the README's
+ * picture (docs/console-activity.png, taken the same way after two minutes of such load).
  */
 class ConsoleChartsBrowserTest {
 
@@ -73,7 +74,7 @@ class ConsoleChartsBrowserTest {
         browser.awaitText(version, "caught up");
         browser.awaitAttribute(version + " progress", "data-percent", "100");
         assertThat(browser.text(version + " [data-field=percent]")).isEqualTo("100 %");
-        browser.screenshot("activity");
+        browser.resize(1280, 800).screenshot("activity");
 
         stopLoad();
         assertThat(loadFailure.get()).as("the background writes and searches").isNull();

@@ -509,7 +509,7 @@ function feedProgress(version) {
       h('span', {class: 'sub'}, `${number(p.eventsDone)} events · position ${number(p.position)}`)];
   }
   const rate = p.eventsPerSecond ? ` · ${number(p.eventsPerSecond)} events/s` : '';
-  const left = p.secondsLeft !== undefined ? ` · about ${duration(p.secondsLeft * 1000)} left` : '';
+  const left = p.secondsLeft !== undefined ? ` · about ${duration(Math.max(1, p.secondsLeft) * 1000)} left` : '';
   return [bar, ' ', share, h('span', {class: 'sub', dataset: {field: 'rate'}},
     `${number(p.eventsDone)} of ${number(p.eventsTotal)} events${rate}${left}`)];
 }
