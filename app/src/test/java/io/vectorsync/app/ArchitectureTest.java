@@ -43,7 +43,7 @@ class ArchitectureTest {
     void moduleDependenciesPointOneWay() {
         ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("domain").definedBy("io.vectorsync.domain..")
-                .layer("upcasters").definedBy("io.vectorsync.upcasters..", "io.vectorsync.json..")
+                .layer("upcasters").definedBy("io.vectorsync.upcasters..", "io.vectorsync.json..", "io.vectorsync.crypto..")
                 .layer("store").definedBy("io.vectorsync.store..")
                 .layer("command-side").definedBy("io.vectorsync.command..")
                 .layer("projections").definedBy("io.vectorsync.projections..")
