@@ -1,5 +1,9 @@
 package io.vectorsync.store;
 
+import io.vectorsync.store.keys.DataKeys;
+import io.vectorsync.store.keys.KeyFile;
+import io.vectorsync.store.keys.KeyTable;
+import io.vectorsync.store.keys.MasterKey;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vectorsync.store.access.AccessTables;
@@ -320,6 +324,15 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     }
 
     /** The processors held stopped on every node, and the nodes' acknowledgements. */
+    /**
+     * The documents' data keys: on PostgreSQL the table every node shares; on the embedded store a file of their own
+     * under {@code dataDir} (a key deleted from this database's file would linger in its free pages).
+     */
+    public DataKeys dataKeys(MasterKey master, Path dataDir) {
+        return dialect == Dialect.POSTGRESQL ? new KeyTable(transactionManager, dataSource, master)
+                : KeyFile.open(dataDir, master);
+    }
+
     public ProcessorHolds processorHolds() {
         return new ProcessorHolds(transactionManager);
     }

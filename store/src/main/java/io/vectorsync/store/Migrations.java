@@ -96,6 +96,16 @@ final class Migrations {
                                 + "nodeId VARCHAR(255) NOT NULL, holdId VARCHAR(64) NOT NULL, "
                                 + "PRIMARY KEY (processorName, nodeId))");
                     }
+                }),
+                new Step(6, "the documents' data keys, wrapped (PostgreSQL's; the embedded store keeps them in a file)",
+                        c -> {
+                    // on H2 it stays empty (KeyFile): it exists so both stores have the same schema for store migrate
+                    String bytes = dialect == Dialect.POSTGRESQL ? "BYTEA" : "VARBINARY(255)";
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS DocumentKey (tenant VARCHAR(255) NOT NULL, "
+                                + "documentId VARCHAR(1024) NOT NULL, generation BIGINT NOT NULL, wrappedKey " + bytes
+                                + ", createdAt BIGINT NOT NULL, PRIMARY KEY (tenant, documentId, generation))");
+                    }
                 }));
     }
 

@@ -27,14 +27,10 @@ import java.util.Optional;
  * their keys (they hold no secret). Changes reach the disk at {@link #flush}, which a write calls before its events
  * commit: a key is on disk before any event sealed with it.
  */
-public final class KeyFile implements AutoCloseable {
+public final class KeyFile implements DataKeys {
 
     public static final String FILE = "keys/keys.mv.db";
     private static final char SEPARATOR = '\u0000';
-
-    /** A document's current key and its generation. */
-    public record DataKey(long generation, SecretKey key) {
-    }
 
     private final Path file;
     private final MasterKey master;
@@ -67,7 +63,7 @@ public final class KeyFile implements AutoCloseable {
         generations = store.openMap("generations");
     }
 
-    /** The document's key, made (in the next generation) when it has none. */
+    @Override
     public synchronized DataKey current(String tenant, String documentId) {
         String document = document(tenant, documentId);
         Long generation = generations.get(document);
@@ -85,14 +81,14 @@ public final class KeyFile implements AutoCloseable {
         return new DataKey(next, key);
     }
 
-    /** The key of one generation of a document; empty once destroyed (or never made). */
+    @Override
     public synchronized Optional<SecretKey> find(String tenant, String documentId, long generation) {
         String document = document(tenant, documentId);
         byte[] wrapped = keys.get(document + SEPARATOR + generation);
         return wrapped == null ? Optional.empty() : Optional.of(master.unwrap(wrapped, owner(document, generation)));
     }
 
-    /** Destroys every key of the document; its content can no longer be read once they are. */
+    @Override
     public synchronized void destroy(String tenant, String documentId) {
         String document = document(tenant, documentId);
         Long last = generations.get(document);
@@ -101,7 +97,7 @@ public final class KeyFile implements AutoCloseable {
         }
     }
 
-    /** Destroys the keys of every document of the tenant; answers how many documents had one. */
+    @Override
     public synchronized int destroyTenant(String tenant) {
         String prefix = tenant + SEPARATOR;
         List<String> documents = new ArrayList<>();
@@ -123,7 +119,8 @@ public final class KeyFile implements AutoCloseable {
         return destroyed;
     }
 
-    /** Puts what changed on disk (commit and force). */
+    /** Commits and forces what changed. */
+    @Override
     public synchronized void flush() {
         if (dirty) {
             store.commit();
@@ -137,6 +134,7 @@ public final class KeyFile implements AutoCloseable {
      * from the file (not merely marked free in it). Keys cannot be read or made meanwhile; it takes about as long as
      * copying the live keys.
      */
+    @Override
     public synchronized void shred() {
         flush();
         store.close();

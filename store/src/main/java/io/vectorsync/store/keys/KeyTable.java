@@ -1,0 +1,156 @@
+package io.vectorsync.store.keys;
+
+import io.vectorsync.crypto.ContentCipher;
+import io.vectorsync.store.JdbcTransactionManager;
+import org.axonframework.common.jdbc.JdbcException;
+
+import javax.crypto.SecretKey;
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The documents' data keys on PostgreSQL, in the table {@code DocumentKey} of the shared store, written in the same
+ * transaction as the events sealed with them (so every node sees a key the moment its events exist). A destroyed key
+ * is set to NULL in its row, which leaves the old row version in the table's pages until {@link #shred} runs
+ * {@code VACUUM FULL DocumentKey}: PostgreSQL rewrites the table and its index into new files and removes the old
+ * ones. Copies in the write-ahead log, in WAL archives and in backups remain until those are recycled: their
+ * retention is part of the erasure's horizon.
+ */
+public final class KeyTable implements DataKeys {
+
+    private static final char SEPARATOR = '\u0000';
+
+    private final JdbcTransactionManager transactions;
+    private final DataSource dataSource;
+    private final MasterKey master;
+
+    public KeyTable(JdbcTransactionManager transactions, DataSource dataSource, MasterKey master) {
+        this.transactions = transactions;
+        this.dataSource = dataSource;
+        this.master = master;
+    }
+
+    @Override
+    public DataKey current(String tenant, String documentId) {
+        return transactions.fetchInTransaction(() -> {
+            try (Connection connection = connection()) {
+                for (int attempt = 0; ; attempt++) {
+                    long last = 0;
+                    try (PreparedStatement select = connection.prepareStatement("SELECT generation, wrappedKey FROM "
+                            + "DocumentKey WHERE tenant = ? AND documentId = ? ORDER BY generation DESC LIMIT 1")) {
+                        select.setString(1, tenant);
+                        select.setString(2, documentId);
+                        try (ResultSet row = select.executeQuery()) {
+                            if (row.next()) {
+                                last = row.getLong(1);
+                                byte[] wrapped = row.getBytes(2);
+                                if (wrapped != null) {
+                                    return new DataKey(last, master.unwrap(wrapped, owner(tenant, documentId, last)));
+                                }
+                            }
+                        }
+                    }
+                    SecretKey key = ContentCipher.newKey();
+                    long next = last + 1;
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO DocumentKey (tenant, "
+                            + "documentId, generation, wrappedKey, createdAt) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT DO NOTHING")) {
+                        insert.setString(1, tenant);
+                        insert.setString(2, documentId);
+                        insert.setLong(3, next);
+                        insert.setBytes(4, master.wrap(key, owner(tenant, documentId, next)));
+                        insert.setLong(5, System.currentTimeMillis());
+                        if (insert.executeUpdate() == 1) {
+                            return new DataKey(next, key);
+                        }
+                    }
+                    if (attempt == 3) { // another node made it each time: theirs is the key, read it next round
+                        throw new IllegalStateException("could not make or read the key of " + tenant + "/" + documentId);
+                    }
+                }
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot read or make the key of " + tenant + "/" + documentId, e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<SecretKey> find(String tenant, String documentId, long generation) {
+        try (Connection connection = connection();
+             PreparedStatement select = connection.prepareStatement("SELECT wrappedKey FROM DocumentKey "
+                     + "WHERE tenant = ? AND documentId = ? AND generation = ?")) {
+            select.setString(1, tenant);
+            select.setString(2, documentId);
+            select.setLong(3, generation);
+            try (ResultSet row = select.executeQuery()) {
+                byte[] wrapped = row.next() ? row.getBytes(1) : null;
+                return wrapped == null ? Optional.empty()
+                        : Optional.of(master.unwrap(wrapped, owner(tenant, documentId, generation)));
+            }
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot read the key of " + tenant + "/" + documentId, e);
+        }
+    }
+
+    @Override
+    public void destroy(String tenant, String documentId) {
+        update("UPDATE DocumentKey SET wrappedKey = NULL WHERE tenant = ? AND documentId = ? AND wrappedKey IS NOT NULL",
+                tenant, documentId);
+    }
+
+    @Override
+    public int destroyTenant(String tenant) {
+        return update("UPDATE DocumentKey SET wrappedKey = NULL WHERE tenant = ? AND wrappedKey IS NOT NULL", tenant);
+    }
+
+    private int update(String sql, String... parameters) {
+        return transactions.fetchInTransaction(() -> {
+            try (Connection connection = connection();
+                 PreparedStatement update = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    update.setString(i + 1, parameters[i]);
+                }
+                return update.executeUpdate();
+            } catch (SQLException e) {
+                throw new JdbcException("Cannot destroy keys of " + String.join("/", parameters), e);
+            }
+        });
+    }
+
+    @Override
+    public void flush() {
+        // written in the transaction of the events sealed with them
+    }
+
+    /** {@code VACUUM FULL DocumentKey}: the table and its index rewritten into new files, the old ones removed. */
+    @Override
+    public void shred() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true); // VACUUM runs outside a transaction
+            try (Statement vacuum = connection.createStatement()) {
+                vacuum.execute("VACUUM FULL DocumentKey");
+            }
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot rewrite the key table (VACUUM FULL DocumentKey)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the store's pool is the store's
+    }
+
+    private Connection connection() throws SQLException {
+        return transactions.connectionProvider().getConnection();
+    }
+
+    private static byte[] owner(String tenant, String documentId, long generation) {
+        return (tenant + SEPARATOR + documentId + SEPARATOR + generation).getBytes(StandardCharsets.UTF_8);
+    }
+}
