@@ -10,5 +10,5 @@ public record DocumentContentRevised(
         String title,
         String body,
         String source,
-        String contentHash) {
+        String contentHash) implements ContentBearing {
 }

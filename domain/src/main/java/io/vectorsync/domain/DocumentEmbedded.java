@@ -26,7 +26,7 @@ public record DocumentEmbedded(
         int dimension,
         String title,
         Map<String, Object> metadata,
-        List<EmbeddedChunk> chunks) {
+        List<EmbeddedChunk> chunks) implements ContentBearing {
 
     /** The model's id: {@code provenance().model()}. */
     public String model() {

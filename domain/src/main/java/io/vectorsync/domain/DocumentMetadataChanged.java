@@ -9,5 +9,5 @@ import java.util.Map;
 public record DocumentMetadataChanged(
         String tenant,
         String documentId,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata) implements ContentBearing {
 }

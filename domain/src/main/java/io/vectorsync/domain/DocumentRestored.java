@@ -13,5 +13,5 @@ public record DocumentRestored(
         String body,
         Map<String, Object> metadata,
         String source,
-        String contentHash) {
+        String contentHash) implements ContentBearing {
 }

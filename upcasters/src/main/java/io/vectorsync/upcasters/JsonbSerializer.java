@@ -1,5 +1,9 @@
 package io.vectorsync.upcasters;
 
+import io.vectorsync.crypto.ContentCipher;
+import io.vectorsync.crypto.ContentKeys;
+import io.vectorsync.crypto.ContentSeal;
+import io.vectorsync.domain.ContentBearing;
 import io.vectorsync.json.Float32Base64;
 
 import jakarta.json.JsonException;
@@ -77,8 +81,10 @@ public final class JsonbSerializer implements Serializer {
     private final ChainingConverter converter = new ChainingConverter(classLoader);
     private final MetaDataCodec metaData;
     private final TrackingTokenCodec tokens;
+    /** Seals the content of content-bearing events on write and opens it on read; null: no sealing. */
+    private final ContentSeal seal;
 
-    private JsonbSerializer() {
+    private JsonbSerializer(ContentKeys keys) {
         this.jsonb = JsonbBuilder.create(new JsonbConfig()
                 // every component is written, null or not, so a stored event shows its whole shape
                 .withNullValues(true)
@@ -93,6 +99,7 @@ public final class JsonbSerializer implements Serializer {
         this.trees = new JsonTreeReader(json);
         this.metaData = new MetaDataCodec(json, this::toJsonValue);
         this.tokens = new TrackingTokenCodec(json, this::toJsonValue, this::fromJsonValue);
+        this.seal = keys == null ? null : new ContentSeal(keys, json);
         converter.registerConverter(new FunctionConverter<>(byte[].class, JsonObject.class, this::parseObject));
         converter.registerConverter(new FunctionConverter<>(JsonObject.class, byte[].class,
                 object -> object.toString().getBytes(StandardCharsets.UTF_8)));
@@ -104,7 +111,16 @@ public final class JsonbSerializer implements Serializer {
 
     /** A serializer with the annotation revision resolver ({@code @Revision}) and the standard converters. */
     public static JsonbSerializer create() {
-        return new JsonbSerializer();
+        return new JsonbSerializer(null);
+    }
+
+    /**
+     * As {@link #create()}, sealing the content of every {@link ContentBearing} event with its document's data key
+     * from {@code keys} ({@link ContentSeal}), and opening it wherever stored JSON is read: deserializing, and the
+     * {@code JsonObject} the upcasters work on (so they see plain events). Events stored unsealed read as they are.
+     */
+    public static JsonbSerializer sealing(ContentKeys keys) {
+        return new JsonbSerializer(java.util.Objects.requireNonNull(keys));
     }
 
     @Override
@@ -147,9 +163,14 @@ public final class JsonbSerializer implements Serializer {
             if (TrackingToken.class.isAssignableFrom(target)) {
                 return (T) target.cast(tokens.decode(converter.convert(serializedObject, JsonObject.class).getData()));
             }
-            return (T) jsonb.fromJson(converter.convert(serializedObject, String.class).getData(), target);
-        } catch (JsonbException | JsonException | ClassCastException | ArithmeticException e) {
-            // ClassCastException, ArithmeticException: JSON of the wrong kind where a codec expects an object or a long
+            String stored = converter.convert(serializedObject, String.class).getData();
+            if (seal != null && ContentSeal.maybeSealed(stored)) {
+                stored = parseObject(stored).toString(); // opened
+            }
+            return (T) jsonb.fromJson(stored, target);
+        } catch (JsonbException | JsonException | ClassCastException | ArithmeticException | ContentCipher.Unreadable e) {
+            // ClassCastException, ArithmeticException: JSON of the wrong kind where a codec expects an object or a long;
+            // Unreadable: a sealed content that does not authenticate (altered, or moved to another document)
             throw new SerializationException("Cannot deserialize " + describe(type) + ": " + e.getMessage(), e);
         }
     }
@@ -192,6 +213,9 @@ public final class JsonbSerializer implements Serializer {
             if (object instanceof TrackingToken token) {
                 return tokens.encode(token).toString();
             }
+            if (seal != null && object instanceof ContentBearing) {
+                return seal.seal(parseObject(jsonb.toJson(object))).toString();
+            }
             return jsonb.toJson(object);
         } catch (JsonbException | JsonException | NumberFormatException e) {
             // NumberFormatException: JSON has no NaN or infinity
@@ -226,7 +250,8 @@ public final class JsonbSerializer implements Serializer {
     /** From a string: the bytes decoded at once, not through the decoding stream the parser would read them from. */
     private JsonObject parseObject(String json) {
         try (JsonParser parser = parsers.createParser(new StringReader(json))) {
-            return trees.readObject(parser);
+            JsonObject object = trees.readObject(parser);
+            return seal == null ? object : seal.open(object);
         } catch (JsonException e) {
             throw new SerializationException("Not a JSON object: " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package io.vectorsync.store.keys;
 
-import javax.crypto.SecretKey;
-import java.util.Optional;
+import io.vectorsync.crypto.ContentKeys;
 
 /**
  * Every document's data keys (crypto-shredding, issue 21), each wrapped by the {@link MasterKey} for its document
@@ -9,19 +8,9 @@ import java.util.Optional;
  * open with it; generations outlive their keys (they hold no secret). Destroying a document's keys makes its sealed
  * content unreadable at once; {@link #shred} then makes the destroyed keys physically gone from where they were
  * stored. On the embedded store the keys live in a file of their own ({@link KeyFile}); on PostgreSQL in a table
- * rewritten whole by the shred ({@link KeyTable}).
+ * rewritten whole by the shred ({@link KeyTable}). The serializer reads and makes them as {@link ContentKeys}.
  */
-public interface DataKeys extends AutoCloseable {
-
-    /** A document's current key and its generation. */
-    record DataKey(long generation, SecretKey key) {
-    }
-
-    /** The document's key, made (in the next generation) when it has none. */
-    DataKey current(String tenant, String documentId);
-
-    /** The key of one generation of a document; empty once destroyed (or never made). */
-    Optional<SecretKey> find(String tenant, String documentId, long generation);
+public interface DataKeys extends ContentKeys, AutoCloseable {
 
     /** Destroys every key of the document. */
     void destroy(String tenant, String documentId);
