@@ -251,7 +251,7 @@ public final class SchemaBenchmark {
                 event.provenance(), event.dimension(), event.title(), metadata, event.chunks());
     }
 
-    private static GenericDomainEventEntry<byte[]> entry(DocumentEmbedded event, String eventId, String revision,
+    static GenericDomainEventEntry<byte[]> entry(DocumentEmbedded event, String eventId, String revision,
                                                          byte[] payload, byte[] metaData) {
         return new GenericDomainEventEntry<>("Document", event.tenant() + "/" + event.documentId(), 1, eventId,
                 Instant.parse("2026-11-27T10:00:00Z"), EMBEDDED, revision, payload, metaData);
@@ -261,7 +261,7 @@ public final class SchemaBenchmark {
      * {@code count} events of the default space as the MiniLM encoder records them: 384-dimension unit vectors
      * (Gaussian, normalised), 1–3 chunks cut from a help-desk text at sentence ends, metadata of four values.
      */
-    private static List<DocumentEmbedded> synthetic(int count, long seed) {
+    static List<DocumentEmbedded> synthetic(int count, long seed) {
         Random random = new Random(seed);
         List<IngestBenchmark.Doc> docs = Corpus.documents(count, seed);
         ChunkerSettings chunker = new ChunkerSettings("recursive", 200, 20);
@@ -404,7 +404,7 @@ public final class SchemaBenchmark {
     }
 
     /** Events per second of one pass over the entries, reading each message's payload and metadata. */
-    private static double rate(List<GenericDomainEventEntry<byte[]>> entries, JsonbSerializer serializer) {
+    static double rate(List<GenericDomainEventEntry<byte[]>> entries, JsonbSerializer serializer) {
         System.gc(); // the previous pass's garbage is not this pass's cost
         long start = System.nanoTime();
         DomainEventStream stream = EventStreamUtils.upcastAndDeserializeDomainEvents(entries.stream(), serializer,
