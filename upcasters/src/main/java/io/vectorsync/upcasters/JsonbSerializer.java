@@ -24,6 +24,7 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import org.axonframework.eventhandling.TrackingToken;
+import org.eclipse.yasson.YassonJsonb;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.AnnotationRevisionResolver;
 import org.axonframework.serialization.ChainingConverter;
@@ -165,7 +166,8 @@ public final class JsonbSerializer implements Serializer {
             }
             String stored = converter.convert(serializedObject, String.class).getData();
             if (seal != null && ContentSeal.maybeSealed(stored)) {
-                stored = parseObject(stored).toString(); // opened
+                // opened as text: the vector reader needs a parser over text (getValue)
+                stored = seal.openToText(parseSealed(stored));
             }
             return (T) jsonb.fromJson(stored, target);
         } catch (JsonbException | JsonException | ClassCastException | ArithmeticException | ContentCipher.Unreadable e) {
@@ -214,7 +216,7 @@ public final class JsonbSerializer implements Serializer {
                 return tokens.encode(token).toString();
             }
             if (seal != null && object instanceof ContentBearing) {
-                return seal.seal(parseObject(jsonb.toJson(object))).toString();
+                return seal.seal((JsonObject) ((YassonJsonb) jsonb).toJsonStructure(object)).toString();
             }
             return jsonb.toJson(object);
         } catch (JsonbException | JsonException | NumberFormatException e) {
@@ -249,9 +251,14 @@ public final class JsonbSerializer implements Serializer {
 
     /** From a string: the bytes decoded at once, not through the decoding stream the parser would read them from. */
     private JsonObject parseObject(String json) {
+        JsonObject object = parseSealed(json);
+        return seal == null ? object : seal.open(object);
+    }
+
+    /** The stored JSON as it is, a sealed envelope still sealed. */
+    private JsonObject parseSealed(String json) {
         try (JsonParser parser = parsers.createParser(new StringReader(json))) {
-            JsonObject object = trees.readObject(parser);
-            return seal == null ? object : seal.open(object);
+            return trees.readObject(parser);
         } catch (JsonException e) {
             throw new SerializationException("Not a JSON object: " + e.getMessage(), e);
         }

@@ -38,6 +38,14 @@ public final class KeyFile implements DataKeys {
     private MVMap<String, byte[]> keys; // "tenant\0document\0generation" → wrapped key; guarded by this
     private MVMap<String, Long> generations; // "tenant\0document" → its last generation; guarded by this
     private boolean dirty; // guarded by this
+    /** Unwrapped keys recently used ("tenant\0document\0generation"), so a batch of events unwraps each key once. */
+    private final Map<String, SecretKey> recent = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SecretKey> eldest) {
+            return size() > RECENT_KEYS;
+        }
+    }; // guarded by this
+    private static final int RECENT_KEYS = 4096;
 
     private KeyFile(Path file, MasterKey master) {
         this.file = file;
@@ -68,24 +76,37 @@ public final class KeyFile implements DataKeys {
         String document = document(tenant, documentId);
         Long generation = generations.get(document);
         if (generation != null) {
-            byte[] wrapped = keys.get(document + SEPARATOR + generation);
-            if (wrapped != null) {
-                return new DataKey(generation, master.unwrap(wrapped, owner(document, generation)));
+            Optional<SecretKey> key = find(document, generation);
+            if (key.isPresent()) {
+                return new DataKey(generation, key.get());
             }
         }
         long next = generation == null ? 1 : generation + 1;
         SecretKey key = ContentCipher.newKey();
         keys.put(document + SEPARATOR + next, master.wrap(key, owner(document, next)));
         generations.put(document, next);
+        recent.put(document + SEPARATOR + next, key);
         dirty = true;
         return new DataKey(next, key);
     }
 
     @Override
     public synchronized Optional<SecretKey> find(String tenant, String documentId, long generation) {
-        String document = document(tenant, documentId);
-        byte[] wrapped = keys.get(document + SEPARATOR + generation);
-        return wrapped == null ? Optional.empty() : Optional.of(master.unwrap(wrapped, owner(document, generation)));
+        return find(document(tenant, documentId), generation);
+    }
+
+    private Optional<SecretKey> find(String document, long generation) {
+        String id = document + SEPARATOR + generation;
+        SecretKey key = recent.get(id);
+        if (key == null) {
+            byte[] wrapped = keys.get(id);
+            if (wrapped == null) {
+                return Optional.empty();
+            }
+            key = master.unwrap(wrapped, owner(document, generation));
+            recent.put(id, key);
+        }
+        return Optional.of(key);
     }
 
     @Override
@@ -93,6 +114,7 @@ public final class KeyFile implements DataKeys {
         String document = document(tenant, documentId);
         Long last = generations.get(document);
         for (long generation = 1; last != null && generation <= last; generation++) {
+            recent.remove(document + SEPARATOR + generation);
             dirty |= keys.remove(document + SEPARATOR + generation) != null;
         }
     }
@@ -111,6 +133,7 @@ public final class KeyFile implements DataKeys {
             boolean had = false;
             String key = prefix + document;
             for (long generation = 1; generation <= generations.get(key); generation++) {
+                recent.remove(key + SEPARATOR + generation);
                 had |= keys.remove(key + SEPARATOR + generation) != null;
             }
             destroyed += had ? 1 : 0;
