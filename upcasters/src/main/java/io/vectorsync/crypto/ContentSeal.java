@@ -70,32 +70,16 @@ public final class ContentSeal {
      * envelope that does not authenticate (altered, or moved to another document) is an error.
      */
     public JsonObject open(JsonObject stored) {
-        JsonValue envelope = stored.get(SEALED);
-        if (!(envelope instanceof JsonObject sealed)) {
+        if (!(stored.get(SEALED) instanceof JsonObject sealed)) {
             return stored;
         }
-        String tenant = stored.getString("tenant");
-        String documentId = stored.getString("documentId");
-        long generation = sealed.getJsonNumber("generation").longValueExact();
-        JsonObjectBuilder event = json.createObjectBuilder();
-        stored.forEach((name, value) -> {
-            if (!name.equals(SEALED)) {
-                event.add(name, value);
+        Unsealed unsealed = unseal(stored, sealed);
+        if (unsealed.content() != null) {
+            try (JsonReader reader = json.createReader(new StringReader(unsealed.content()))) {
+                reader.readObject().forEach(unsealed.clear()::add);
             }
-        });
-        Optional<SecretKey> key = keys.find(tenant, documentId, generation);
-        if (key.isEmpty()) {
-            for (JsonValue name : sealed.getJsonArray("fields")) {
-                event.add(((JsonString) name).getString(), JsonValue.NULL);
-            }
-            return event.build();
         }
-        byte[] content = ContentCipher.open(key.get(), Base64.getDecoder().decode(sealed.getString("data")),
-                owner(tenant, documentId, generation));
-        try (JsonReader reader = json.createReader(new StringReader(new String(content, StandardCharsets.UTF_8)))) {
-            reader.readObject().forEach(event::add);
-        }
-        return event.build();
+        return unsealed.clear().build();
     }
 
     /**
@@ -103,10 +87,23 @@ public final class ContentSeal {
      * the clear fields instead of being parsed into an object and printed again.
      */
     public String openToText(JsonObject stored) {
-        JsonValue envelope = stored.get(SEALED);
-        if (!(envelope instanceof JsonObject sealed)) {
+        if (!(stored.get(SEALED) instanceof JsonObject sealed)) {
             return stored.toString();
         }
+        Unsealed unsealed = unseal(stored, sealed);
+        String fields = unsealed.clear().build().toString();
+        String content = unsealed.content();
+        if (content == null || content.length() <= 2) { // erased, or {}
+            return fields;
+        }
+        return fields.length() <= 2 ? content : fields.substring(0, fields.length() - 1) + "," + content.substring(1);
+    }
+
+    /** The clear fields (with the sealed ones as {@code null} when the key is gone) and the content's JSON text. */
+    private record Unsealed(JsonObjectBuilder clear, String content) {
+    }
+
+    private Unsealed unseal(JsonObject stored, JsonObject sealed) {
         String tenant = stored.getString("tenant");
         String documentId = stored.getString("documentId");
         long generation = sealed.getJsonNumber("generation").longValueExact();
@@ -121,15 +118,11 @@ public final class ContentSeal {
             for (JsonValue name : sealed.getJsonArray("fields")) {
                 clear.add(((JsonString) name).getString(), JsonValue.NULL);
             }
-            return clear.build().toString();
+            return new Unsealed(clear, null);
         }
-        String content = new String(ContentCipher.open(key.get(), Base64.getDecoder().decode(sealed.getString("data")),
-                owner(tenant, documentId, generation)), StandardCharsets.UTF_8);
-        String fields = clear.build().toString();
-        if (content.length() <= 2) { // {}
-            return fields;
-        }
-        return fields.length() <= 2 ? content : fields.substring(0, fields.length() - 1) + "," + content.substring(1);
+        byte[] content = ContentCipher.open(key.get(), Base64.getDecoder().decode(sealed.getString("data")),
+                owner(tenant, documentId, generation));
+        return new Unsealed(clear, new String(content, StandardCharsets.UTF_8));
     }
 
     /** A cheap look before parsing: whether stored JSON may hold a sealed envelope. */
