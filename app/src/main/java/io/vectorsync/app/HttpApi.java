@@ -61,7 +61,7 @@ final class HttpApi {
     public static RouteRecorder routing(HttpRouting.Builder routing, Vectorsync app) {
         NodeRoles roles = app.settings().node().roles();
         // first, so that it times what the front door refuses too
-        routing.addFilter(new HttpMetrics(app.telemetry(), app.activity(), app.access().policy()::routeOf))
+        routing.addFilter(new HttpMetrics(app.telemetry(), app.activity()))
                 // the command API's writes too: a no-cors fetch with an untyped body would otherwise reach the batch
                 .addFilter(new SameOriginGuard("/v1/"))
                 .addFilter(app.access().frontDoor())

@@ -116,11 +116,6 @@ public final class AccessPolicy {
         return rules;
     }
 
-    /** The route pattern a request matches ({@code /v1/tenants/{tenant}/search}), if any: for metrics. */
-    public Optional<String> routeOf(Method method, String path) {
-        return match(method, path).map(m -> m.rule().pattern());
-    }
-
     /** The rule of a request, the first whose method and pattern match (a trailing slash is ignored). */
     Optional<Matched> match(Method method, String path) {
         String normalized = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

@@ -56,6 +56,7 @@ final class FrontDoor implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Method method = req.prologue().method();
         Optional<AccessPolicy.Matched> matched = policy.match(method, req.path().path());
+        matched.ifPresent(m -> req.context().register(new MatchedRoute(m.rule().pattern())));
         // a route that does not exist is a 404, but only for those who may ask at all
         AccessPolicy.Need need = matched.map(m -> m.rule().need()).orElse(AccessPolicy.Need.AUTHENTICATED);
         String tenant = matched.map(AccessPolicy.Matched::tenant).orElse(null);
