@@ -11,4 +11,11 @@ public interface ContentBearing {
     String tenant();
 
     String documentId();
+
+    /**
+     * Whether the content is gone: the document was erased and its key destroyed, so the event reads with its content
+     * fields {@code null}. Whoever folds such an event treats the document as absent (a {@link DocumentErased} follows
+     * it in the log).
+     */
+    boolean contentErased();
 }

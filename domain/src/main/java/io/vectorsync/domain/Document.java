@@ -37,6 +37,8 @@ public class Document {
     private String contentHash;
     private Map<String, Object> metadata;
     private boolean deleted;
+    /** Erased (issue 21): deleted, its content unreadable; an upsert starts the document afresh. */
+    private boolean erased;
     private long contentRevision;
     private Map<String, RecordedEmbedding> embeddings = new HashMap<>();
 
@@ -71,7 +73,7 @@ public class Document {
         }
 
         String newHash = ContentHash.of(newTitle, command.body());
-        if (id == null) {
+        if (id == null || erased) {
             apply(new DocumentCreated(command.tenant(), command.documentId(), newTitle, command.body(),
                     newMetadata, command.source(), newHash), contentMetaData(vectors));
             recordSupplied(vectors);
@@ -131,6 +133,15 @@ public class Document {
         return new DeleteOutcome(true, version);
     }
 
+    @CommandHandler
+    public EraseOutcome handle(EraseDocument command) {
+        if (erased) {
+            return new EraseOutcome(false, version);
+        }
+        apply(new DocumentErased(tenant, documentId));
+        return new EraseOutcome(true, version);
+    }
+
     /** Marks a content event whose upsert brought its own vectors, so the encoder leaves that revision alone. */
     private static MetaData contentMetaData(SuppliedEmbedding vectors) {
         return vectors == null ? MetaData.emptyInstance() : MetaData.with(EventMetadataKeys.VECTORS_SUPPLIED, true);
@@ -170,6 +181,9 @@ public class Document {
         version = sequenceNumber + 1;
         lastChange = version;
         contentRevision = version;
+        deleted = false;
+        erased = false;
+        embeddings = new HashMap<>();
     }
 
     @EventSourcingHandler
@@ -191,9 +205,12 @@ public class Document {
     @EventSourcingHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
         // a fingerprint rather than the vectors themselves: they can be megabytes
+        version = sequenceNumber + 1;
+        if (event.contentErased()) {
+            return; // read after an erasure: a DocumentErased follows
+        }
         embeddings.put(event.space(), new RecordedEmbedding(event.contentRevision(),
                 EmbeddingRules.fingerprint(event.model(), event.dimension(), event.chunks())));
-        version = sequenceNumber + 1;
     }
 
     @EventSourcingHandler
@@ -212,5 +229,17 @@ public class Document {
         version = sequenceNumber + 1;
         lastChange = version;
         contentRevision = version;
+    }
+
+    @EventSourcingHandler
+    void on(DocumentErased event, @SequenceNumber long sequenceNumber) {
+        deleted = true;
+        erased = true;
+        title = null;
+        contentHash = null;
+        metadata = null;
+        embeddings = new HashMap<>();
+        version = sequenceNumber + 1;
+        lastChange = version;
     }
 }

@@ -11,4 +11,9 @@ public record DocumentContentRevised(
         String body,
         String source,
         String contentHash) implements ContentBearing {
+
+    @Override
+    public boolean contentErased() {
+        return body == null;
+    }
 }

@@ -14,4 +14,9 @@ public record DocumentCreated(
         Map<String, Object> metadata,
         String source,
         String contentHash) implements ContentBearing {
+
+    @Override
+    public boolean contentErased() {
+        return body == null;
+    }
 }

@@ -7,5 +7,11 @@ import org.axonframework.serialization.Revision;
 public record DocumentDeleted(
         String tenant,
         String documentId,
-        String reason) {
+        String reason) implements ContentBearing {
+
+    /** A deletion's reason is free text and sealed with the content; a fold needs nothing of it. */
+    @Override
+    public boolean contentErased() {
+        return false;
+    }
 }

@@ -37,4 +37,9 @@ public record DocumentEmbedded(
     public ChunkerSettings chunker() {
         return provenance.chunker();
     }
+
+    @Override
+    public boolean contentErased() {
+        return chunks == null;
+    }
 }

@@ -10,4 +10,9 @@ public record DocumentMetadataChanged(
         String tenant,
         String documentId,
         Map<String, Object> metadata) implements ContentBearing {
+
+    @Override
+    public boolean contentErased() {
+        return metadata == null;
+    }
 }

@@ -496,6 +496,77 @@ class DocumentTest {
         }
     }
 
+    @Nested
+    class Erasing {
+
+        private final DocumentErased erased = new DocumentErased(TENANT, DOC_ID);
+
+        @Test
+        void erasingALiveDocumentRecordsAnEventWithoutContent() {
+            fixture.given(created(), embeddedByClient(1, VECTORS, METADATA))
+                    .when(new EraseDocument(TENANT, DOC_ID))
+                    .expectEvents(erased)
+                    .expectResultMessagePayload(new EraseOutcome(true, 3));
+        }
+
+        @Test
+        void aDeletedDocumentCanStillBeErased() {
+            fixture.given(created(), deleted())
+                    .when(new EraseDocument(TENANT, DOC_ID))
+                    .expectEvents(erased)
+                    .expectResultMessagePayload(new EraseOutcome(true, 3));
+        }
+
+        @Test
+        void erasingTwiceIsHarmless() {
+            fixture.given(created(), erased)
+                    .when(new EraseDocument(TENANT, DOC_ID))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new EraseOutcome(false, 2));
+        }
+
+        @Test
+        void cannotEraseAnUnknownDocument() {
+            fixture.givenNoPriorActivity()
+                    .when(new EraseDocument(TENANT, DOC_ID))
+                    .expectException(AggregateNotFoundException.class);
+        }
+
+        /** After the key is destroyed, the earlier events read with their content null. */
+        @Test
+        void eventsWhoseContentIsGoneStillFold() {
+            fixture.given(new DocumentCreated(TENANT, DOC_ID, null, null, null, null, null),
+                            new DocumentEmbedded(TENANT, DOC_ID, 1, SPACE, new EmbeddingProvenance(MODEL, null, false,
+                                    ChunkerSettings.CLIENT), DIMENSION, null, null, null),
+                            new DocumentMetadataChanged(TENANT, DOC_ID, null), erased)
+                    .when(new DeleteDocument(TENANT, DOC_ID, null))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new DeleteOutcome(false, 4));
+        }
+
+        @Test
+        void anUpsertAfterAnErasureStartsTheDocumentAgain() {
+            fixture.given(created(), embeddedByClient(1, VECTORS, METADATA), erased)
+                    .when(upsert(TITLE, BODY, METADATA))
+                    .expectEvents(created())
+                    .expectResultMessagePayload(new UpsertOutcome(Result.CREATED, 4));
+        }
+
+        @Test
+        void vectorsSentAgainAfterAnErasureAreRecordedAgain() {
+            fixture.given(created(), embeddedByClient(1, VECTORS, METADATA), erased, created())
+                    .when(upsert(TITLE, BODY, METADATA, null, supplied(VECTORS)))
+                    .expectEvents(embeddedByClient(4, VECTORS, METADATA));
+        }
+
+        @Test
+        void embeddingsOfTheErasedContentAreIgnored() {
+            fixture.given(created(), erased)
+                    .when(record(1, MODEL))
+                    .expectNoEvents();
+        }
+    }
+
     private static UpsertDocument upsert(String title, String body, Map<String, Object> metadata) {
         return upsert(title, body, metadata, null, null);
     }
