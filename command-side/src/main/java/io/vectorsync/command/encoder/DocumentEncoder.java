@@ -60,8 +60,8 @@ final class DocumentEncoder {
 
     private void encode(String tenant, String documentId, long contentRevision, String title, String body,
                         Boolean vectorsSupplied) {
-        if (Boolean.TRUE.equals(vectorsSupplied)) {
-            return;
+        if (Boolean.TRUE.equals(vectorsSupplied) || body == null) {
+            return; // the client's own vectors, or content erased since (issue 21): nothing to embed
         }
         for (EmbeddingSpace space : spaces.all()) {
             // every model some index version of the space uses: during a re-embedding, both

@@ -1,6 +1,7 @@
 package io.vectorsync.projections.hotcache;
 
 import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.DocumentMetadataChanged;
@@ -60,12 +61,20 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
+        if (event.contentErased()) {
+            tombstones(event.tenant(), event.documentId(), sequenceNumber);
+            return;
+        }
         afterCommit(event.tenant(), event.documentId(),
                 () -> cache.offer(event.space(), document(event, sequenceNumber + 1, event.metadata())));
     }
 
     @EventHandler
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
+        if (event.contentErased()) {
+            tombstones(event.tenant(), event.documentId(), sequenceNumber);
+            return;
+        }
         afterCommit(event.tenant(), event.documentId(), () -> changeMetadata(event, sequenceNumber));
     }
 
@@ -92,10 +101,19 @@ class HotVectorCacheProjection {
 
     @EventHandler
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
-        afterCommit(event.tenant(), event.documentId(), () -> {
+        tombstones(event.tenant(), event.documentId(), sequenceNumber);
+    }
+
+    /** An erased document's entries are replaced by tombstones, which hold no content (issue 21). */
+    @EventHandler
+    void on(DocumentErased event, @SequenceNumber long sequenceNumber) {
+        tombstones(event.tenant(), event.documentId(), sequenceNumber);
+    }
+
+    private void tombstones(String tenant, String documentId, long sequenceNumber) {
+        afterCommit(tenant, documentId, () -> {
             for (String space : spaces) {
-                cache.offer(space, HotDocument.tombstone(event.tenant(), event.documentId(), sequenceNumber + 1,
-                        clock.millis()));
+                cache.offer(space, HotDocument.tombstone(tenant, documentId, sequenceNumber + 1, clock.millis()));
             }
         });
     }
@@ -160,8 +178,9 @@ class HotVectorCacheProjection {
                 break;
             }
             switch (message.getPayload()) {
-                case DocumentEmbedded embedded -> last.put(embedded.space(), embedded);
+                case DocumentEmbedded embedded when !embedded.contentErased() -> last.put(embedded.space(), embedded);
                 case DocumentDeleted ignored -> last.clear();
+                case DocumentErased ignored -> last.clear();
                 default -> {
                 }
             }

@@ -1,8 +1,10 @@
 package io.vectorsync.projections.vectorindex;
 
 import io.vectorsync.domain.ChunkerSettings;
+import io.vectorsync.domain.ContentBearing;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.EmbeddedChunk;
 import io.vectorsync.projections.index.IndexChunk;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * What an event writes to the index of one space: its embedding there replaces the document's chunks, a
- * metadata change or a delete reaches every space. A document's index version is the event's sequence
+ * metadata change, a delete or an erasure reaches every space. An event whose content is gone (its document erased
+ * since, issue 21) deletes the document: it is absent until it is written again. A document's index version is the event's sequence
  * number plus one. The projection writes these as the log goes by; a drift repair writes them for single
  * documents.
  */
@@ -34,6 +37,10 @@ public final class IndexWrites {
      */
     public static Optional<IndexWrite> of(Object event, long sequenceNumber, String space, String model) {
         return switch (event) {
+            case ContentBearing erased when erased.contentErased() ->
+                    Optional.of(new IndexWrite.Delete(erased.tenant(), erased.documentId(), sequenceNumber + 1));
+            case DocumentErased erased ->
+                    Optional.of(new IndexWrite.Delete(erased.tenant(), erased.documentId(), sequenceNumber + 1));
             case DocumentEmbedded embedded when embedded.space().equals(space)
                     && (model == null || model.equals(embedded.model())) ->
                     Optional.of(replaceChunks(embedded, sequenceNumber));

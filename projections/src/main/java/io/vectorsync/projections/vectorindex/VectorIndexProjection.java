@@ -1,6 +1,7 @@
 package io.vectorsync.projections.vectorindex;
 
 import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.projections.index.IndexWriteException;
@@ -65,6 +66,10 @@ class VectorIndexProjection {
 
     @EventHandler
     void on(DocumentEmbedded event, @SequenceNumber long sequenceNumber) {
+        if (event.contentErased()) {
+            everywhere(event, sequenceNumber);
+            return;
+        }
         if (onlyTheirSpaces && !indexes.has(event.space())) {
             return;
         }
@@ -83,13 +88,22 @@ class VectorIndexProjection {
 
     @EventHandler
     void on(DocumentMetadataChanged event, @SequenceNumber long sequenceNumber) {
-        for (VectorIndex index : indexes.all()) {
-            queue(index, IndexWrites.of(event, sequenceNumber, index.space().name()).orElseThrow());
-        }
+        everywhere(event, sequenceNumber);
     }
 
     @EventHandler
     void on(DocumentDeleted event, @SequenceNumber long sequenceNumber) {
+        everywhere(event, sequenceNumber);
+    }
+
+    /** An erased document leaves every index (issue 21). */
+    @EventHandler
+    void on(DocumentErased event, @SequenceNumber long sequenceNumber) {
+        everywhere(event, sequenceNumber);
+    }
+
+    /** The write of an event that reaches every space: a metadata change, a delete or an erasure. */
+    private void everywhere(Object event, long sequenceNumber) {
         for (VectorIndex index : indexes.all()) {
             queue(index, IndexWrites.of(event, sequenceNumber, index.space().name()).orElseThrow());
         }

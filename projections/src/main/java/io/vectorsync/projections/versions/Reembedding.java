@@ -2,7 +2,9 @@ package io.vectorsync.projections.versions;
 
 import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
+import io.vectorsync.domain.ContentBearing;
 import io.vectorsync.domain.DocumentDeleted;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentEmbedded;
 import io.vectorsync.domain.DocumentRestored;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -166,6 +168,9 @@ public final class Reembedding implements AutoCloseable {
                 }
                 long revision = domain.getSequenceNumber() + 1;
                 switch (event.getPayload()) {
+                    // content gone: the document was erased since (a DocumentErased follows)
+                    case ContentBearing e when e.contentErased() -> deleted.add(e.tenant() + "/" + e.documentId());
+                    case DocumentErased e -> deleted.add(e.tenant() + "/" + e.documentId());
                     case DocumentCreated e -> content(current, deleted, new Text(e.tenant(), e.documentId(), revision,
                             e.title(), e.body()));
                     case DocumentContentRevised e -> content(current, deleted, new Text(e.tenant(), e.documentId(),

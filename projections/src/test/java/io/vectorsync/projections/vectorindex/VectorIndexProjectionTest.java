@@ -5,6 +5,7 @@ import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
@@ -129,6 +130,29 @@ class VectorIndexProjectionTest {
         assertThat(client.countDocuments(TENANT)).isZero();
         assertThat(minilm.version(TENANT, "doc-1")).hasValue(5);
         assertThat(client.version(TENANT, "doc-1")).hasValue(5);
+    }
+
+    @Test
+    void anErasureAndEventsWhoseContentIsGoneRemoveTheDocumentFromEverySpace() throws Exception {
+        inOneUnitOfWork(
+                event("doc-1", 1, embedded("doc-1", 0, MINILM.name(), 1)),
+                event("doc-1", 2, embedded("doc-1", 0, CLIENT.name(), 1)),
+                event("doc-2", 1, embedded("doc-2", 0, MINILM.name(), 2)));
+
+        inOneUnitOfWork(event("doc-1", 3, new DocumentErased(TENANT, "doc-1")));
+
+        assertThat(minilm.countDocuments(TENANT)).isEqualTo(1);
+        assertThat(client.countDocuments(TENANT)).isZero();
+        assertThat(minilm.version(TENANT, "doc-1")).hasValue(4);
+
+        // a replay after the key was destroyed: the embeddings read without content, and leave nothing behind
+        DocumentEmbedded erased = new DocumentEmbedded(TENANT, "doc-2", 0, MINILM.name(),
+                new EmbeddingProvenance("m", null, false, CHUNKER), DIMENSION, null, null, null);
+        inOneUnitOfWork(event("doc-2", 2, erased),
+                event("doc-2", 3, new DocumentMetadataChanged(TENANT, "doc-2", null)));
+
+        assertThat(minilm.countDocuments(TENANT)).isZero();
+        assertThat(minilm.countChunks(TENANT)).isZero();
     }
 
     @Test

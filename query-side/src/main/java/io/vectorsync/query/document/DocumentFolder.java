@@ -1,9 +1,11 @@
 package io.vectorsync.query.document;
 
+import io.vectorsync.domain.ContentBearing;
 import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 
@@ -22,6 +24,7 @@ final class DocumentFolder {
     private String source;
     private long version;
     private boolean deleted;
+    private boolean erased;
     private long contentRevision;
     private Instant lastModified;
     /** Keyed by space: like the space's index, a document has one set of vectors per space. */
@@ -38,7 +41,7 @@ final class DocumentFolder {
         DocumentFolder folder = new DocumentFolder();
         events.forEach(folder::apply);
         return Optional.of(new DocumentState(tenant, documentId, folder.title, folder.body, folder.metadata,
-                folder.source, folder.version, folder.deleted, folder.contentRevision, folder.lastModified,
+                folder.source, folder.version, folder.deleted, folder.erased, folder.contentRevision, folder.lastModified,
                 List.copyOf(folder.embeddings.values())));
     }
 
@@ -46,9 +49,22 @@ final class DocumentFolder {
         version = event.version();
         lastModified = event.timestamp();
         switch (event.payload()) {
+            // content gone: an erasure follows (issue 21)
+            case ContentBearing e when e.contentErased() -> {
+            }
+            case DocumentErased e -> {
+                content(null, null, null, contentRevision);
+                metadata = Map.of();
+                embeddings.clear();
+                deleted = true;
+                erased = true;
+            }
             case DocumentCreated e -> {
+                // new, or written again after an erasure
                 content(e.title(), e.body(), e.source(), event.version());
                 metadata = metadata(e.metadata());
+                deleted = false;
+                erased = false;
             }
             case DocumentContentRevised e -> content(e.title(), e.body(), e.source(), event.version());
             case DocumentMetadataChanged e -> metadata = metadata(e.metadata());

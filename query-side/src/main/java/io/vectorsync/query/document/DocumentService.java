@@ -22,7 +22,8 @@ import java.util.OptionalLong;
  * {@code GET /{tenant}/documents/{documentId}} and {@code .../history}: a document as its events in the
  * event store leave it. Read from the store rather than a projection, so the answer reflects every
  * acknowledged write; {@code ?consistentWith=<position>} also waits for the embeddings of that write.
- * A deleted document is still returned, with {@code deleted: true}.
+ * A deleted document is still returned, with {@code deleted: true}; an erased one is 410 Gone, its history still
+ * lists its events without their content.
  */
 public final class DocumentService implements HttpService {
 
@@ -63,6 +64,9 @@ public final class DocumentService implements HttpService {
         consistentWith.ifPresent(positions::await);
         List<RecordedEvent> events = events(tenant, documentId);
         DocumentState state = DocumentFolder.fold(tenant, documentId, events).orElseThrow();
+        if (state.erased()) {
+            throw new DocumentErasedException(tenant, documentId, state.lastModified());
+        }
         send(res, DocumentJson.document(state));
     }
 

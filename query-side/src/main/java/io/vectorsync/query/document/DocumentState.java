@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A document as its events leave it. {@code contentRevision} is the version of the event that set the
  * current title and body; an embedding describes the current content when it was recorded for that
- * revision. A deleted document keeps its last content, so the API can still show it.
+ * revision. A deleted document keeps its last content, so the API can still show it; an erased one (issue 21) has
+ * none.
  */
 record DocumentState(
         String tenant,
@@ -18,6 +19,7 @@ record DocumentState(
         String source,
         long version,
         boolean deleted,
+        boolean erased,
         long contentRevision,
         Instant lastModified,
         List<EmbeddingState> embeddings) {

@@ -1,5 +1,6 @@
 package io.vectorsync.query.document;
 
+import io.vectorsync.domain.ContentBearing;
 import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;
@@ -26,6 +27,8 @@ record HistoryEntry(
     static HistoryEntry of(RecordedEvent event, Long position) {
         Map<String, Object> summary = new LinkedHashMap<>();
         switch (event.payload()) {
+            // erased since (issue 21): the event's type, version, position and time stay; its content is gone
+            case ContentBearing e when e.contentErased() -> summary.put("contentErased", true);
             case DocumentCreated e -> content(summary, e.title(), e.source(), e.contentHash());
             case DocumentContentRevised e -> content(summary, e.title(), e.source(), e.contentHash());
             case DocumentRestored e -> content(summary, e.title(), e.source(), e.contentHash());

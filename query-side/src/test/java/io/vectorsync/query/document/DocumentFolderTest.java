@@ -5,6 +5,7 @@ import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
@@ -192,6 +193,45 @@ class DocumentFolderTest {
                 Map.of("space", "default", "model", "all-minilm-l6-v2", "contentRevision", 1L, "chunks", 3));
         assertThat(history.get(2).summary()).isEqualTo(Map.of("metadata", Map.of("lang", "de")));
         assertThat(history.get(3).summary()).isEqualTo(Map.of("reason", "retired"));
+    }
+
+    @Test
+    void anErasedDocumentHasNoContentAndIsWrittenAfreshByItsNextUpsert() {
+        given(new DocumentCreated(TENANT, DOC, null, null, null, null, null), // read after its key was destroyed
+                new DocumentEmbedded(TENANT, DOC, 1, "default", new EmbeddingProvenance("all-minilm-l6-v2", null, false,
+                        CHUNKER), 384, null, null, null),
+                new DocumentErased(TENANT, DOC));
+
+        DocumentState erased = fold();
+        assertThat(erased.erased()).isTrue();
+        assertThat(erased.deleted()).isTrue();
+        assertThat(erased.title()).isNull();
+        assertThat(erased.body()).isNull();
+        assertThat(erased.metadata()).isEmpty();
+        assertThat(erased.embeddings()).isEmpty();
+        assertThat(erased.version()).isEqualTo(3);
+
+        given(created("Again", "Written again", Map.of("lang", "en")));
+        DocumentState again = fold();
+        assertThat(again.erased()).isFalse();
+        assertThat(again.deleted()).isFalse();
+        assertThat(again.body()).isEqualTo("Written again");
+        assertThat(again.contentRevision()).isEqualTo(4);
+    }
+
+    @Test
+    void theHistoryOfAnErasedDocumentKeepsTypesAndVersionsButNoContent() {
+        given(new DocumentCreated(TENANT, DOC, null, null, null, null, null),
+                new DocumentMetadataChanged(TENANT, DOC, null),
+                new DocumentErased(TENANT, DOC));
+
+        List<HistoryEntry> history = events.stream().map(event -> HistoryEntry.of(event, null)).toList();
+
+        assertThat(history).extracting(HistoryEntry::type, HistoryEntry::version).containsExactly(
+                tuple("DocumentCreated", 1L), tuple("DocumentMetadataChanged", 2L), tuple("DocumentErased", 3L));
+        assertThat(history.get(0).summary()).isEqualTo(Map.of("contentErased", true));
+        assertThat(history.get(1).summary()).isEqualTo(Map.of("contentErased", true));
+        assertThat(history.get(2).summary()).isEmpty();
     }
 
     private void given(Object... payloads) {
