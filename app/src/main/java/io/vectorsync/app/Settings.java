@@ -51,7 +51,8 @@ public record Settings(
         Config server,
         StoreSettings store,
         AxonServerSettings axonServer,
-        long maxBatchBytes) {
+        long maxBatchBytes,
+        KeySettings keys) {
 
     /** The largest NDJSON batch body by default: Elasticsearch's {@code http.max_content_length}. */
     public static final long DEFAULT_MAX_BATCH_BYTES = 100L * 1024 * 1024;
@@ -71,6 +72,9 @@ public record Settings(
         }
         if (axonServer == null) {
             axonServer = AxonServerSettings.DISABLED;
+        }
+        if (keys == null) {
+            keys = KeySettings.GENERATED;
         }
         if (maxBatchBytes <= 0) {
             maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
@@ -103,7 +107,7 @@ public record Settings(
     public Settings withServer(Config server) {
         return new Settings(host, port, dataDir, node, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
+                axonServer, maxBatchBytes, keys);
     }
 
     /**
@@ -113,7 +117,7 @@ public record Settings(
     public Settings withOpenSearch(OpenSearchSettings opensearch) {
         return new Settings(host, port, dataDir, node, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
                 hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
-                axonServer, maxBatchBytes);
+                axonServer, maxBatchBytes, keys);
     }
 
     public static Settings from(Config config) {
@@ -270,7 +274,10 @@ public record Settings(
                 config.get("server"),
                 store(vs.get("store"), env),
                 axonServer(vs.get("axonserver")),
-                vs.get("max-batch-bytes").asLong().orElse(DEFAULT_MAX_BATCH_BYTES));
+                vs.get("max-batch-bytes").asLong().orElse(DEFAULT_MAX_BATCH_BYTES),
+                new KeySettings(vs.get("security.master-key").asString().orElse(null),
+                        vs.get("security.master-key-file").asString().filter(file -> !file.isBlank()).map(Path::of)
+                                .orElse(null)));
     }
 
     /** {@code vectorsync.node.*}, and the claim timeout of {@code vectorsync.processors}. */

@@ -29,6 +29,7 @@ import io.vectorsync.projections.versions.VersionFeeds;
 import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
+import io.vectorsync.app.erasure.DocumentKeys;
 import io.vectorsync.app.metrics.Activity;
 import io.vectorsync.app.metrics.CountingSubmitter;
 import io.vectorsync.app.metrics.MeteredEmbeddingModel;
@@ -84,11 +85,13 @@ public final class Vectorsync implements AutoCloseable {
     private final List<Runnable> stopping = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Telemetry telemetry;
     private final Activity activity;
+    private final DocumentKeys keys;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache, Versioning versioning, Access access,
-                       Telemetry telemetry) {
+                       Telemetry telemetry, DocumentKeys keys) {
         this.settings = settings;
+        this.keys = keys;
         this.telemetry = telemetry;
         this.database = database;
         this.indexes = indexes;
@@ -136,7 +139,6 @@ public final class Vectorsync implements AutoCloseable {
 
     public static Vectorsync start(Settings settings) {
         LOG.info(() -> "Data directory: " + settings.dataDir());
-        Serializer serializer = JsonbSerializer.create();
         // a transaction idle for twice the claim timeout belongs to a frozen node: the store ends it (its locks go)
         EventStoreDatabase database = EventStoreDatabase.open(settings.store(), settings.dataDir(),
                 settings.node().claimTimeout().multipliedBy(2).compareTo(Duration.ofSeconds(5)) < 0
@@ -144,8 +146,13 @@ public final class Vectorsync implements AutoCloseable {
         VectorIndexes indexes = null;
         HotVectorCache cache = null;
         Access access = null;
+        DocumentKeys keys = null;
         Telemetry telemetry = new Telemetry(settings.nodeId());
         try {
+            keys = DocumentKeys.open(database, settings.keys().masterKey(), settings.keys().masterKeyFile(),
+                    settings.dataDir(), settings.axonServer().enabled());
+            // the one serializer: content-bearing events are sealed with their document's key wherever they are stored
+            Serializer serializer = JsonbSerializer.sealing(keys.keys());
             requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(),
@@ -159,13 +166,17 @@ public final class Vectorsync implements AutoCloseable {
             Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models)
                     .configureMessageMonitor(c -> (type, name) -> ProcessingMonitor.of(telemetry, type, name))
                     .buildConfiguration();
+            axon.eventStore().registerDispatchInterceptor(keys.destroyOnErasure());
             axon.start();
             LOG.info(() -> "Node " + settings.nodeId() + ", roles " + settings.node().roles() + "; event store: "
                     + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry);
+            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry, keys);
         } catch (RuntimeException e) {
             telemetry.close();
+            if (keys != null) {
+                keys.close();
+            }
             if (access != null) {
                 access.close();
             }
@@ -237,6 +248,11 @@ public final class Vectorsync implements AutoCloseable {
     /** This node's meters, served at {@code /observe/metrics}. */
     public Telemetry telemetry() {
         return telemetry;
+    }
+
+    /** The documents' data keys (issue 21). */
+    public DocumentKeys keys() {
+        return keys;
     }
 
     public Settings settings() {
@@ -412,6 +428,7 @@ public final class Vectorsync implements AutoCloseable {
                         access.close(); // records the keys' last uses
                     } finally {
                         telemetry.close();
+                        keys.close();
                         database.close();
                     }
                 }
