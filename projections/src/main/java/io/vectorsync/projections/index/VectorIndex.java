@@ -135,6 +135,13 @@ public interface VectorIndex extends AutoCloseable {
     void clear();
 
     /**
+     * Makes what deletes and replaced entries left behind physically gone from the index's files (erasure,
+     * issue 21): every segment holding a deleted entry is merged away, however few it holds, and the files of the
+     * old segments are removed. Costs about a rewrite of those segments, so erasures call it once per batch.
+     */
+    void expungeDeletes();
+
+    /**
      * Makes every write applied so far visible to searches before it returns. Nothing to do for an
      * index whose writes are searchable on return (the default); an index that refreshes periodically
      * refreshes now, which costs, so only reads that asked for consistency call it.

@@ -47,6 +47,9 @@ public abstract class VectorIndexContract {
      */
     protected abstract VectorIndex openIndex(SpaceSpec space);
 
+    /** How many deleted or replaced entries the index's storage still holds (before a merge drops them). */
+    protected abstract long deletedEntriesStored() throws Exception;
+
     /**
      * Makes everything applied so far visible to searches and counts, through the port: nothing to do
      * where apply is searchable on return (Lucene); OpenSearch refreshes.
@@ -151,6 +154,28 @@ public abstract class VectorIndexContract {
         assertThat(index.countChunks(TENANT)).isEqualTo(1);
         assertThat(index.version(TENANT, "doc-1")).as("the tombstone's version").hasValue(3);
         assertThat(index.version(TENANT, "never-written")).isEmpty();
+    }
+
+    /** Erasure (issue 21): what deletes and replacements left behind goes from storage; the rest is intact. */
+    @Test
+    void expungingDeletesDropsWhatDeletesLeftInStorageAndKeepsTheRest() throws Exception {
+        apply(List.of(
+                replace(TENANT, "doc-1", 2, Map.of(), unit(DIMENSION, 1), unit(DIMENSION, 2)),
+                replace(TENANT, "doc-2", 2, Map.of("lang", "en"), unit(DIMENSION, 3)),
+                replace(TENANT, "doc-3", 2, Map.of(), unit(DIMENSION, 4))));
+        apply(List.of(new Delete(TENANT, "doc-1", 3), new ChangeMetadata(TENANT, "doc-2", 3, Map.of("lang", "de"))));
+        index.makeSearchable();
+        assertThat(deletedEntriesStored()).as("before: the deleted and replaced entries are still stored").isPositive();
+
+        index.expungeDeletes();
+
+        assertThat(deletedEntriesStored()).isZero();
+        assertThat(ids(index.search(query(unit(DIMENSION, 3), 5)))).contains("doc-2", "doc-3").doesNotContain("doc-1");
+        assertThat(index.search(query(unit(DIMENSION, 3), 1)).getFirst().metadata()).isEqualTo(Map.of("lang", "de"));
+        assertThat(index.version(TENANT, "doc-1")).as("the tombstone (no content) stays").hasValue(3);
+        assertThat(index.countDocuments(TENANT)).isEqualTo(2);
+        index.expungeDeletes(); // nothing left to drop: harmless
+        assertThat(index.countChunks(TENANT)).isEqualTo(2);
     }
 
     @Test

@@ -62,6 +62,11 @@ final class CountingVectorIndex implements VectorIndex {
     }
 
     @Override
+    public void expungeDeletes() {
+        delegate.expungeDeletes();
+    }
+
+    @Override
     public long countAllDocuments() {
         return delegate.countAllDocuments();
     }

@@ -11,6 +11,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
@@ -59,8 +60,12 @@ final class IndexSetup {
     }
 
     static IndexWriter writer(Directory directory, KnnVectorsFormat format) throws IOException {
+        TieredMergePolicy merges = new TieredMergePolicy();
+        // an erasure's forceMergeDeletes must rewrite every segment with a deleted entry, not only those past 10 %
+        merges.setForceMergeDeletesPctAllowed(0);
         return new IndexWriter(directory, new IndexWriterConfig(WordSearch.ANALYZER)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setMergePolicy(merges)
                 // every apply flushes a small segment that a merge soon folds in: copying it into a compound
                 // file first is work thrown away (merged segments still follow the merge policy's choice)
                 .setUseCompoundFile(false)

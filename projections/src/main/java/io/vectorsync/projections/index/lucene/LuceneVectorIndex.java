@@ -195,6 +195,24 @@ public final class LuceneVectorIndex implements VectorIndex, HybridSearch {
         }
     }
 
+    @Override
+    public void expungeDeletes() {
+        writeLock.lock();
+        try {
+            writer.forceMergeDeletes(true);
+            writer.commit();
+            searchers.maybeRefreshBlocking(); // lets go of the readers of the merged-away segments
+            writer.deleteUnusedFiles();
+        } catch (IOException e) {
+            throw new IndexWriteException("cannot expunge the deleted entries of space '" + space.name() + "': "
+                    + e.getMessage(), true, e);
+        } catch (AlreadyClosedException e) {
+            throw new IndexWriteException("the index of space '" + space.name() + "' is closed", false, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** The states the writes changed, folded by {@link WriteFold} from what the index holds now. */
     private List<DocumentState> decide(List<IndexWrite> writes) throws IOException {
         // refresh first: a batch that failed halfway may have left writes the searcher has not seen

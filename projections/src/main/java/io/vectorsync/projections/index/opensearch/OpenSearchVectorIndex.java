@@ -323,6 +323,56 @@ public final class OpenSearchVectorIndex implements VectorIndex, HybridSearch {
         }
     }
 
+    /**
+     * Refresh, flush (the translog's copies go with its old generations), then a force-merge with
+     * {@code only_expunge_deletes} under {@code index.merge.policy.expunge_deletes_allowed: 0}, so every segment with a
+     * deleted entry is rewritten. OpenSearch keeps soft-deleted entries while a retention lease needs them (its peer
+     * recovery leases move on within {@code index.soft_deletes.retention_lease.sync_interval}, 30 s): the merge is
+     * repeated, every 5 s for at most {@link #EXPUNGE_PATIENCE}, until the index counts no deleted entry.
+     */
+    @Override
+    public void expungeDeletes() {
+        requireOpen();
+        String index = physicalIndex;
+        String what = "expunging the deleted entries of " + index;
+        try {
+            layout.putSettings(client, index, jakarta.json.Json.createObjectBuilder()
+                    .add("merge.policy.expunge_deletes_allowed", 0).build());
+            long deadline = System.nanoTime() + EXPUNGE_PATIENCE.toNanos();
+            while (true) {
+                client.indices().refresh(r -> r.index(index));
+                client.indices().flush(r -> r.index(index).force(true));
+                client.indices().forcemerge(r -> r.index(index).onlyExpungeDeletes(true).flush(true));
+                long deleted = deletedEntries(index);
+                if (deleted == 0) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IndexWriteException(index + " still holds " + deleted + " deleted entries after "
+                            + EXPUNGE_PATIENCE.toSeconds() + " s of merging (a retention lease keeps them)", true, null);
+                }
+                Thread.sleep(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexWriteException(what + " was interrupted", true, e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IndexWriteException written) {
+                throw written;
+            }
+            throw Failures.onRead(what, e);
+        }
+    }
+
+    /** How long {@link #expungeDeletes} goes on merging while deleted entries remain. */
+    static final java.time.Duration EXPUNGE_PATIENCE = java.time.Duration.ofSeconds(90);
+
+    private long deletedEntries(String index) throws IOException {
+        var stats = client.indices().stats(r -> r.index(index).metric(org.opensearch.client.opensearch.indices.stats.IndicesStatsMetric.Docs));
+        var docs = stats.all().total().docs(); // every copy: a replica's deleted entries count too
+        return docs == null ? 0 : docs.deleted();
+    }
+
     /** A refresh: for consistent reads without the hot-vector cache, tests and benchmarks; never per batch. */
     @Override
     public void makeSearchable() {

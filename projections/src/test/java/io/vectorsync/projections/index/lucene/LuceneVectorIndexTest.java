@@ -37,6 +37,63 @@ class LuceneVectorIndexTest extends VectorIndexContract {
         return LuceneVectorIndex.factory(dataDirectory, new HnswSettings(8, 32)).apply(space);
     }
 
+    @Override
+    protected long deletedEntriesStored() throws IOException {
+        try (Directory directory = FSDirectory.open(dataDirectory.resolve(SPACE.name()));
+             org.apache.lucene.index.DirectoryReader reader = org.apache.lucene.index.DirectoryReader.open(directory)) {
+            return reader.numDeletedDocs();
+        }
+    }
+
+    /**
+     * Erasure (issue 21): once expunged, a deleted document's passage text and vector bytes are in no file of the
+     * index, while a kept document's text still is (the scan sees what is stored).
+     */
+    @Test
+    void anExpungedDocumentLeavesNoBytesInTheIndexFiles() throws Exception {
+        float[] erased = unit(DIMENSION, 1);
+        erased[2] = 0.123456789f;
+        index.apply(List.of(textDocument(TENANT, "gone", "quarantined zqxmarkererased here", erased, Map.of()),
+                textDocument(TENANT, "kept", "retained zqxmarkerkept here", unit(DIMENSION, 2), Map.of())));
+        index.apply(List.of(new IndexWrite.Delete(TENANT, "gone", 9)));
+        float[] stored = UnitVectors.unit(erased); // as a cosine space indexes it
+        byte[] vectorBytes = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putFloat(stored[0]).putFloat(stored[1]).putFloat(stored[2]).array();
+        assertThat(filesHolding("zqxmarkererased".getBytes())).as("before the expunge").isNotEmpty();
+        assertThat(filesHolding(vectorBytes)).as("before the expunge").isNotEmpty();
+
+        index.expungeDeletes();
+
+        assertThat(filesHolding("zqxmarkererased".getBytes())).isEmpty();
+        assertThat(filesHolding(vectorBytes)).isEmpty();
+        assertThat(filesHolding("zqxmarkerkept".getBytes())).isNotEmpty();
+    }
+
+    private List<Path> filesHolding(byte[] needle) throws IOException {
+        try (var files = java.nio.file.Files.walk(dataDirectory)) {
+            return files.filter(java.nio.file.Files::isRegularFile).filter(file -> {
+                try {
+                    return indexOf(java.nio.file.Files.readAllBytes(file), needle) >= 0;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     /**
      * An index written before passages were indexed as terms (its commit lacks the mark) keeps answering k-NN, but
      * refuses hybrid searches with a message that says to rebuild or replay, rather than find nothing by words; once

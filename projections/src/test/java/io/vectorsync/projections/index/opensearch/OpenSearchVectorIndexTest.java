@@ -99,6 +99,13 @@ class OpenSearchVectorIndexTest extends VectorIndexContract {
         return OpenSearchVectorIndex.open(space, settings());
     }
 
+    @Override
+    protected long deletedEntriesStored() throws IOException {
+        String physical = openSearchIndex().physicalIndex();
+        return call("GET", "/" + physical + "/_stats/docs", null).getJsonObject("_all").getJsonObject("total")
+                .getJsonObject("docs").getJsonNumber("deleted").longValue();
+    }
+
     private OpenSearchVectorIndex openSearchIndex() {
         return (OpenSearchVectorIndex) index;
     }
