@@ -1,5 +1,6 @@
 package io.vectorsync.app;
 
+import io.vectorsync.app.erasure.ErasureProcessor;
 import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
@@ -46,7 +47,7 @@ final class AxonSetup {
      */
     static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
                                 VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
-                                SpaceModels models) {
+                                SpaceModels models, ErasureProcessor erasure) {
         AxonServerSettings axonServer = settings.axonServer();
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
         if (axonServer.enabled()) {
@@ -94,6 +95,12 @@ final class AxonSetup {
         NodeRoles roles = settings.node().roles();
         if (roles.has(NodeRoles.Role.PROJECTOR)) {
             projectors(configurer, settings, serializer, database, indexes, spaces, models);
+            // one segment: each batch of erasures costs one merge of every index
+            configurer.eventProcessing()
+                    .registerPooledStreamingEventProcessorConfiguration(ErasureProcessor.PROCESSING_GROUP,
+                            (c, builder) -> builder.initialSegmentCount(1).maxClaimedSegments(1)
+                                    .batchSize(settings.batchSize()))
+                    .registerEventHandler(c -> erasure);
         }
         // in the unit of work that stores each event, so on every node that appends: the command API's and the
         // projectors' (the encoder records embeddings)

@@ -73,7 +73,8 @@ final class HttpApi {
         List<HttpService> tenants = new ArrayList<>();
         if (roles.has(NodeRoles.Role.COMMAND)) {
             tenants.add(new DocumentCommandService(app.committer(), app.log(), app.spaces(),
-                    app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate()));
+                    app.settings().maxRequestBytes(), app.settings().maxBatchBytes(), app.writeGate(),
+                    app::awaitErasures));
         }
         if (roles.has(NodeRoles.Role.QUERY)) {
             tenants.add(new DocumentService(app.eventStore(), app.readYourWrites()::awaitEncoded, app.log()::positions));

@@ -30,6 +30,7 @@ import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.app.erasure.DocumentKeys;
+import io.vectorsync.app.erasure.ErasureProcessor;
 import io.vectorsync.app.metrics.Activity;
 import io.vectorsync.app.metrics.CountingSubmitter;
 import io.vectorsync.app.metrics.MeteredEmbeddingModel;
@@ -147,6 +148,7 @@ public final class Vectorsync implements AutoCloseable {
         HotVectorCache cache = null;
         Access access = null;
         DocumentKeys keys = null;
+        ErasureProcessor erasure;
         Telemetry telemetry = new Telemetry(settings.nodeId());
         try {
             keys = DocumentKeys.open(database, settings.keys().masterKey(), settings.keys().masterKeyFile(),
@@ -163,7 +165,9 @@ public final class Vectorsync implements AutoCloseable {
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, versioning.liveIndexes());
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
-            Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models)
+            erasure = new ErasureProcessor(database, keys);
+            Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models,
+                            erasure)
                     .configureMessageMonitor(c -> (type, name) -> ProcessingMonitor.of(telemetry, type, name))
                     .buildConfiguration();
             axon.eventStore().registerDispatchInterceptor(keys.destroyOnErasure());
@@ -171,7 +175,11 @@ public final class Vectorsync implements AutoCloseable {
             LOG.info(() -> "Node " + settings.nodeId() + ", roles " + settings.node().roles() + "; event store: "
                     + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
-            return new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry, keys);
+            Vectorsync app = new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry,
+                    keys);
+            VectorIndexes live = indexes;
+            erasure.indexes(() -> app.versions().map(IndexVersions::allIndexes).orElseGet(() -> List.copyOf(live.all())));
+            return app;
         } catch (RuntimeException e) {
             telemetry.close();
             if (keys != null) {
@@ -248,6 +256,31 @@ public final class Vectorsync implements AutoCloseable {
     /** This node's meters, served at {@code /observe/metrics}. */
     public Telemetry telemetry() {
         return telemetry;
+    }
+
+    /**
+     * Waits at most {@code patience} until the erasure processor has passed {@code position}: every copy of what was
+     * erased up to there is gone (see {@link ErasureProcessor}). A wait, not work: the request's bulkhead lets another
+     * request run meanwhile.
+     */
+    public boolean awaitErasures(long position, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (position(ErasureProcessor.PROCESSING_GROUP) < position) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Bulkheads.whileWaiting(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The documents' data keys (issue 21). */

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.vectorsync.store.access.AccessTables;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -345,6 +346,23 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
     /** Stores the versions in one transaction: a swap changes two roles at once. */
     public void saveIndexVersions(List<IndexVersionRecord> versions) {
         indexVersions.save(versions);
+    }
+
+    /**
+     * Removes every dead letter of a sequence (a document: its aggregate id) from every processing group's queue, in
+     * the thread's transaction when it has one (erasure, issue 21). Answers how many there were.
+     */
+    public int deleteDeadLetters(String sequenceIdentifier) {
+        DeadLetterSchema schema = DeadLetterSchema.defaultSchema();
+        try (java.sql.Connection connection = transactionManager.connectionProvider().getConnection();
+             java.sql.PreparedStatement delete = connection.prepareStatement("DELETE FROM " + schema.deadLetterTable()
+                     + " WHERE " + schema.sequenceIdentifierColumn() + " = ?")) {
+            delete.setString(1, sequenceIdentifier);
+            return delete.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new org.axonframework.common.jdbc.JdbcException("Cannot remove the dead letters of "
+                    + sequenceIdentifier, e);
+        }
     }
 
     /** Forgets a processor's tokens: it starts afresh the next time it runs. */

@@ -11,6 +11,7 @@ import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.store.LogPositions;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DocumentIds;
+import io.vectorsync.domain.EraseDocument;
 import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.UpsertDocument;
 import io.vectorsync.json.Bodies;
@@ -24,8 +25,10 @@ import jakarta.json.JsonObjectBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,6 +50,10 @@ public final class DocumentCommandService implements HttpService {
     private final long maxRequestBytes;
     private final long maxBatchBytes;
     private final WriteGate gate;
+    private final ErasureProgress erasures;
+
+    /** How long {@code DELETE …?erase=true&wait=true} waits for every copy to go before it answers 202. */
+    public static final Duration ERASURE_PATIENCE = Duration.ofSeconds(120);
 
     /**
      * @param commands what runs the writes: the group committer on a JDBC store, Axon's gateway with Axon Server
@@ -54,13 +61,14 @@ public final class DocumentCommandService implements HttpService {
      */
     public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
                                   long maxRequestBytes, long maxBatchBytes) {
-        this(commands, log, spaces, maxRequestBytes, maxBatchBytes, WriteGate.OPEN);
+        this(commands, log, spaces, maxRequestBytes, maxBatchBytes, WriteGate.OPEN, ErasureProgress.NONE);
     }
 
     /** With {@code gate} passed by every write once its request is found acceptable, before it reaches the store. */
     public DocumentCommandService(CommandSubmitter commands, LogPositions log, EmbeddingSpaces spaces,
-                                  long maxRequestBytes, long maxBatchBytes, WriteGate gate) {
+                                  long maxRequestBytes, long maxBatchBytes, WriteGate gate, ErasureProgress erasures) {
         this.commands = new DocumentCommands(commands, log, spaces);
+        this.erasures = erasures;
         this.maxRequestBytes = maxRequestBytes;
         this.maxBatchBytes = maxBatchBytes;
         this.gate = gate;
@@ -87,9 +95,39 @@ public final class DocumentCommandService implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         String tenant = req.path().pathParameters().get("tenant");
         String documentId = req.path().pathParameters().get("documentId");
-        DeleteDocument delete = commands.deleteCommand(tenant, documentId, req.query().first("reason").orElse(null));
+        boolean erase = flag(req, "erase");
+        boolean wait = flag(req, "wait");
+        if (wait && !erase) {
+            throw new InvalidInputException("wait", "only an erasure (erase=true) waits; a delete answers once it is "
+                    + "stored");
+        }
+        String reason = req.query().first("reason").orElse(null);
+        if (!erase) {
+            DeleteDocument delete = commands.deleteCommand(tenant, documentId, reason);
+            gate.await();
+            send(res, commands.single(commands.submit(delete)));
+            return;
+        }
+        EraseDocument erasure = commands.eraseCommand(tenant, documentId, reason);
         gate.await();
-        send(res, commands.single(commands.submit(delete)));
+        DocumentCommands.Answer answer = commands.single(commands.submit(erasure));
+        long position = answer.body().getJsonNumber("position").longValue();
+        boolean complete = erasures.awaitComplete(position, wait ? ERASURE_PATIENCE : Duration.ZERO);
+        JsonObjectBuilder body = Json.createObjectBuilder(answer.body()).add("complete", complete);
+        // waited in vain: recorded, its keys destroyed, its other copies still going; the same call waits again
+        send(res, new DocumentCommands.Answer(wait && !complete ? 202 : answer.status(), body.build(), answer.version()));
+    }
+
+    /** A query flag: absent or {@code false}, or {@code true}; anything else is a 400. */
+    private static boolean flag(ServerRequest req, String name) {
+        Optional<String> value = req.query().first(name).asOptional();
+        if (value.isEmpty() || value.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new InvalidInputException(name, "must be true or false; got '" + value.get() + "'");
     }
 
     /**
@@ -172,7 +210,11 @@ public final class DocumentCommandService implements HttpService {
                 return new Line(number, documentId, commands.submit(commands.deleteCommand(tenant, documentId,
                         json.optionalString("reason"))), null);
             }
-            throw new InvalidInputException("op", "must be 'upsert' or 'delete'");
+            if (op.equals("erase")) {
+                return new Line(number, documentId, commands.submit(commands.eraseCommand(tenant, documentId,
+                        json.optionalString("reason"))), null);
+            }
+            throw new InvalidInputException("op", "must be 'upsert', 'delete' or 'erase'");
         } catch (RuntimeException e) {
             return new Line(number, documentId, null, e);
         }

@@ -4,6 +4,9 @@ import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.GroupCommitter;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
 import io.vectorsync.domain.DeleteDocument;
+import io.vectorsync.domain.EraseDocument;
+import io.vectorsync.domain.EraseOutcome;
+import io.vectorsync.domain.InvalidInputException;
 import io.vectorsync.domain.DeleteOutcome;
 import io.vectorsync.domain.DocumentIds;
 import io.vectorsync.domain.UpsertDocument;
@@ -46,6 +49,20 @@ final class DocumentCommands {
     record Submitted(String tenant, String documentId, boolean delete, CompletableFuture<Object> outcome) {
     }
 
+    /**
+     * Validates an erasure into its command. An erasure takes no reason: a reason about a person is content, and the
+     * erasure's event holds none.
+     */
+    EraseDocument eraseCommand(String tenant, String documentId, String reason) {
+        DocumentIds.requireValidTenant(tenant);
+        DocumentIds.requireValidDocumentId(documentId);
+        if (reason != null) {
+            throw new InvalidInputException("reason", "an erasure records no reason (its event holds no content; the "
+                    + "audit log records who erased the document and when)");
+        }
+        return new EraseDocument(tenant, documentId);
+    }
+
     /** An answer, or the failure that is the answer. */
     record Result(Answer answer, RuntimeException failure) {
     }
@@ -78,6 +95,10 @@ final class DocumentCommands {
         return new Submitted(delete.tenant(), delete.documentId(), true, committer.submit(delete));
     }
 
+    Submitted submit(EraseDocument erase) {
+        return new Submitted(erase.tenant(), erase.documentId(), true, committer.submit(erase));
+    }
+
     /** Waits for each write in order and answers them all, reading their positions in one query. */
     List<Result> answers(List<Submitted> writes) {
         List<Object> outcomes = new ArrayList<>(writes.size());
@@ -94,6 +115,7 @@ final class DocumentCommands {
             long version = switch (outcome) {
                 case UpsertOutcome upsert -> upsert.version();
                 case DeleteOutcome delete -> delete.version();
+                case EraseOutcome erase -> erase.version();
                 default -> 0;
             };
             if (version > 0) {
@@ -126,6 +148,9 @@ final class DocumentCommands {
             case DeleteOutcome delete -> new Result(answer(200, write, delete.version(),
                     delete.deleted() ? "deleted" : "already_deleted",
                     positions.getOrDefault(Map.entry(id, delete.version() - 1), -1L)), null);
+            case EraseOutcome erase -> new Result(answer(200, write, erase.version(),
+                    erase.erased() ? "erased" : "already_erased",
+                    positions.getOrDefault(Map.entry(id, erase.version() - 1), -1L)), null);
             case AggregateNotFoundException notFound when write.delete() -> new Result(null, ApiException.notFound(
                     "document '" + write.documentId() + "' of tenant '" + write.tenant() + "' does not exist"));
             case RuntimeException failure -> new Result(null, failure);

@@ -12,6 +12,8 @@ import io.vectorsync.command.commit.CommandSubmitter;
 import io.vectorsync.command.commit.CommitFailures;
 import io.vectorsync.domain.DeleteDocument;
 import io.vectorsync.domain.DeleteOutcome;
+import io.vectorsync.domain.EraseDocument;
+import io.vectorsync.domain.EraseOutcome;
 import io.vectorsync.domain.UpsertDocument;
 import io.vectorsync.domain.UpsertOutcome;
 import io.vectorsync.domain.VersionConflictException;
@@ -54,6 +56,12 @@ class DocumentCommandServiceTest {
 
     private static final ScriptedCommitter COMMITTER = new ScriptedCommitter();
     private static final CountingLog LOG = new CountingLog();
+    /** Erasures up to a position complete once asked to wait at all; records each position asked about. */
+    private static final List<Long> ERASURES_ASKED = new CopyOnWriteArrayList<>();
+    private static final ErasureProgress ERASURES = (position, patience) -> {
+        ERASURES_ASKED.add(position);
+        return !patience.isZero() && position < 5000;
+    };
     private static final AtomicInteger GATE_PASSES = new AtomicInteger();
     private static volatile boolean gateClosed;
 
@@ -74,7 +82,7 @@ class DocumentCommandServiceTest {
         // the production routing: the service under the one problem+json mapping, as the app registers it
         Problems.register(routing)
                 .register("/v1/tenants", new DocumentCommandService(COMMITTER, LOG, UpsertRequestsTest.SPACES,
-                        MAX_REQUEST, MAX_BATCH, gate))
+                        MAX_REQUEST, MAX_BATCH, gate, ERASURES))
                 .register("/small/tenants", new DocumentCommandService(COMMITTER, LOG, UpsertRequestsTest.SPACES,
                         MAX_REQUEST, SMALL_BATCH));
     }
@@ -238,6 +246,45 @@ class DocumentCommandServiceTest {
         assertThat(again.json().getString("result")).isEqualTo("already_deleted");
         assertThat(COMMITTER.commands).containsExactly(new DeleteDocument("acme", "kb-1", "retired"),
                 new DeleteDocument("acme", "kb-1", null));
+    }
+
+    // ---- erasure (issue 21)
+
+    @Test
+    void anErasureAnswersWhetherEveryCopyIsGoneAndWaitsOnlyWhenAsked() {
+        ERASURES_ASKED.clear();
+        COMMITTER.answer = command -> CompletableFuture.completedFuture(new EraseOutcome(true, 3));
+        Reply erased = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("erase", "true").request());
+        Reply waited = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("erase", "true")
+                .queryParam("wait", "true").request());
+        COMMITTER.answer = command -> CompletableFuture.completedFuture(new EraseOutcome(false, 5000));
+        Reply late = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("erase", "true")
+                .queryParam("wait", "true").request());
+
+        assertThat(erased.status()).isEqualTo(200);
+        assertThat(erased.json().getString("result")).isEqualTo("erased");
+        assertThat(erased.json().getBoolean("complete")).isFalse();
+        assertThat(waited.status()).isEqualTo(200);
+        assertThat(waited.json().getBoolean("complete")).isTrue();
+        assertThat(late.status()).as("recorded, its copies still going: the same call waits again").isEqualTo(202);
+        assertThat(late.json().getString("result")).isEqualTo("already_erased");
+        assertThat(late.json().getBoolean("complete")).isFalse();
+        assertThat(ERASURES_ASKED).containsExactly(1002L, 1002L, 5999L);
+        assertThat(COMMITTER.commands).containsOnly(new EraseDocument("acme", "kb-1"));
+    }
+
+    @Test
+    void badErasureRequestsAre400AndWriteNothing() {
+        Reply notAFlag = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("erase", "yes").request());
+        Reply waitAlone = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("wait", "true").request());
+        Reply withReason = Reply.of(client.delete("/v1/tenants/acme/documents/kb-1").queryParam("erase", "true")
+                .queryParam("reason", "Jane Doe asked").request());
+
+        assertThat(List.of(notAFlag, waitAlone, withReason)).extracting(Reply::status).containsOnly(400);
+        assertThat(notAFlag.json().getString("detail")).contains("erase").contains("true or false");
+        assertThat(waitAlone.json().getString("detail")).contains("only an erasure");
+        assertThat(withReason.json().getString("detail")).contains("records no reason");
+        assertThat(COMMITTER.commands).isEmpty();
     }
 
     @Test

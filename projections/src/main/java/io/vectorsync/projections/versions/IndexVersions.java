@@ -303,6 +303,16 @@ public final class IndexVersions implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * Every index this node holds: each space's live one and every version being fed (building, ready, point-in-time
+     * or kept for a rollback). An erasure removes its documents from all of them.
+     */
+    public List<VectorIndex> allIndexes() {
+        List<VectorIndex> all = new ArrayList<>(live.all());
+        fed.all().forEach(version -> all.add(version.index()));
+        return all;
+    }
+
     /** The dead letters of the processors feeding the versions that are not live, by processor name. */
     public Map<String, DeadLetters> deadLetters() {
         return fed.deadLetters();

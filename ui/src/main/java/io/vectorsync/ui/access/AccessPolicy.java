@@ -47,9 +47,19 @@ public final class AccessPolicy {
 
     /**
      * One route's rule; {@code action} names an admin change in the audit log (null: not audited), {@code workload}
-     * the bulkhead its requests run in.
+     * the bulkhead its requests run in. With {@code auditedWhen}, only requests whose query parameter of that name is
+     * {@code true} are audited (a document's erasure: {@code DELETE …?erase=true}).
      */
-    public record Rule(Method method, String pattern, Need need, String action, Workload workload, PathMatcher matcher) {
+    public record Rule(Method method, String pattern, Need need, String action, String auditedWhen, Workload workload,
+                       PathMatcher matcher) {
+
+        /** The audit log's name for a request under this rule; null when it is not audited. */
+        public String actionOf(io.helidon.common.uri.UriQuery query) {
+            if (action == null || auditedWhen == null) {
+                return action;
+            }
+            return query.first(auditedWhen).filter("true"::equalsIgnoreCase).map(value -> action).orElse(null);
+        }
     }
 
     /** A request's rule and the tenant its path names (null when none). */
@@ -86,7 +96,8 @@ public final class AccessPolicy {
                 .rule(Method.DELETE, "/v1/admin/session", Need.AUTHENTICATED);
         String docs = "/v1/tenants/{tenant}/documents";
         b.rule(Method.PUT, docs + "/{documentId}", Need.WRITE_TENANT)
-                .rule(Method.DELETE, docs + "/{documentId}", Need.WRITE_TENANT)
+                // an erasure (?erase=true) is in the audit log: who asked to forget which document, and when
+                .audited(Method.DELETE, docs + "/{documentId}", Need.WRITE_TENANT, "erase", "erase")
                 .rule(Method.POST, docs + ":batch", Need.WRITE_TENANT)
                 .rule(Method.GET, docs + "/{documentId}", Need.READ_TENANT)
                 .rule(Method.GET, docs + "/{documentId}/history", Need.READ_TENANT)
@@ -170,8 +181,15 @@ public final class AccessPolicy {
             return add(method, pattern, Need.ADMIN, action);
         }
 
+        Builder audited(Method method, String pattern, Need need, String action, String when) {
+            rules.add(new Rule(method, pattern, need, action, when, workload(method, pattern, need),
+                    PathMatchers.create(pattern)));
+            return this;
+        }
+
         private Builder add(Method method, String pattern, Need need, String action) {
-            rules.add(new Rule(method, pattern, need, action, workload(method, pattern, need), PathMatchers.create(pattern)));
+            rules.add(new Rule(method, pattern, need, action, null, workload(method, pattern, need),
+                    PathMatchers.create(pattern)));
             return this;
         }
 

@@ -60,7 +60,7 @@ final class FrontDoor implements Filter {
         // a route that does not exist is a 404, but only for those who may ask at all
         AccessPolicy.Need need = matched.map(m -> m.rule().need()).orElse(AccessPolicy.Need.AUTHENTICATED);
         String tenant = matched.map(AccessPolicy.Matched::tenant).orElse(null);
-        String action = matched.map(m -> m.rule().action()).orElse(null);
+        String action = matched.map(m -> m.rule().actionOf(req.query())).orElse(null);
         AccessPolicy.Workload workload = matched.map(m -> m.rule().workload()).orElse(AccessPolicy.Workload.NONE);
 
         Caller caller;
