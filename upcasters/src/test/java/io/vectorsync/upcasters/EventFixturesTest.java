@@ -5,6 +5,7 @@ import io.vectorsync.domain.DocumentContentRevised;
 import io.vectorsync.domain.DocumentCreated;
 import io.vectorsync.domain.DocumentDeleted;
 import io.vectorsync.domain.DocumentEmbedded;
+import io.vectorsync.domain.DocumentErased;
 import io.vectorsync.domain.DocumentMetadataChanged;
 import io.vectorsync.domain.DocumentRestored;
 import io.vectorsync.domain.EmbeddedChunk;
@@ -89,7 +90,8 @@ class EventFixturesTest {
                                       new float[]{-0.2751f, 0.6092f, 0.0004f, -0.7433f}))),
             new DocumentDeleted("acme", "handbook-7", "archived in Confluence"),
             new DocumentRestored("acme", "handbook-7", "Employee handbook", REVISED_BODY, CHANGED_METADATA,
-                                 "confluence", REVISED_HASH)
+                                 "confluence", REVISED_HASH),
+            new DocumentErased("acme", "handbook-7")
     ).collect(Collectors.toMap(Object::getClass, Function.identity()));
 
     private static final MetaData MESSAGE_METADATA =

@@ -7,6 +7,9 @@ import io.vectorsync.cli.ProgressOption;
 import io.vectorsync.cli.VectorsyncCli;
 import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.StoreSettings;
+import io.vectorsync.store.keys.KeyFile;
+import io.vectorsync.store.keys.KeyTable;
+import io.vectorsync.store.keys.WrappedKey;
 import org.h2.api.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -133,6 +137,23 @@ final class MigrateCommand implements Callable<Integer> {
                         + "; do not use it");
             }
             out.println("Verified: every table holds the same rows in both stores (row counts and SHA-256 checksums).");
+            // the embedded store keeps the documents' data keys in a file of their own: they move into DocumentKey,
+            // wrapped as they are (the master key stays the same), or the sealed content could not be read
+            List<WrappedKey> keys = new ArrayList<>();
+            long[] moved = {0, 0};
+            KeyFile.exportWrapped(dataDir, key -> {
+                keys.add(key);
+                moved[1] += key.wrapped() == null ? 1 : 0;
+                if (keys.size() == 1000) {
+                    moved[0] += KeyTable.insertWrapped(target.dataSource(), keys);
+                    keys.clear();
+                }
+            });
+            moved[0] += keys.isEmpty() ? 0 : KeyTable.insertWrapped(target.dataSource(), keys);
+            out.println("Data keys: " + Progress.number(moved[0]) + " generations moved from " + dataDir.resolve(KeyFile.FILE)
+                    + " into DocumentKey (" + Progress.number(moved[1]) + " destroyed by erasures, kept as such); start "
+                    + "with the same master key (vectorsync.security.master-key or its file; the generated one is "
+                    + dataDir.resolve("keys/master.key") + ")");
             out.println("Next: start Vectorsync with vectorsync.store.url=" + redact(to)
                     + " (VECTORSYNC_STORE_URL) and the data directory " + dataDir
                     + "; its indexes stay. Keep " + dataDir.resolve("events") + " as a backup, but never start on it again.");

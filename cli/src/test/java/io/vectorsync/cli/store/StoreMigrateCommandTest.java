@@ -57,7 +57,7 @@ class StoreMigrateCommandTest {
         Cli run = cli("store", "migrate", "--from", dataDir.toString(), "--to", target.url(), "--batch-size", "7");
 
         assertThat(run.code()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("56 rows in 11 tables", "), empty", "Copied 56 rows",
+        assertThat(run.out()).contains("56 rows in 12 tables", "), empty", "Copied 56 rows",
                         "domainevententry_globalindex_seq set to 42", "auditrecord_id_seq set to 5",
                         "Verified: every table holds the same rows")
                 .doesNotContain(target.url().replaceAll(".*password=", ""));
@@ -96,6 +96,35 @@ class StoreMigrateCommandTest {
             assertThat(postgres.accessTables().keys()).hasSize(2);
             postgres.accessTables().append(Instant.now(), null, null, "test", "after the migration", "ok", 200);
             assertThat(postgres.accessTables().audit(1, null).getFirst().id()).isEqualTo(6);
+        }
+    }
+
+    /** The embedded store's data keys (its key file) move into PostgreSQL's key table, wrapped as they were. */
+    @Test
+    void theDataKeysMoveIntoTheKeyTableAndOpenWithTheSameMasterKey() throws Exception {
+        SourceStores.create(dataDir, 3);
+        io.vectorsync.store.keys.MasterKey master = io.vectorsync.store.keys.MasterKey.resolve(null, null, dataDir);
+        javax.crypto.SecretKey kept;
+        try (io.vectorsync.store.keys.KeyFile keys = io.vectorsync.store.keys.KeyFile.open(dataDir, master)) {
+            kept = keys.current("acme", "doc-1").key();
+            keys.current("acme", "doc-2");
+            keys.destroy("acme", "doc-2");
+            keys.current("acme", "doc-2"); // written again after an erasure: generation 2
+            keys.destroy("other", "gone"); // never had a key: nothing
+        }
+        StoreSettings target = TestPostgres.freshDatabase();
+
+        Cli run = cli("store", "migrate", "--from", dataDir.toString(), "--to", target.url());
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Data keys: 3 generations moved", "1 destroyed by erasures");
+        try (EventStoreDatabase postgres = EventStoreDatabase.open(target, null);
+             io.vectorsync.store.keys.DataKeys table = postgres.dataKeys(master, dataDir)) {
+            assertThat(table.find("acme", "doc-1", 1)).hasValueSatisfying(key ->
+                    assertThat(key.getEncoded()).isEqualTo(kept.getEncoded()));
+            assertThat(table.find("acme", "doc-2", 1)).as("destroyed stays destroyed").isEmpty();
+            assertThat(table.find("acme", "doc-2", 2)).isPresent();
+            assertThat(table.current("acme", "doc-2").generation()).isEqualTo(2);
         }
     }
 

@@ -170,6 +170,33 @@ public final class KeyFile implements DataKeys {
         }
     }
 
+    /**
+     * Every generation of every document's key in the file under {@code dataDir}, as stored (wrapped, or null when
+     * destroyed), without the master key; nothing when there is no key file.
+     */
+    public static void exportWrapped(Path dataDir, java.util.function.Consumer<WrappedKey> sink) {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        MVStore store = new MVStore.Builder().fileName(file.toString()).readOnly().open();
+        try {
+            MVMap<String, byte[]> keys = store.openMap("keys");
+            MVMap<String, Long> generations = store.openMap("generations");
+            for (Map.Entry<String, Long> entry : generations.entrySet()) {
+                int separator = entry.getKey().indexOf(SEPARATOR);
+                String tenant = entry.getKey().substring(0, separator);
+                String documentId = entry.getKey().substring(separator + 1);
+                for (long generation = 1; generation <= entry.getValue(); generation++) {
+                    sink.accept(new WrappedKey(tenant, documentId, generation,
+                            keys.get(entry.getKey() + SEPARATOR + generation)));
+                }
+            }
+        } finally {
+            store.close();
+        }
+    }
+
     /** How many keys exist (for reports and tests). */
     public synchronized long size() {
         return keys.sizeAsLong();

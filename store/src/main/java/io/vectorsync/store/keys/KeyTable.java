@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -121,6 +122,35 @@ public final class KeyTable implements DataKeys {
                 throw new JdbcException("Cannot destroy keys of " + String.join("/", parameters), e);
             }
         });
+    }
+
+    /**
+     * Stores keys exported from another store's key file as they are (wrapped by the same master key); answers how
+     * many rows were written. {@code store migrate} calls it on a new, empty store.
+     */
+    public static int insertWrapped(DataSource dataSource, List<WrappedKey> keys) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO DocumentKey (tenant, documentId, "
+                     + "generation, wrappedKey, createdAt) VALUES (?, ?, ?, ?, ?)")) {
+            connection.setAutoCommit(false);
+            long now = System.currentTimeMillis();
+            for (WrappedKey key : keys) {
+                insert.setString(1, key.tenant());
+                insert.setString(2, key.documentId());
+                insert.setLong(3, key.generation());
+                insert.setBytes(4, key.wrapped());
+                insert.setLong(5, now);
+                insert.addBatch();
+            }
+            int written = 0;
+            for (int count : insert.executeBatch()) {
+                written += count == Statement.SUCCESS_NO_INFO ? 1 : count;
+            }
+            connection.commit();
+            return written;
+        } catch (SQLException e) {
+            throw new JdbcException("Cannot store the exported data keys", e);
+        }
     }
 
     @Override
