@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.vectorsync.app.erasure.TenantErasureAdmin;
 import io.vectorsync.app.metrics.HttpMetrics;
 import io.vectorsync.app.metrics.ScrapedMeters;
 import io.vectorsync.app.metrics.Telemetry;
@@ -122,7 +123,9 @@ final class HttpApi {
         indexes.ifPresent(admin -> snapshots.put("indexes", admin::describe));
         List<HttpService> services = new ArrayList<>(List.of(processors, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),
-                new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId()), health.admin()));
+                new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId()), health.admin(),
+                new TenantErasureAdmin(app.database().tenantErasures(), app::kickTenantErasures, app::awaitErasures,
+                        java.time.Clock.systemUTC())));
         if (indexes.isPresent()) {
             services.add(indexes.get());
             services.add(deadLetters);

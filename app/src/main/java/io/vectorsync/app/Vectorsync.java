@@ -31,6 +31,7 @@ import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.app.erasure.DocumentKeys;
 import io.vectorsync.app.erasure.ErasureProcessor;
+import io.vectorsync.app.erasure.TenantEraser;
 import io.vectorsync.app.metrics.Activity;
 import io.vectorsync.app.metrics.CountingSubmitter;
 import io.vectorsync.app.metrics.MeteredEmbeddingModel;
@@ -87,6 +88,8 @@ public final class Vectorsync implements AutoCloseable {
     private final Telemetry telemetry;
     private final Activity activity;
     private final DocumentKeys keys;
+    /** Null where this node takes no writes. */
+    private final TenantEraser tenantEraser;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache, Versioning versioning, Access access,
@@ -110,6 +113,8 @@ public final class Vectorsync implements AutoCloseable {
         // entries leave about as soon as an OpenSearch refresh (1 s) makes them searchable
         this.sweeper = cache == null ? null : HotCacheSweeper.start(cache, indexes, Duration.ofMillis(500));
         this.versioning = versioning;
+        this.tenantEraser = settings.node().roles().has(NodeRoles.Role.COMMAND)
+                ? new TenantEraser(database, committer, log, settings.nodeId(), Clock.systemUTC()) : null;
         this.control = new ProcessorControl(database, settings.nodeId(),
                 settings.node().roles().has(NodeRoles.Role.PROJECTOR), this::streamingProcessors, Clock.systemUTC());
         // the processors feeding index versions run where the projectors do
@@ -283,6 +288,13 @@ public final class Vectorsync implements AutoCloseable {
         return true;
     }
 
+    /** Starts on a requested tenant erasure now, where this node takes writes. */
+    public void kickTenantErasures() {
+        if (tenantEraser != null) {
+            tenantEraser.kick();
+        }
+    }
+
     /** The documents' data keys (issue 21). */
     public DocumentKeys keys() {
         return keys;
@@ -441,6 +453,9 @@ public final class Vectorsync implements AutoCloseable {
             membership.close(); // leaves the cluster table: the others count one projector fewer at once
         }
         try {
+            if (tenantEraser != null) {
+                tenantEraser.close();
+            }
             committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
             control.close();
             if (versions != null) {

@@ -338,6 +338,38 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         return new ProcessorHolds(transactionManager);
     }
 
+    /** Whole tenants being erased and how far each has got (issue 21). */
+    public TenantErasures tenantErasures() {
+        return new TenantErasures(transactionManager);
+    }
+
+    /**
+     * The aggregate ids in the log that begin with {@code prefix} (a tenant's documents: {@code tenant/}), in order,
+     * after {@code after} (null: from the first), at most {@code limit}: a tenant's erasure pages through them.
+     */
+    public List<String> aggregateIds(String prefix, String after, int limit) {
+        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        try (java.sql.Connection connection = transactionManager.connectionProvider().getConnection();
+             java.sql.PreparedStatement select = connection.prepareStatement("SELECT DISTINCT aggregateIdentifier "
+                     + "FROM DomainEventEntry WHERE aggregateIdentifier LIKE ? ESCAPE '\\'"
+                     + (after == null ? "" : " AND aggregateIdentifier > ?")
+                     + " ORDER BY aggregateIdentifier LIMIT " + limit)) {
+            select.setString(1, like);
+            if (after != null) {
+                select.setString(2, after);
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        } catch (java.sql.SQLException e) {
+            throw new org.axonframework.common.jdbc.JdbcException("Cannot list the aggregates of " + prefix, e);
+        }
+    }
+
     /** Every registered index version, by space and version. */
     public List<IndexVersionRecord> indexVersions() {
         return indexVersions.all();

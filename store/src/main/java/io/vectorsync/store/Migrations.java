@@ -106,6 +106,15 @@ final class Migrations {
                                 + "documentId VARCHAR(1024) NOT NULL, generation BIGINT NOT NULL, wrappedKey " + bytes
                                 + ", createdAt BIGINT NOT NULL, PRIMARY KEY (tenant, documentId, generation))");
                     }
+                }),
+                new Step(7, "whole tenants being erased, and how far each erasure has got", c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS TenantErasure (tenant VARCHAR(255) NOT NULL PRIMARY KEY, "
+                                + "done INT NOT NULL, pass INT NOT NULL, cursorId VARCHAR(1024), seen BIGINT NOT NULL, "
+                                + "erased BIGINT NOT NULL, passErased BIGINT NOT NULL, lastPosition BIGINT NOT NULL, "
+                                + "requestedAt BIGINT NOT NULL, finishedAt BIGINT, owner VARCHAR(255), "
+                                + "heartbeat BIGINT NOT NULL)");
+                    }
                 }));
     }
 

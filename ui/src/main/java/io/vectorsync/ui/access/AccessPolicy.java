@@ -106,7 +106,7 @@ public final class AccessPolicy {
         String admin = "/v1/admin";
         for (String read : List.of("/processors", "/processors/{name}", "/dead-letters", "/dead-letters/{group}",
                 "/stream", "/indexes", "/indexes/{space}/drift", "/indexes/{space}/documents/{tenant}/{documentId}",
-                "/cache", "/keys", "/audit", "/store", "/cluster", "/health")) {
+                "/cache", "/keys", "/audit", "/store", "/cluster", "/health", "/tenants/{tenant}/erasure")) {
             b.rule(Method.GET, admin + read, Need.ADMIN);
         }
         b.action(Method.POST, admin + "/processors/{name}/pause", "pause")
@@ -119,7 +119,8 @@ public final class AccessPolicy {
                 .action(Method.POST, admin + "/dead-letters/{group}/retry", "redrive")
                 .action(Method.DELETE, admin + "/dead-letters/{group}/letters/{id}", "evict")
                 .action(Method.POST, admin + "/keys", "key-create")
-                .action(Method.DELETE, admin + "/keys/{id}", "key-revoke");
+                .action(Method.DELETE, admin + "/keys/{id}", "key-revoke")
+                .action(Method.DELETE, admin + "/tenants/{tenant}", "tenant-erase");
         return new AccessPolicy(b.rules);
     }
 
