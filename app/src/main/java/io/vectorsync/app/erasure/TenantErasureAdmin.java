@@ -82,7 +82,8 @@ public final class TenantErasureAdmin implements HttpService {
         send(res, json(known, known.done() && complete.await(known.lastPosition(), Duration.ZERO)));
     }
 
-    static JsonObject json(TenantErasures.Progress progress, boolean complete) {
+    /** An erasure's progress as the API answers it. */
+    public static JsonObject json(TenantErasures.Progress progress, boolean complete) {
         JsonObjectBuilder json = Json.createObjectBuilder()
                 .add("tenant", progress.tenant())
                 .add("state", progress.done() ? "done" : "running")
