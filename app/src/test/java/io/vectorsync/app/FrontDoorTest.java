@@ -342,7 +342,8 @@ class FrontDoorTest {
                 "POST /v1/admin/indexes/{space}/drift/repair",
                 "GET /v1/admin/indexes/{space}/documents/{tenant}/{documentId}", "GET /v1/admin/cache",
                 "GET /v1/admin/keys", "POST /v1/admin/keys", "DELETE /v1/admin/keys/{id}", "GET /v1/admin/audit",
-                "GET /v1/admin/store", "GET /v1/admin/cluster", "GET /v1/admin/health")) {
+                "GET /v1/admin/store", "GET /v1/admin/cluster", "GET /v1/admin/health",
+                "DELETE /v1/admin/tenants/{tenant}", "GET /v1/admin/tenants/{tenant}/erasure")) {
             expected.put(admin, "X");
         }
         HttpRouting.Builder routing = HttpRouting.builder();
