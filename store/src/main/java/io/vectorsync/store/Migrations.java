@@ -113,7 +113,14 @@ final class Migrations {
                                 + "done INT NOT NULL, pass INT NOT NULL, cursorId VARCHAR(1024), seen BIGINT NOT NULL, "
                                 + "erased BIGINT NOT NULL, passErased BIGINT NOT NULL, lastPosition BIGINT NOT NULL, "
                                 + "requestedAt BIGINT NOT NULL, finishedAt BIGINT, owner VARCHAR(255), "
-                                + "heartbeat BIGINT NOT NULL)");
+                                + "heartbeat BIGINT NOT NULL, startPosition BIGINT NOT NULL)");
+                    }
+                }),
+                new Step(8, "the master key's fingerprint, and the key itself when the store generated it", c -> {
+                    String bytes = dialect == Dialect.POSTGRESQL ? "BYTEA" : "VARBINARY(64)";
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE TABLE IF NOT EXISTS MasterKeyRecord (id INT NOT NULL PRIMARY KEY, "
+                                + "fingerprint VARCHAR(64) NOT NULL, generatedKey " + bytes + ")");
                     }
                 }));
     }

@@ -65,10 +65,10 @@ abstract class StoreContract {
 
     @Test
     void theSchemaIsMigratedStepByStepOnceAndAReopenChangesNothing() throws Exception {
-        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         database.close();
         database = reopen();
-        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(schemaVersions()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.vectorsync.store.EventStoreDatabase;
 import io.vectorsync.store.JdbcTransactionManager;
 import io.vectorsync.store.keys.DataKeys;
 import io.vectorsync.store.keys.MasterKey;
+import io.vectorsync.store.keys.StoreMasterKey;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -44,7 +45,7 @@ public final class DocumentKeys implements AutoCloseable {
      */
     public static DocumentKeys open(EventStoreDatabase database, String masterKey, Path masterKeyFile, Path dataDir,
                                     boolean eventsElsewhere) {
-        MasterKey master = MasterKey.resolve(masterKey, masterKeyFile, dataDir);
+        MasterKey master = StoreMasterKey.resolve(database, masterKey, masterKeyFile);
         DataKeys keys = database.dataKeys(master, dataDir);
         JdbcTransactionManager transactions = database.transactionManager();
         transactions.beforeEachCommit(keys::flush);

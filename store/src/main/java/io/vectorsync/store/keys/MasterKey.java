@@ -53,6 +53,24 @@ public final class MasterKey {
         return new MasterKey(decode(read(generated), "the master key file " + generated), generated.toString());
     }
 
+    /** The configured key, or the one in {@code file}; empty when neither is given. */
+    public static java.util.Optional<MasterKey> configured(String configured, Path file) {
+        if (configured != null && !configured.isBlank()) {
+            return java.util.Optional.of(new MasterKey(decode(configured, "vectorsync.security.master-key"),
+                    "configuration"));
+        }
+        if (file != null) {
+            return java.util.Optional.of(new MasterKey(decode(read(file), "the master key file " + file),
+                    file.toString()));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A key from its raw bytes (one a store generated and keeps), with where it came from. */
+    static MasterKey of(byte[] raw, String origin) {
+        return new MasterKey(ContentCipher.key(raw), origin);
+    }
+
     /** Seals a data key for {@code owner} (the document it belongs to). */
     public byte[] wrap(SecretKey dataKey, byte[] owner) {
         return ContentCipher.seal(key, dataKey.getEncoded(), owner);
