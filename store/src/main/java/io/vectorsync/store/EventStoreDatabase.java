@@ -338,6 +338,17 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         return new ProcessorHolds(transactionManager);
     }
 
+    /**
+     * Rewrites the embedded store's file of {@code dataDir} with only its live data and replaces the old file with it,
+     * so nothing deleted or overwritten stays in free pages (after {@code store encrypt}). The store must be closed.
+     */
+    public static void compactH2(Path dataDir) {
+        Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
+        String compacted = file + ".compact";
+        org.h2.mvstore.MVStoreTool.compact(file.toString(), compacted, false);
+        org.h2.mvstore.MVStoreTool.moveAtomicReplace(compacted, file.toString());
+    }
+
     /** Whole tenants being erased and how far each has got (issue 21). */
     public TenantErasures tenantErasures() {
         return new TenantErasures(transactionManager);

@@ -161,7 +161,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private static EventStoreDatabase openSource(Path dataDir) {
+    static EventStoreDatabase openSource(Path dataDir) {
         Path file = dataDir.resolve("events").resolve("vectorsync.mv.db");
         if (!Files.isRegularFile(file)) {
             if (Files.isRegularFile(dataDir.resolve("vectorsync.mv.db")) && dataDir.getParent() != null) {

@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "store",
         mixinStandardHelpOptions = true,
         description = "The store: events, tokens, dead letters, the index-version registry, API keys and the audit log.",
-        subcommands = {MigrateCommand.class})
+        subcommands = {MigrateCommand.class, EncryptCommand.class})
 public final class StoreCommand {
 }
