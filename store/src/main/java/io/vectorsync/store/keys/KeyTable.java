@@ -30,6 +30,17 @@ public final class KeyTable implements DataKeys {
     private final JdbcTransactionManager transactions;
     private final DataSource dataSource;
     private final MasterKey master;
+    /**
+     * Keys read lately ("tenant\0document\0generation"), so that a replay does not read and unwrap a document's key
+     * once per event. An entry lives {@link #CACHED_FOR} at most: another node's erasure reaches this one within it
+     * (this node's own at once). Bounded: emptied when it passes {@link #CACHED_KEYS}.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> recent = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long CACHED_FOR = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final int CACHED_KEYS = 8192;
+
+    private record Cached(SecretKey key, long until) {
+    }
 
     public KeyTable(JdbcTransactionManager transactions, DataSource dataSource, MasterKey master) {
         this.transactions = transactions;
@@ -83,6 +94,25 @@ public final class KeyTable implements DataKeys {
 
     @Override
     public Optional<SecretKey> find(String tenant, String documentId, long generation) {
+        String id = tenant + SEPARATOR + documentId + SEPARATOR + generation;
+        long now = System.nanoTime();
+        Cached cached = recent.get(id);
+        if (cached != null && cached.until() - now > 0) {
+            return Optional.of(cached.key());
+        }
+        Optional<SecretKey> key = read(tenant, documentId, generation);
+        if (key.isPresent()) {
+            if (recent.size() >= CACHED_KEYS) {
+                recent.clear();
+            }
+            recent.put(id, new Cached(key.get(), now + CACHED_FOR));
+        } else {
+            recent.remove(id);
+        }
+        return key;
+    }
+
+    private Optional<SecretKey> read(String tenant, String documentId, long generation) {
         try (Connection connection = connection();
              PreparedStatement select = connection.prepareStatement("SELECT wrappedKey FROM DocumentKey "
                      + "WHERE tenant = ? AND documentId = ? AND generation = ?")) {
@@ -101,12 +131,16 @@ public final class KeyTable implements DataKeys {
 
     @Override
     public void destroy(String tenant, String documentId) {
+        String prefix = tenant + SEPARATOR + documentId + SEPARATOR;
+        recent.keySet().removeIf(id -> id.startsWith(prefix));
         update("UPDATE DocumentKey SET wrappedKey = NULL WHERE tenant = ? AND documentId = ? AND wrappedKey IS NOT NULL",
                 tenant, documentId);
     }
 
     @Override
     public int destroyTenant(String tenant) {
+        String prefix = tenant + SEPARATOR;
+        recent.keySet().removeIf(id -> id.startsWith(prefix));
         return update("UPDATE DocumentKey SET wrappedKey = NULL WHERE tenant = ? AND wrappedKey IS NOT NULL", tenant);
     }
 
