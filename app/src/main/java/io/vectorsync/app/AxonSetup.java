@@ -1,6 +1,6 @@
 package io.vectorsync.app;
 
-import io.vectorsync.app.erasure.ErasureProcessor;
+import io.vectorsync.app.erasure.ErasureProcessing;
 import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.encoder.EmbeddingSpace;
 import io.vectorsync.command.encoder.EmbeddingSpaces;
@@ -47,7 +47,7 @@ final class AxonSetup {
      */
     static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
                                 VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
-                                SpaceModels models, ErasureProcessor erasure) {
+                                SpaceModels models, ErasureProcessing erasure) {
         AxonServerSettings axonServer = settings.axonServer();
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
         if (axonServer.enabled()) {
@@ -97,10 +97,10 @@ final class AxonSetup {
             projectors(configurer, settings, serializer, database, indexes, spaces, models);
             // one segment: each batch of erasures costs one merge of every index
             configurer.eventProcessing()
-                    .registerPooledStreamingEventProcessorConfiguration(ErasureProcessor.PROCESSING_GROUP,
+                    .registerPooledStreamingEventProcessorConfiguration(ErasureProcessing.PROCESSING_GROUP,
                             (c, builder) -> builder.initialSegmentCount(1).maxClaimedSegments(1)
                                     .batchSize(settings.batchSize()))
-                    .registerEventHandler(c -> erasure);
+                    .registerEventHandler(c -> erasure.handler());
         }
         // in the unit of work that stores each event, so on every node that appends: the command API's and the
         // projectors' (the encoder records embeddings)

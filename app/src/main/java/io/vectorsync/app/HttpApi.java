@@ -112,7 +112,9 @@ final class HttpApi {
                 () -> app.versions().map(IndexVersions::processors).orElse(Map.of()), app.database(), app.log(),
                 app.settings().nodeId(), app.control(), app.axon().eventSerializer());
         DeadLetterAdmin deadLetters = new DeadLetterAdmin(app.axon().eventProcessingConfiguration(),
-                () -> app.versions().map(IndexVersions::deadLetters).orElse(Map.of()), app.axon().eventSerializer());
+                // shown opened (its content in the clear, vectors as base64): an admin sees what failed
+                () -> app.versions().map(IndexVersions::deadLetters).orElse(Map.of()),
+                io.vectorsync.upcasters.JsonbSerializer.create());
         Optional<IndexAdmin> indexes = app.versions().map(versions -> new IndexAdmin(versions,
                 new DriftCheck(app.eventStore()), app.spaces(), Vectorsync.MODELS));
         CacheAdmin cache = new CacheAdmin(app.cache(), app.indexes().all().stream().map(i -> i.space().name()).toList());
@@ -124,7 +126,8 @@ final class HttpApi {
         List<HttpService> services = new ArrayList<>(List.of(processors, cache,
                 app.access().admin(), new StoreAdmin(app.database()::report),
                 new ClusterAdmin(app.database(), java.time.Clock.systemUTC(), app.settings().nodeId()), health.admin(),
-                new TenantErasureAdmin(app.database().tenantErasures(), app::kickTenantErasures, app::awaitErasures,
+                new TenantErasureAdmin(app.database().tenantErasures(), app.log()::headPosition, app::kickTenantErasures,
+                        app::awaitErasures,
                         java.time.Clock.systemUTC())));
         if (indexes.isPresent()) {
             services.add(indexes.get());

@@ -120,6 +120,13 @@ public record Settings(
                 axonServer, maxBatchBytes, keys);
     }
 
+    /** The same settings with other key settings (a benchmark's unsealed baseline). */
+    public Settings withKeys(KeySettings keys) {
+        return new Settings(host, port, dataDir, node, maxRequestBytes, defaultSpace, spaces, indexKind, hnswM,
+                hnswEfConstruction, hnswEfSearch, opensearch, segments, batchSize, cache, consistencyWait, access, server, store,
+                axonServer, maxBatchBytes, keys);
+    }
+
     public static Settings from(Config config) {
         return from(config, System.getenv());
     }

@@ -30,7 +30,7 @@ import io.vectorsync.upcasters.JsonbSerializer;
 import io.vectorsync.command.api.IndexPressure;
 import io.vectorsync.command.api.WriteGate;
 import io.vectorsync.app.erasure.DocumentKeys;
-import io.vectorsync.app.erasure.ErasureProcessor;
+import io.vectorsync.app.erasure.ErasureProcessing;
 import io.vectorsync.app.erasure.TenantEraser;
 import io.vectorsync.app.metrics.Activity;
 import io.vectorsync.app.metrics.CountingSubmitter;
@@ -153,13 +153,17 @@ public final class Vectorsync implements AutoCloseable {
         HotVectorCache cache = null;
         Access access = null;
         DocumentKeys keys = null;
-        ErasureProcessor erasure;
+        ErasureProcessing erasure;
         Telemetry telemetry = new Telemetry(settings.nodeId());
         try {
             keys = DocumentKeys.open(database, settings.keys().masterKey(), settings.keys().masterKeyFile(),
                     settings.dataDir(), settings.axonServer().enabled());
             // the one serializer: content-bearing events are sealed with their document's key wherever they are stored
-            Serializer serializer = JsonbSerializer.sealing(keys.keys());
+            Serializer serializer = settings.keys().sealContent() ? JsonbSerializer.sealing(keys.keys())
+                    : JsonbSerializer.create();
+            if (!settings.keys().sealContent()) {
+                LOG.warning("Content is NOT sealed (a benchmark's baseline): an erasure leaves the log's copies readable");
+            }
             requireOneLog(settings, database);
             access = Access.open(database.accessTables(), settings.access(), Clock.systemUTC());
             EmbeddingSpaces spaces = new EmbeddingSpaces(settings.spaces(), settings.defaultSpace(),
@@ -170,7 +174,7 @@ public final class Vectorsync implements AutoCloseable {
             List<SpaceSpec> specs = settings.spaces().stream().map(Vectorsync::spec).toList();
             indexes = VectorIndexes.open(specs, versioning.liveIndexes());
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
-            erasure = new ErasureProcessor(database, keys);
+            erasure = new ErasureProcessing(database, keys);
             Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models,
                             erasure)
                     .configureMessageMonitor(c -> (type, name) -> ProcessingMonitor.of(telemetry, type, name))
@@ -265,12 +269,12 @@ public final class Vectorsync implements AutoCloseable {
 
     /**
      * Waits at most {@code patience} until the erasure processor has passed {@code position}: every copy of what was
-     * erased up to there is gone (see {@link ErasureProcessor}). A wait, not work: the request's bulkhead lets another
+     * erased up to there is gone (see {@code ErasureProcessor}). A wait, not work: the request's bulkhead lets another
      * request run meanwhile.
      */
     public boolean awaitErasures(long position, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (position(ErasureProcessor.PROCESSING_GROUP) < position) {
+        while (position(ErasureProcessing.PROCESSING_GROUP) < position) {
             if (System.nanoTime() - deadline >= 0) {
                 return false;
             }

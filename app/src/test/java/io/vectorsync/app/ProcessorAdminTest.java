@@ -33,8 +33,8 @@ class ProcessorAdminTest {
             JsonObject list = app.get("/v1/admin/processors").json();
             assertThat(list.getJsonArray("processors").getValuesAs(JsonObject.class))
                     .extracting(p -> p.getString("name"))
-                    .containsExactly("encoder", "hot-vector-cache", "vector-index");
-            JsonObject cache = list.getJsonArray("processors").getJsonObject(1);
+                    .containsExactly("encoder", "erasure", "hot-vector-cache", "vector-index");
+            JsonObject cache = list.getJsonArray("processors").getJsonObject(2);
             assertThat(cache.getString("kind")).isEqualTo("subscribing");
             assertThat(cache.containsKey("segments")).isFalse();
 

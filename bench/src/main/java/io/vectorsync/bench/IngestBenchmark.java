@@ -50,6 +50,8 @@ public final class IngestBenchmark {
     private static String storeUrl;
     /** Concurrent writers, each sending its share of the documents in NDJSON batches of 500 lines. */
     private static int writers = 1;
+    /** Whether the app seals event content (issue 21); off only for the baseline of {@code --sealing}. */
+    private static boolean sealContent = true;
 
     public static void main(String[] args) throws Exception {
         int textDocs = intArg(args, "--text-docs", 300);
@@ -59,6 +61,10 @@ public final class IngestBenchmark {
         writers = intArg(args, "--writers", 1);
         System.out.println("store: " + (storeUrl == null ? "embedded H2" : "PostgreSQL (a fresh database per run)")
                 + "; writers: " + writers);
+        if (java.util.Arrays.asList(args).contains("--sealing")) {
+            sealing(intArg(args, "--vector-docs", 5000), intArg(args, "--rounds", 5));
+            return;
+        }
         List<Doc> texts = Corpus.documents(textDocs, 42);
         float[][] vectors = randomUnitVectors(vectorDocs, 7);
         MiniLmEmbeddingModel model = new MiniLmEmbeddingModel();
@@ -88,6 +94,30 @@ public final class IngestBenchmark {
                 texts.size(), median(textIngest), median(bareEmbedding), median(textIngest) / median(bareEmbedding));
         System.out.printf(Locale.ROOT, "| client vectors: upsert → searchable via API (%d docs) | %.0f | bare Lucene HNSW indexing of the same vectors | %.0f | %.2f |%n",
                 vectorDocs, median(vectorIngest), median(bareLucene), median(vectorIngest) / median(bareLucene));
+    }
+
+    /**
+     * The cost of sealing event content (issue 21) on client-vector ingest: the same documents through the app with
+     * sealing on and off, alternating per round; medians and their ratio.
+     */
+    private static void sealing(int documents, int rounds) throws Exception {
+        float[][] vectors = randomUnitVectors(documents, 7);
+        List<Double> sealed = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (boolean seal : round % 2 == 1 ? new boolean[]{true, false} : new boolean[]{false, true}) {
+                sealContent = seal;
+                (seal ? sealed : plain).add(ingestVectors(vectors, round));
+            }
+            System.out.printf(Locale.ROOT, "round %d: sealed %.0f docs/s, unsealed %.0f docs/s%n", round, last(sealed),
+                    last(plain));
+        }
+        sealContent = true;
+        System.out.println();
+        System.out.println("| measure | median docs/s, sealed | median docs/s, unsealed (same run) | ratio |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| client vectors: upsert → searchable via API (%d docs) | %.0f | %.0f | %.2f |%n",
+                documents, median(sealed), median(plain), median(sealed) / median(plain));
     }
 
     /** The encoder's work without the system around it: chunk, prefix the title, embed per document. */
@@ -140,6 +170,9 @@ public final class IngestBenchmark {
             keys.put("vectorsync.store.pool-size", "16");
         }
         Settings settings = Settings.of(keys);
+        if (!sealContent) {
+            settings = settings.withKeys(new io.vectorsync.app.KeySettings(null, null, false));
+        }
         Main.Running running = Main.start(settings);
         boolean stopped = false;
         try {

@@ -24,12 +24,18 @@ public final class TenantErasures {
     public static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
 
     /** How far one tenant's erasure has got. */
+    /**
+     * {@code startPosition}: the head of the log when the current pass began; a document whose erasure stands after
+     * it was erased by this pass (counted once, also when a crash hid the outcome and the resumed page found it
+     * erased already).
+     */
     public record Progress(String tenant, boolean done, int pass, String cursor, long seen, long erased,
-                           long passErased, long lastPosition, Instant requestedAt, Instant finishedAt) {
+                           long passErased, long lastPosition, Instant requestedAt, Instant finishedAt,
+                           long startPosition) {
     }
 
     private static final String COLUMNS = "tenant, done, pass, cursorId, seen, erased, passErased, lastPosition, "
-            + "requestedAt, finishedAt";
+            + "requestedAt, finishedAt, startPosition";
 
     private final JdbcTransactionManager transactions;
 
@@ -41,7 +47,7 @@ public final class TenantErasures {
      * Records the request: a new erasure, or a finished one started again (the tenant may have been written to
      * since); one that is running is left as it is. Answers its progress.
      */
-    public Progress request(String tenant, Instant now) {
+    public Progress request(String tenant, Instant now, long headPosition) {
         return transactions.fetchInTransaction(() -> {
             Optional<Progress> known = find(tenant);
             if (known.isPresent() && !known.get().done()) {
@@ -49,10 +55,11 @@ public final class TenantErasures {
             }
             String sql = known.isPresent()
                     ? "UPDATE TenantErasure SET done = 0, pass = 1, cursorId = NULL, seen = 0, erased = 0, passErased = 0, "
-                    + "lastPosition = -1, requestedAt = ?, finishedAt = NULL, owner = NULL, heartbeat = 0 WHERE tenant = ?"
-                    : "INSERT INTO TenantErasure (requestedAt, tenant, done, pass, seen, erased, passErased, lastPosition, "
-                    + "heartbeat) VALUES (?, ?, 0, 1, 0, 0, 0, -1, 0)";
-            update(sql, now.toEpochMilli(), tenant);
+                    + "lastPosition = -1, startPosition = ?, requestedAt = ?, finishedAt = NULL, owner = NULL, "
+                    + "heartbeat = 0 WHERE tenant = ?"
+                    : "INSERT INTO TenantErasure (startPosition, requestedAt, tenant, done, pass, seen, erased, "
+                    + "passErased, lastPosition, heartbeat) VALUES (?, ?, ?, 0, 1, 0, 0, 0, -1, 0)";
+            update(sql, headPosition, now.toEpochMilli(), tenant);
             return find(tenant).orElseThrow();
         });
     }
@@ -85,9 +92,10 @@ public final class TenantErasures {
                 cursor, seen, erased, erased, lastPosition, lastPosition, tenant);
     }
 
-    /** Starts another pass over the tenant's documents, from the first id. */
-    public void nextPass(String tenant) {
-        update("UPDATE TenantErasure SET pass = pass + 1, cursorId = NULL, passErased = 0 WHERE tenant = ?", tenant);
+    /** Starts another pass over the tenant's documents, from the first id, at the log's head position. */
+    public void nextPass(String tenant, long headPosition) {
+        update("UPDATE TenantErasure SET pass = pass + 1, cursorId = NULL, passErased = 0, startPosition = ? "
+                + "WHERE tenant = ?", headPosition, tenant);
     }
 
     public void finish(String tenant, Instant now) {
@@ -118,7 +126,8 @@ public final class TenantErasures {
                     boolean unfinished = row.wasNull() || finished == 0;
                     rows.add(new Progress(row.getString(1), row.getInt(2) == 1, row.getInt(3), row.getString(4),
                             row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8),
-                            Instant.ofEpochMilli(row.getLong(9)), unfinished ? null : Instant.ofEpochMilli(finished)));
+                            Instant.ofEpochMilli(row.getLong(9)), unfinished ? null : Instant.ofEpochMilli(finished),
+                            row.getLong(11)));
                 }
             }
             return rows;

@@ -27,10 +27,8 @@ import java.util.logging.Logger;
  * for one merge per batch, not per document. A failure fails the batch, which the processor retries: an erasure is
  * never skipped. The processor's position is how far erasures are complete (what {@code ?wait=true} waits for).
  */
-@ProcessingGroup(ErasureProcessor.PROCESSING_GROUP)
-public final class ErasureProcessor {
-
-    public static final String PROCESSING_GROUP = "erasure";
+@ProcessingGroup(ErasureProcessing.PROCESSING_GROUP)
+final class ErasureProcessor {
     private static final Logger LOG = Logger.getLogger(ErasureProcessor.class.getName());
     private static final String BATCH = ErasureProcessor.class.getName() + ".batch";
 
@@ -39,13 +37,13 @@ public final class ErasureProcessor {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Supplier<List<VectorIndex>> indexes;
 
-    public ErasureProcessor(EventStoreDatabase database, DocumentKeys keys) {
+    ErasureProcessor(EventStoreDatabase database, DocumentKeys keys) {
         this.database = database;
         this.keys = keys;
     }
 
     /** Where the indexes are, once the node has opened all of them (its index versions are opened after Axon starts). */
-    public void indexes(Supplier<List<VectorIndex>> indexes) {
+    void indexes(Supplier<List<VectorIndex>> indexes) {
         this.indexes = indexes;
         ready.countDown();
     }

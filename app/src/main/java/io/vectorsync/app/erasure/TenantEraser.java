@@ -87,24 +87,29 @@ public final class TenantEraser implements AutoCloseable {
                             + progress.pass() + " pass(es)");
                     return;
                 }
-                erasures.nextPass(tenant);
+                erasures.nextPass(tenant, log.headPosition());
                 continue;
             }
             List<CompletableFuture<Object>> outcomes = new ArrayList<>(page.size());
             for (String id : page) {
                 outcomes.add(committer.submit(new EraseDocument(tenant, id.substring(prefix.length()))));
             }
-            long erased = 0;
+            // where each document's erasure stands: after the pass's start, this pass did it — also when a crash hid
+            // the outcome and the resumed page finds it erased already
             List<Map.Entry<String, Long>> events = new ArrayList<>();
             for (int i = 0; i < page.size(); i++) {
                 EraseOutcome outcome = (EraseOutcome) outcomes.get(i).join();
-                if (outcome.erased()) {
+                events.add(Map.entry(page.get(i), outcome.version() - 1));
+            }
+            Map<Map.Entry<String, Long>, Long> positions = log.positions(events);
+            long erased = 0;
+            long last = -1;
+            for (Long position : positions.values()) {
+                if (position > progress.startPosition()) {
                     erased++;
-                    events.add(Map.entry(page.get(i), outcome.version() - 1));
+                    last = Math.max(last, position);
                 }
             }
-            long last = events.isEmpty() ? -1
-                    : log.positions(events).values().stream().mapToLong(Long::longValue).max().orElse(-1);
             erasures.advance(tenant, page.getLast(), page.size(), erased, last);
             if (!erasures.claim(tenant, node, clock.instant())) {
                 return; // another node took it over (this one was too slow to renew)

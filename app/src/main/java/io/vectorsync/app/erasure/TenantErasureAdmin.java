@@ -36,13 +36,16 @@ public final class TenantErasureAdmin implements HttpService {
     }
 
     private final TenantErasures erasures;
+    private final java.util.function.LongSupplier head;
     private final Runnable kick;
     private final ErasuresComplete complete;
     private final Clock clock;
 
     /** @param kick starts a requested erasure at once on this node, when it takes writes (else: nothing) */
-    public TenantErasureAdmin(TenantErasures erasures, Runnable kick, ErasuresComplete complete, Clock clock) {
+    public TenantErasureAdmin(TenantErasures erasures, java.util.function.LongSupplier head, Runnable kick,
+                              ErasuresComplete complete, Clock clock) {
         this.erasures = erasures;
+        this.head = head;
         this.kick = kick;
         this.complete = complete;
         this.clock = clock;
@@ -57,7 +60,7 @@ public final class TenantErasureAdmin implements HttpService {
     private void erase(ServerRequest req, ServerResponse res) {
         String tenant = tenant(req);
         boolean wait = wait(req);
-        erasures.request(tenant, clock.instant());
+        erasures.request(tenant, clock.instant(), head.getAsLong());
         kick.run();
         long deadline = System.nanoTime() + (wait ? PATIENCE.toNanos() : 0);
         TenantErasures.Progress progress = erasures.find(tenant).orElseThrow();

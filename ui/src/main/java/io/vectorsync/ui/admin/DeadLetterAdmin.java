@@ -194,7 +194,10 @@ public final class DeadLetterAdmin implements HttpService {
         return body.build();
     }
 
-    /** The event as stored (vectors as base64), or its text when it is not a JSON object. */
+    /**
+     * The event as the serializer given writes it (the app gives one that does not seal: vectors as base64, content
+     * in the clear; none once its document is erased), or its text when it is not a JSON object.
+     */
     private JsonValue payload(Object payload) {
         String json = serializer.serialize(payload, String.class).getData();
         try {
