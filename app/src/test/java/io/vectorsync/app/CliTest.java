@@ -161,6 +161,15 @@ class CliTest {
         Run missing = admin("delete", "never-was", "--tenant", "docs");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).startsWith("vectorsync: Not found: document 'never-was' of tenant 'docs' does not exist");
+
+        Run erase = admin("delete", "faq-2", "--tenant", "docs", "--erase", "--wait");
+        assertThat(erase.code()).as(erase.toString()).isZero();
+        assertThat(erase.out()).isEqualTo("faq-2: erased (version 4); every copy is gone" + System.lineSeparator());
+        Run gone = admin("get", "faq-2", "--tenant", "docs");
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.err()).contains("erased");
+        assertThat(admin("delete", "faq-2", "--tenant", "docs", "--wait").code()).as("--wait without --erase")
+                .isEqualTo(2);
     }
 
     @Test
