@@ -1,5 +1,6 @@
 package io.vectorsync.app;
 
+import io.vectorsync.app.erasure.DocumentKeys;
 import io.vectorsync.app.erasure.ErasureProcessing;
 import io.vectorsync.command.api.CommandFailures;
 import io.vectorsync.command.encoder.EmbeddingSpace;
@@ -47,7 +48,7 @@ final class AxonSetup {
      */
     static Configurer configure(Settings settings, Serializer serializer, EventStoreDatabase database,
                                 VectorIndexes indexes, EmbeddingSpaces spaces, HotVectorCache cache,
-                                SpaceModels models, ErasureProcessing erasure) {
+                                SpaceModels models, DocumentKeys keys, ErasureProcessing erasure) {
         AxonServerSettings axonServer = settings.axonServer();
         Configurer configurer = DefaultConfigurer.defaultConfiguration(false);
         if (axonServer.enabled()) {
@@ -64,7 +65,8 @@ final class AxonSetup {
         } else {
             configurer.configureEventStore(c -> {
                         EmbeddedEventStore store = EmbeddedEventStore.builder()
-                                .storageEngine(database.storageEngine(serializer, Upcasters.chain()))
+                                .storageEngine(keys == null ? database.storageEngine(serializer, Upcasters.chain())
+                                        : keys.erasing(database.storageEngine(serializer, Upcasters.chain())))
                                 .messageMonitor(c.messageMonitor(EmbeddedEventStore.class, "eventStore"))
                                 .fetchDelay(fetchDelay(settings).toMillis())
                                 .build();

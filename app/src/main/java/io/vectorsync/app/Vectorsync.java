@@ -88,14 +88,16 @@ public final class Vectorsync implements AutoCloseable {
     private final Telemetry telemetry;
     private final Activity activity;
     private final DocumentKeys keys;
+    private final ErasureProcessing erasure;
     /** Null where this node takes no writes. */
     private final TenantEraser tenantEraser;
 
     private Vectorsync(Settings settings, EventStoreDatabase database, VectorIndexes indexes, EmbeddingSpaces spaces,
                        Configuration axon, HotVectorCache cache, Versioning versioning, Access access,
-                       Telemetry telemetry, DocumentKeys keys) {
+                       Telemetry telemetry, DocumentKeys keys, ErasureProcessing erasure) {
         this.settings = settings;
         this.keys = keys;
+        this.erasure = erasure;
         this.telemetry = telemetry;
         this.database = database;
         this.indexes = indexes;
@@ -176,18 +178,23 @@ public final class Vectorsync implements AutoCloseable {
             cache = settings.cache() == null ? null : HotVectorCache.start(settings.cache());
             erasure = new ErasureProcessing(database, keys);
             Configuration axon = AxonSetup.configure(settings, serializer, database, indexes, spaces, cache, models,
-                            erasure)
+                            keys, erasure)
                     .configureMessageMonitor(c -> (type, name) -> ProcessingMonitor.of(telemetry, type, name))
                     .buildConfiguration();
-            axon.eventStore().registerDispatchInterceptor(keys.destroyOnErasure());
+            if (settings.axonServer().enabled()) { // our storage appends none of its events: see DocumentKeys.erasing
+                axon.eventStore().registerDispatchInterceptor(keys.destroyOnErasure());
+            }
             axon.start();
             LOG.info(() -> "Node " + settings.nodeId() + ", roles " + settings.node().roles() + "; event store: "
                     + describeEventStore(settings, database) + "; index: " + describeIndex(settings)
                     + "; hot-vector cache: " + (settings.cache() == null ? "off" : settings.cache().mode()));
             Vectorsync app = new Vectorsync(settings, database, indexes, spaces, axon, cache, versioning, access, telemetry,
-                    keys);
-            VectorIndexes live = indexes;
-            erasure.indexes(() -> app.versions().map(IndexVersions::allIndexes).orElseGet(() -> List.copyOf(live.all())));
+                    keys, erasure);
+            if (settings.node().roles().has(NodeRoles.Role.PROJECTOR)) { // where the erasure processor runs
+                VectorIndexes live = indexes;
+                erasure.indexes(() -> app.versions().map(IndexVersions::allIndexes)
+                        .orElseGet(() -> List.copyOf(live.all())));
+            }
             return app;
         } catch (RuntimeException e) {
             telemetry.close();
@@ -268,13 +275,14 @@ public final class Vectorsync implements AutoCloseable {
     }
 
     /**
-     * Waits at most {@code patience} until the erasure processor has passed {@code position}: every copy of what was
-     * erased up to there is gone (see {@code ErasureProcessor}). A wait, not work: the request's bulkhead lets another
+     * Waits at most {@code patience} until erasures are purged through {@code position}: every copy of what was
+     * erased up to there is gone (the erasure processor removed it from the indexes, the purger expunged their files).
+     * A wait, not work: the request's bulkhead lets another
      * request run meanwhile.
      */
     public boolean awaitErasures(long position, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
-        while (position(ErasureProcessing.PROCESSING_GROUP) < position) {
+        while (database.erasurePurges().state().purgedThrough() < position) {
             if (System.nanoTime() - deadline >= 0) {
                 return false;
             }
@@ -460,6 +468,7 @@ public final class Vectorsync implements AutoCloseable {
             if (tenantEraser != null) {
                 tenantEraser.close();
             }
+            erasure.close();
             committer.close(); // the HTTP server has stopped: what is queued commits before the processors stop
             control.close();
             if (versions != null) {

@@ -184,7 +184,7 @@ class AxonServerWiringTest {
             VectorIndexes indexes = VectorIndexes.open(List.of(new SpaceSpec("tiny", 4, SpaceSpec.Metric.COSINE)),
                     LuceneVectorIndex.factory(settings.dataDir().resolve("index"), HnswSettings.DEFAULT));
             Configuration axon = AxonSetup.configure(settings, JsonbSerializer.create(), database, indexes, spaces,
-                    null, models, new io.vectorsync.app.erasure.ErasureProcessing(database, null)).buildConfiguration();
+                    null, models, null, new io.vectorsync.app.erasure.ErasureProcessing(database, null)).buildConfiguration();
             return new Built(database, indexes, axon);
         }
 

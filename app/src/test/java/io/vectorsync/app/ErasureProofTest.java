@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ErasureProofTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final List<String> ERASED = List.of("e1", "e2", "e3");
-    private static final List<String> KEPT = List.of("k1", "k2", "k3");
+    static final List<String> ERASED = List.of("e1", "e2", "e3");
+    static final List<String> KEPT = List.of("k1", "k2", "k3");
 
     @TempDir
     Path dataDir;
@@ -137,23 +137,23 @@ class ErasureProofTest {
     }
 
     /** The PUT body of a document: markers in its title, body and metadata, and its known vector. */
-    private static String document(String id, String round) {
+    static String document(String id, String round) {
         return "{\"title\": \"Title zqtitle" + id + "\", \"body\": \"The " + round + " body holds zqbody" + id
                 + " for the test.\", \"metadata\": {\"owner\": \"zqmeta" + id + "\"}, \"vectors\": {\"space\": \"tiny\", "
                 + "\"vector\": " + java.util.Arrays.toString(vector(id)) + "}}";
     }
 
-    private static float[] vector(String id) {
+    static float[] vector(String id) {
         int n = id.charAt(1) - '0' + (id.charAt(0) == 'e' ? 0 : 10);
         return new float[]{0.1234567f + n, -2.7182817f * n, 3.1415927f + n / 7f, 42.4242f - n};
     }
 
-    private static List<String> markers(String id) {
+    static List<String> markers(String id) {
         return List.of("zqtitle" + id, "zqbody" + id, "zqmeta" + id);
     }
 
     /** What must be found nowhere: the erased documents' markers and their vectors' bytes. */
-    private static Map<String, byte[]> erasedNeedles() {
+    static Map<String, byte[]> erasedNeedles() {
         Map<String, byte[]> needles = new LinkedHashMap<>();
         for (String id : ERASED) {
             for (String marker : markers(id)) {
@@ -170,7 +170,7 @@ class ErasureProofTest {
         return needles;
     }
 
-    private static Map<String, byte[]> keptBodyNeedles() {
+    static Map<String, byte[]> keptBodyNeedles() {
         Map<String, byte[]> needles = new LinkedHashMap<>();
         for (String id : KEPT) {
             needles.put("zqbody" + id, ("zqbody" + id).getBytes(StandardCharsets.UTF_8));
@@ -213,7 +213,7 @@ class ErasureProofTest {
     }
 
     /** The ids a k-NN search near every test vector finds, in the live index or a version. */
-    private static List<String> found(TestApp app, Integer version) {
+    static List<String> found(TestApp app, Integer version) {
         List<String> ids = new ArrayList<>();
         String query = "{\"space\": \"tiny\", \"vector\": [1, -10, 3, 40], \"k\": 20"
                 + (version == null ? "" : ", \"indexVersion\": " + version) + "}";

@@ -349,6 +349,11 @@ public final class EventStoreDatabase implements LogPositions, AutoCloseable {
         org.h2.mvstore.MVStoreTool.moveAtomicReplace(compacted, file.toString());
     }
 
+    /** How far erasures are physically complete (issue 21). */
+    public ErasurePurges erasurePurges() {
+        return new ErasurePurges(transactionManager, dataSource);
+    }
+
     /** Whole tenants being erased and how far each has got (issue 21). */
     public TenantErasures tenantErasures() {
         return new TenantErasures(transactionManager);

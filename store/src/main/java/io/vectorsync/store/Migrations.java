@@ -116,11 +116,15 @@ final class Migrations {
                                 + "heartbeat BIGINT NOT NULL, startPosition BIGINT NOT NULL)");
                     }
                 }),
-                new Step(8, "the master key's fingerprint, and the key itself when the store generated it", c -> {
+                new Step(8, "the master key's fingerprint (and the key itself when the store generated it); how far erasures "
+                        + "are purged", c -> {
                     String bytes = dialect == Dialect.POSTGRESQL ? "BYTEA" : "VARBINARY(64)";
                     try (Statement s = c.createStatement()) {
                         s.execute("CREATE TABLE IF NOT EXISTS MasterKeyRecord (id INT NOT NULL PRIMARY KEY, "
                                 + "fingerprint VARCHAR(64) NOT NULL, generatedKey " + bytes + ")");
+                        // how far erasures are physically complete: requested by the erasure processor, purged after
+                        s.execute("CREATE TABLE IF NOT EXISTS ErasurePurge (id INT NOT NULL PRIMARY KEY, "
+                                + "requestedThrough BIGINT NOT NULL, purgedThrough BIGINT NOT NULL)");
                     }
                 }));
     }

@@ -20,9 +20,9 @@ import java.util.logging.Logger;
 /**
  * The node's documents' data keys (crypto-shredding, issue 21) and when they change: a new key reaches its storage
  * before the events sealed with it commit, and an erasure destroys its document's keys in the transaction that
- * appends its {@link DocumentErased}, after everything else in that transaction was sealed. On PostgreSQL both are
- * rows of the same transaction; on the embedded store the key file is written and forced just before the database
- * commits.
+ * appends its {@link DocumentErased}, exactly where it stands among the events appended ({@link #erasing}). On
+ * PostgreSQL both are rows of the same transaction; on the embedded store the key file is written and forced just
+ * before the database commits.
  */
 public final class DocumentKeys implements AutoCloseable {
 
@@ -64,10 +64,15 @@ public final class DocumentKeys implements AutoCloseable {
         return master;
     }
 
+    /** The event store's storage, destroying an erased document's keys where its erasure stands among the events. */
+    public org.axonframework.eventsourcing.eventstore.EventStorageEngine erasing(
+            org.axonframework.eventsourcing.eventstore.EventStorageEngine storage) {
+        return new ErasingStorageEngine(storage, keys);
+    }
+
     /**
-     * Destroys an erased document's keys just before the transaction that appends its {@link DocumentErased} commits
-     * (after the rest of that transaction was sealed, so nothing in it outlives the keys); outside a transaction,
-     * once its unit of work commits.
+     * Where the events go to Axon Server (no storage of ours appends them): destroys an erased document's keys just
+     * before this node's transaction commits, or once the unit of work that published the erasure commits.
      */
     public MessageDispatchInterceptor<EventMessage<?>> destroyOnErasure() {
         return new MessageDispatchInterceptor<>() {

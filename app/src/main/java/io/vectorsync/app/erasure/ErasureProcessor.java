@@ -8,6 +8,7 @@ import io.vectorsync.store.EventStoreDatabase;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
@@ -22,10 +23,9 @@ import java.util.logging.Logger;
 /**
  * Finishes each erasure (issue 21) after its {@link DocumentErased} committed with its keys destroyed: the document
  * leaves every index this node holds — the live ones, and every version being fed, point-in-time ones included, which
- * may never read the erasure themselves — and every dead-letter queue; then what was deleted is expunged from the
- * indexes' files and the destroyed keys from the key store's. Once per processor batch, so a tenant's erasure pays
- * for one merge per batch, not per document. A failure fails the batch, which the processor retries: an erasure is
- * never skipped. The processor's position is how far erasures are complete (what {@code ?wait=true} waits for).
+ * may never read the erasure themselves — and every dead-letter queue, and a purge through its position is requested
+ * ({@link ErasurePurger} expunges the indexes' files and shreds the key store, once for many erasures). A failure
+ * fails the batch, which the processor retries: an erasure is never skipped.
  */
 @ProcessingGroup(ErasureProcessing.PROCESSING_GROUP)
 final class ErasureProcessor {
@@ -33,13 +33,14 @@ final class ErasureProcessor {
     private static final String BATCH = ErasureProcessor.class.getName() + ".batch";
 
     private final EventStoreDatabase database;
-    private final DocumentKeys keys;
+    /** Wakes the purger once the batch is committed (it finds the request when it looks). */
+    private final Runnable purger;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Supplier<List<VectorIndex>> indexes;
 
-    ErasureProcessor(EventStoreDatabase database, DocumentKeys keys) {
+    ErasureProcessor(EventStoreDatabase database, Runnable purger) {
         this.database = database;
-        this.keys = keys;
+        this.purger = purger;
     }
 
     /** Where the indexes are, once the node has opened all of them (its index versions are opened after Axon starts). */
@@ -48,12 +49,13 @@ final class ErasureProcessor {
         ready.countDown();
     }
 
-    private record Erased(String tenant, String documentId, long version) {
+    private record Erased(String tenant, String documentId, long version, long position) {
     }
 
     @EventHandler
-    void on(DocumentErased event, @SequenceNumber long sequenceNumber) {
-        Erased erased = new Erased(event.tenant(), event.documentId(), sequenceNumber + 1);
+    void on(DocumentErased event, @SequenceNumber long sequenceNumber, TrackingToken token) {
+        Erased erased = new Erased(event.tenant(), event.documentId(), sequenceNumber + 1,
+                token == null ? -1 : token.position().orElse(-1));
         if (!CurrentUnitOfWork.isStarted()) {
             finish(List.of(erased));
             return;
@@ -82,13 +84,19 @@ final class ErasureProcessor {
         }
         for (VectorIndex index : all) {
             index.apply(deletes); // a version guard keeps a newer write of the document (written again since)
-            index.expungeDeletes();
         }
-        keys.shred();
+        // the expunge may wait tens of seconds for OpenSearch's retention leases: the purger does it, not this
+        // transaction (which holds the processor's token)
+        database.erasurePurges().request(batch.stream().mapToLong(Erased::position).max().orElse(-1));
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().root().afterCommit(unitOfWork -> purger.run());
+        } else {
+            purger.run();
+        }
         int dropped = letters;
-        LOG.info(() -> "erased " + batch.size() + " document(s): removed from " + all.size() + " index(es) and expunged, "
-                + dropped + " dead letter(s) removed, destroyed keys shredded, in "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        LOG.info(() -> "erased " + batch.size() + " document(s): removed from " + all.size() + " index(es), "
+                + dropped + " dead letter(s) removed, in " + Duration.ofNanos(System.nanoTime() - started).toMillis()
+                + " ms; the purge of their files follows");
     }
 
     private List<VectorIndex> indexes() {
