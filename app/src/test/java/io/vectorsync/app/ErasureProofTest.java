@@ -1,24 +1,22 @@
 package io.vectorsync.app;
 
 import io.vectorsync.json.Float32Base64;
+import io.vectorsync.projections.index.FileScan;
 import io.vectorsync.projections.index.VectorIndex;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -180,36 +178,7 @@ class ErasureProofTest {
 
     /** Each needle found, with the files it is in; every regular file under {@code root} is read whole. */
     static Map<String, List<Path>> scan(Path root, Map<String, byte[]> needles) throws IOException {
-        Map<String, List<Path>> found = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                needles.forEach((name, needle) -> {
-                    if (indexOf(content, needle) >= 0) {
-                        found.computeIfAbsent(name, key -> new ArrayList<>()).add(file);
-                    }
-                });
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return FileScan.scan(root, needles);
     }
 
     /** The ids a k-NN search near every test vector finds, in the live index or a version. */

@@ -5,7 +5,6 @@ import io.vectorsync.store.ErasurePurges;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -35,11 +34,7 @@ final class ErasurePurger implements AutoCloseable {
         this.purges = purges;
         this.keys = keys;
         this.indexes = indexes;
-        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "erasure-purger");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = TenantEraser.daemon("erasure-purger");
         worker.scheduleWithFixedDelay(this::purgeIfAsked, 0, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -78,11 +73,6 @@ final class ErasurePurger implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-        try {
-            worker.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        TenantEraser.stop(worker);
     }
 }

@@ -46,11 +46,7 @@ public final class TenantEraser implements AutoCloseable {
         this.log = log;
         this.node = node;
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tenant-eraser");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = daemon("tenant-eraser");
         // picks up what was requested here or on another node, and what a crashed node left
         worker.scheduleWithFixedDelay(this::workOnAll, 1, 1, TimeUnit.SECONDS);
     }
@@ -119,6 +115,20 @@ public final class TenantEraser implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(worker);
+    }
+
+    /** One daemon thread of that name, for the erasure's background work. */
+    static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Interrupts the work and waits for it to end (at most 10 s). */
+    static void stop(ScheduledExecutorService worker) {
         worker.shutdownNow();
         try {
             worker.awaitTermination(10, TimeUnit.SECONDS);

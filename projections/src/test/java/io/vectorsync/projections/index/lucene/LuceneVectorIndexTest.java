@@ -86,28 +86,7 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     }
 
     private List<Path> filesHolding(byte[] needle) throws IOException {
-        try (var files = java.nio.file.Files.walk(dataDirectory)) {
-            return files.filter(java.nio.file.Files::isRegularFile).filter(file -> {
-                try {
-                    return indexOf(java.nio.file.Files.readAllBytes(file), needle) >= 0;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return io.vectorsync.projections.index.FileScan.filesHolding(dataDirectory, needle);
     }
 
     /**
