@@ -282,9 +282,19 @@ public record Settings(
                 store(vs.get("store"), env),
                 axonServer(vs.get("axonserver")),
                 vs.get("max-batch-bytes").asLong().orElse(DEFAULT_MAX_BATCH_BYTES),
-                new KeySettings(vs.get("security.master-key").asString().orElse(null),
-                        vs.get("security.master-key-file").asString().filter(file -> !file.isBlank()).map(Path::of)
-                                .orElse(null)));
+                keys(vs.get("security"), env));
+    }
+
+    /**
+     * {@code vectorsync.security.master-key} and {@code master-key-file}; {@code VECTORSYNC_SECURITY_MASTER_KEY} and
+     * {@code VECTORSYNC_SECURITY_MASTER_KEY_FILE} are read directly too (Helidon would want {@code _dash_} for the -).
+     */
+    private static KeySettings keys(Config security, Map<String, String> env) {
+        String key = env.getOrDefault("VECTORSYNC_SECURITY_MASTER_KEY",
+                security.get("master-key").asString().orElse(null));
+        String file = env.getOrDefault("VECTORSYNC_SECURITY_MASTER_KEY_FILE",
+                security.get("master-key-file").asString().orElse(null));
+        return new KeySettings(key, file == null || file.isBlank() ? null : Path.of(file));
     }
 
     /** {@code vectorsync.node.*}, and the claim timeout of {@code vectorsync.processors}. */

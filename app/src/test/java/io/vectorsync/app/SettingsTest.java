@@ -286,4 +286,18 @@ class SettingsTest {
                 .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
                 .build();
     }
+
+    /** The master key (issue 21): from configuration, or the environment's own names; never printed. */
+    @Test
+    void theMasterKeyComesFromConfigurationOrTheEnvironmentAndIsNeverPrinted() {
+        assertThat(Settings.from(bundled(), Map.of()).keys()).isEqualTo(KeySettings.GENERATED);
+        Settings configured = Settings.from(overridden(Map.of("vectorsync.security.master-key", "c2VjcmV0")), Map.of());
+        assertThat(configured.keys().masterKey()).isEqualTo("c2VjcmV0");
+        assertThat(configured.keys().toString()).doesNotContain("c2VjcmV0");
+        Settings fromEnvironment = Settings.from(bundled(), Map.of("VECTORSYNC_SECURITY_MASTER_KEY", "ZW52",
+                "VECTORSYNC_SECURITY_MASTER_KEY_FILE", "/run/secrets/master"));
+        assertThat(fromEnvironment.keys().masterKey()).isEqualTo("ZW52");
+        assertThat(fromEnvironment.keys().masterKeyFile()).isEqualTo(java.nio.file.Path.of("/run/secrets/master"));
+        assertThat(fromEnvironment.keys().sealContent()).isTrue();
+    }
 }
