@@ -29,18 +29,16 @@ public final class DocumentKeys implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DocumentKeys.class.getName());
 
     private final DataKeys keys;
-    private final MasterKey master;
     private final JdbcTransactionManager transactions;
 
-    private DocumentKeys(DataKeys keys, MasterKey master, JdbcTransactionManager transactions) {
+    private DocumentKeys(DataKeys keys, JdbcTransactionManager transactions) {
         this.keys = keys;
-        this.master = master;
         this.transactions = transactions;
     }
 
     /**
-     * Opens the keys of {@code database} under the master key (configured, from a file, or generated in
-     * {@code dataDir}). {@code eventsElsewhere}: the events go to another store (Axon Server) that commits them apart
+     * Opens the keys of {@code database} (on the embedded store, the key file under {@code dataDir}) under the master
+     * key: configured, from a file, or the one the store generated ({@code StoreMasterKey}). {@code eventsElsewhere}: the events go to another store (Axon Server) that commits them apart
      * from this database, so each new key is forced to disk as soon as it is made.
      */
     public static DocumentKeys open(EventStoreDatabase database, String masterKey, Path masterKeyFile, Path dataDir,
@@ -52,16 +50,12 @@ public final class DocumentKeys implements AutoCloseable {
         LOG.info(() -> "Content encryption: documents' data keys in " + (keys instanceof io.vectorsync.store.keys.KeyFile
                 file ? file.file() : database.description()) + ", wrapped by the master key from " + master.origin()
                 + " (fingerprint " + master.fingerprint() + ")");
-        return new DocumentKeys(eventsElsewhere ? new FlushingEachNewKey(keys) : keys, master, transactions);
+        return new DocumentKeys(eventsElsewhere ? new FlushingEachNewKey(keys) : keys, transactions);
     }
 
     /** What the serializer seals and opens content with. */
     public DataKeys keys() {
         return keys;
-    }
-
-    public MasterKey master() {
-        return master;
     }
 
     /** The event store's storage, destroying an erased document's keys where its erasure stands among the events. */
